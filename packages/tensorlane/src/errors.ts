@@ -1,0 +1,104 @@
+import type { WireError } from './protocol.js';
+
+/**
+ * What went wrong, as a stable code to branch on.
+ * - `MODEL_LOAD_FAILED`: the model could not be fetched (network error, HTTP status).
+ * - `MODEL_INVALID`: the bytes are not a model onnxruntime-web can parse, or it has inputs tensorlane cannot feed.
+ * - `BACKEND_UNAVAILABLE`: no requested backend could run the model; `details.attempts` lists why.
+ * - `INVALID_OPTIONS`: an option of `createSession`, `predict` or `predictBatch` has a wrong name or value.
+ * - `INVALID_INPUT`: the feeds do not match the model's inputs.
+ * - `RUN_FAILED`: onnxruntime-web failed while running the model.
+ * - `ABORTED`: the caller's `AbortSignal` fired; its reason is the `cause`.
+ * - `DISPOSED`: the session was disposed before or while the call ran.
+ * - `WORKER_CRASHED`: the worker failed to start, threw, or could not deliver a message.
+ */
+export type ErrorCode =
+  | 'MODEL_LOAD_FAILED'
+  | 'MODEL_INVALID'
+  | 'BACKEND_UNAVAILABLE'
+  | 'INVALID_OPTIONS'
+  | 'INVALID_INPUT'
+  | 'RUN_FAILED'
+  | 'ABORTED'
+  | 'DISPOSED'
+  | 'WORKER_CRASHED';
+
+/** Options of {@link TensorlaneError}. */
+export interface TensorlaneErrorOptions {
+  /** The error this one wraps. */
+  cause?: unknown;
+  /** Structured facts about the failure, e.g. the backends tried. */
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Every error tensorlane raises: a {@link ErrorCode} and a one-line message naming the offending value and what
+ * was expected. Errors raised in the worker arrive on the page as `TensorlaneError` with the same code.
+ */
+export class TensorlaneError extends Error {
+  override readonly name = 'TensorlaneError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  /**
+   * @param code - what went wrong.
+   * @param message - one line: the offending value and the expectation.
+   * @param options - `cause` and `details`.
+   */
+  constructor(code: ErrorCode, message: string, options: TensorlaneErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/**
+ * Whether `value` is a {@link TensorlaneError}, optionally with the given `code`. Works across realms and copies
+ * of the package, where `instanceof` would not.
+ * @param value - anything caught.
+ * @param code - when given, also require this code.
+ */
+export function isTensorlaneError(value: unknown, code?: ErrorCode): value is TensorlaneError {
+  if (value instanceof TensorlaneError) return code === undefined || value.code === code;
+  if (typeof value !== 'object' || value === null) return false;
+  const { name, code: actual } = value as { name?: unknown; code?: unknown };
+  return name === 'TensorlaneError' && typeof actual === 'string' && (code === undefined || actual === code);
+}
+
+/** Converts anything thrown into a wire error; errors that are not tensorlane's get `fallbackCode`. */
+export function toWireError(error: unknown, fallbackCode: ErrorCode): WireError {
+  if (isTensorlaneError(error)) {
+    const cause = error.cause === undefined ? undefined : describeCause(error.cause);
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      ...(cause === undefined ? {} : { cause }),
+    };
+  }
+  return { code: fallbackCode, message: describeCause(error).message, cause: describeCause(error) };
+}
+
+/** Rebuilds a {@link TensorlaneError} from its wire form. */
+export function fromWireError(wire: WireError): TensorlaneError {
+  let cause: Error | undefined;
+  if (wire.cause !== undefined) {
+    cause = new Error(wire.cause.message);
+    cause.name = wire.cause.name;
+  }
+  return new TensorlaneError(wire.code, wire.message, {
+    ...(cause === undefined ? {} : { cause }),
+    ...(wire.details === undefined ? {} : { details: wire.details }),
+  });
+}
+
+function describeCause(cause: unknown): { name: string; message: string } {
+  if (cause instanceof Error) return { name: cause.name, message: cause.message };
+  return { name: 'Error', message: String(cause) };
+}
+
+/** The message of anything thrown, for embedding in a one-line message. */
+export function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').trim();
+}

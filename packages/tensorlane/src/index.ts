@@ -1,0 +1,21 @@
+// tensorlane: run ONNX models in a Web Worker, on WebGPU with WASM fallback. Importing this module has no side
+// effects; the worker starts when createSession() is called.
+export { createSession } from './client/create-session.js';
+export type { Outputs, PredictBatchOptions, PredictOptions, Session, SessionOptions } from './client/create-session.js';
+export { TensorlaneError, isTensorlaneError } from './errors.js';
+export type { ErrorCode, TensorlaneErrorOptions } from './errors.js';
+export type {
+  AdapterInfo,
+  Backend,
+  BatchingInfo,
+  BatchingMode,
+  DataTypeMap,
+  DType,
+  Dim,
+  FallbackAttempt,
+  Feeds,
+  Float16ArrayOrNever,
+  Tensor,
+  TensorData,
+  TensorInfo,
+} from './protocol.js';

@@ -1,0 +1,244 @@
+// The test models: small ONNX graphs built by code with seeded weights, each with a reference implementation in
+// plain TypeScript (float64 loops, no onnxruntime) to check outputs against.
+import { encodeModel, type ElemType } from './onnx.ts';
+
+/** mulberry32: a tiny seeded PRNG, so weights and inputs are the same on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `length` values uniform in [-scale, scale), from `seed`. */
+export function seededFloats(length: number, seed: number, scale = 1): Float32Array {
+  const next = seededRandom(seed);
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = (next() * 2 - 1) * scale;
+  return out;
+}
+
+// ---- MLP: x[batch,256] -> 512 -> relu -> 10 -------------------------------------------------------------------
+
+const MLP = { in: 256, hidden: 512, out: 10 } as const;
+const mlpWeights = {
+  w1: seededFloats(MLP.in * MLP.hidden, 1, 1 / Math.sqrt(MLP.in)),
+  b1: seededFloats(MLP.hidden, 2, 0.1),
+  w2: seededFloats(MLP.hidden * MLP.out, 3, 1 / Math.sqrt(MLP.hidden)),
+  b2: seededFloats(MLP.out, 4, 0.1),
+};
+
+export function buildMlp(): Uint8Array {
+  return encodeModel({
+    name: 'mlp',
+    inputs: [{ name: 'x', type: 'float32', dims: ['batch', MLP.in] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', MLP.out] }],
+    initializers: [
+      { name: 'w1', dims: [MLP.in, MLP.hidden], data: mlpWeights.w1 },
+      { name: 'b1', dims: [MLP.hidden], data: mlpWeights.b1 },
+      { name: 'w2', dims: [MLP.hidden, MLP.out], data: mlpWeights.w2 },
+      { name: 'b2', dims: [MLP.out], data: mlpWeights.b2 },
+    ],
+    nodes: [
+      { op: 'MatMul', inputs: ['x', 'w1'], outputs: ['h0'] },
+      { op: 'Add', inputs: ['h0', 'b1'], outputs: ['h1'] },
+      { op: 'Relu', inputs: ['h1'], outputs: ['h2'] },
+      { op: 'MatMul', inputs: ['h2', 'w2'], outputs: ['y0'] },
+      { op: 'Add', inputs: ['y0', 'b2'], outputs: ['y'] },
+    ],
+  });
+}
+
+/** Reference MLP forward pass for `x` of shape [rows, 256]; returns [rows, 10]. */
+export function mlpReference(x: Float32Array): Float32Array {
+  const rows = x.length / MLP.in;
+  const y = new Float32Array(rows * MLP.out);
+  const h = new Float64Array(MLP.hidden);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < MLP.hidden; j++) {
+      let s = mlpWeights.b1[j]!;
+      for (let i = 0; i < MLP.in; i++) s += x[r * MLP.in + i]! * mlpWeights.w1[i * MLP.hidden + j]!;
+      h[j] = Math.max(0, s);
+    }
+    for (let k = 0; k < MLP.out; k++) {
+      let s = mlpWeights.b2[k]!;
+      for (let j = 0; j < MLP.hidden; j++) s += h[j]! * mlpWeights.w2[j * MLP.out + k]!;
+      y[r * MLP.out + k] = s;
+    }
+  }
+  return y;
+}
+
+// ---- conv net: x[batch,3,32,32] -> conv3x3(8) -> relu -> maxpool2 -> conv3x3(16) -> relu -> GAP -> gemm(10) ----
+
+const CONV = { c: 3, hw: 32, c1: 8, c2: 16, out: 10 } as const;
+const convWeights = {
+  k1: seededFloats(CONV.c1 * CONV.c * 9, 11, 1 / Math.sqrt(CONV.c * 9)),
+  b1: seededFloats(CONV.c1, 12, 0.1),
+  k2: seededFloats(CONV.c2 * CONV.c1 * 9, 13, 1 / Math.sqrt(CONV.c1 * 9)),
+  b2: seededFloats(CONV.c2, 14, 0.1),
+  w3: seededFloats(CONV.c2 * CONV.out, 15, 1 / Math.sqrt(CONV.c2)),
+  b3: seededFloats(CONV.out, 16, 0.1),
+};
+
+export function buildConvNet(): Uint8Array {
+  return encodeModel({
+    name: 'convnet',
+    inputs: [{ name: 'image', type: 'float32', dims: ['batch', CONV.c, CONV.hw, CONV.hw] }],
+    outputs: [{ name: 'logits', type: 'float32', dims: ['batch', CONV.out] }],
+    initializers: [
+      { name: 'k1', dims: [CONV.c1, CONV.c, 3, 3], data: convWeights.k1 },
+      { name: 'b1', dims: [CONV.c1], data: convWeights.b1 },
+      { name: 'k2', dims: [CONV.c2, CONV.c1, 3, 3], data: convWeights.k2 },
+      { name: 'b2', dims: [CONV.c2], data: convWeights.b2 },
+      { name: 'w3', dims: [CONV.c2, CONV.out], data: convWeights.w3 },
+      { name: 'b3', dims: [CONV.out], data: convWeights.b3 },
+    ],
+    nodes: [
+      { op: 'Conv', inputs: ['image', 'k1', 'b1'], outputs: ['c1'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+      { op: 'MaxPool', inputs: ['r1'], outputs: ['p1'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
+      { op: 'Conv', inputs: ['p1', 'k2', 'b2'], outputs: ['c2'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
+      { op: 'GlobalAveragePool', inputs: ['r2'], outputs: ['g'] },
+      { op: 'Flatten', inputs: ['g'], outputs: ['f'], attrs: { axis: 1 } },
+      { op: 'Gemm', inputs: ['f', 'w3', 'b3'], outputs: ['logits'] },
+    ],
+  });
+}
+
+/** 3x3 convolution, stride 1, zero padding 1, then ReLU: [cin,hw,hw] -> [cout,hw,hw]. */
+function conv3x3Relu(x: Float64Array, cin: number, hw: number, k: Float32Array, b: Float32Array, cout: number) {
+  const y = new Float64Array(cout * hw * hw);
+  for (let o = 0; o < cout; o++) {
+    for (let r = 0; r < hw; r++) {
+      for (let c = 0; c < hw; c++) {
+        let s = b[o]!;
+        for (let i = 0; i < cin; i++) {
+          for (let dr = -1; dr <= 1; dr++) {
+            for (let dc = -1; dc <= 1; dc++) {
+              const rr = r + dr;
+              const cc = c + dc;
+              if (rr < 0 || rr >= hw || cc < 0 || cc >= hw) continue;
+              s += x[(i * hw + rr) * hw + cc]! * k[((o * cin + i) * 3 + dr + 1) * 3 + dc + 1]!;
+            }
+          }
+        }
+        y[(o * hw + r) * hw + c] = Math.max(0, s);
+      }
+    }
+  }
+  return y;
+}
+
+/** Reference conv net forward pass for `image` of shape [rows, 3, 32, 32]; returns [rows, 10]. */
+export function convNetReference(image: Float32Array): Float32Array {
+  const pixels = CONV.c * CONV.hw * CONV.hw;
+  const rows = image.length / pixels;
+  const half = CONV.hw / 2;
+  const y = new Float32Array(rows * CONV.out);
+  for (let n = 0; n < rows; n++) {
+    const x = Float64Array.from(image.subarray(n * pixels, (n + 1) * pixels));
+    const a = conv3x3Relu(x, CONV.c, CONV.hw, convWeights.k1, convWeights.b1, CONV.c1);
+    const p = new Float64Array(CONV.c1 * half * half);
+    for (let ch = 0; ch < CONV.c1; ch++) {
+      for (let r = 0; r < half; r++) {
+        for (let c = 0; c < half; c++) {
+          const at = (dr: number, dc: number) => a[(ch * CONV.hw + 2 * r + dr) * CONV.hw + 2 * c + dc]!;
+          p[(ch * half + r) * half + c] = Math.max(at(0, 0), at(0, 1), at(1, 0), at(1, 1));
+        }
+      }
+    }
+    const b = conv3x3Relu(p, CONV.c1, half, convWeights.k2, convWeights.b2, CONV.c2);
+    const g = new Float64Array(CONV.c2);
+    for (let ch = 0; ch < CONV.c2; ch++) {
+      let s = 0;
+      for (let i = 0; i < half * half; i++) s += b[ch * half * half + i]!;
+      g[ch] = s / (half * half);
+    }
+    for (let k = 0; k < CONV.out; k++) {
+      let s = convWeights.b3[k]!;
+      for (let ch = 0; ch < CONV.c2; ch++) s += g[ch]! * convWeights.w3[ch * CONV.out + k]!;
+      y[n * CONV.out + k] = s;
+    }
+  }
+  return y;
+}
+
+// ---- small graphs for metadata, validation and dtype tests ----------------------------------------------------
+
+/** y = x * [1, 2, 3, 4] with a fixed batch of 1: a model that cannot be stacked along dim 0. */
+export function buildFixedBatch(): Uint8Array {
+  return encodeModel({
+    name: 'fixed',
+    inputs: [{ name: 'x', type: 'float32', dims: [1, 4] }],
+    outputs: [{ name: 'y', type: 'float32', dims: [1, 4] }],
+    initializers: [{ name: 'scale', dims: [4], data: Float32Array.of(1, 2, 3, 4) }],
+    nodes: [{ op: 'Mul', inputs: ['x', 'scale'], outputs: ['y'] }],
+  });
+}
+
+/** y = relu(x), with an unnamed dynamic first dim (onnxruntime-web reports it as 4294967295). */
+export function buildUnnamedDim(): Uint8Array {
+  return encodeModel({
+    name: 'unnamed',
+    inputs: [{ name: 'x', type: 'float32', dims: [null, 3] }],
+    outputs: [{ name: 'y', type: 'float32', dims: [null, 3] }],
+    nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+  });
+}
+
+/** Every numeric type tensorlane supports, each passed through an Identity: `in_<type>` -> `out_<type>`. */
+export const DTYPES: readonly ElemType[] = [
+  'float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool',
+];
+
+export function buildDtypes(): Uint8Array {
+  return encodeModel({
+    name: 'dtypes',
+    inputs: DTYPES.map((type) => ({ name: `in_${type}`, type, dims: ['n', 2] })),
+    outputs: DTYPES.map((type) => ({ name: `out_${type}`, type, dims: ['n', 2] })),
+    nodes: DTYPES.map((type) => ({ op: 'Identity', inputs: [`in_${type}`], outputs: [`out_${type}`] })),
+  });
+}
+
+/** Two inputs sharing the symbolic dim 'batch': y = a + b. */
+export function buildAdd(): Uint8Array {
+  return encodeModel({
+    name: 'add',
+    inputs: [
+      { name: 'a', type: 'float32', dims: ['batch', 3] },
+      { name: 'b', type: 'float32', dims: ['batch', 3] },
+    ],
+    outputs: [{ name: 'sum', type: 'float32', dims: ['batch', 3] }],
+    nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] }],
+  });
+}
+
+/** sum = a + b over dims 'n' and 'm': runs when n equals m (or one is 1), fails inside onnxruntime otherwise. */
+export function buildBroadcast(): Uint8Array {
+  return encodeModel({
+    name: 'broadcast',
+    inputs: [
+      { name: 'a', type: 'float32', dims: ['n'] },
+      { name: 'b', type: 'float32', dims: ['m'] },
+    ],
+    outputs: [{ name: 'sum', type: 'float32', dims: ['k'] }],
+    nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] }],
+  });
+}
+
+/** Every generated test model by file name. */
+export const MODELS = {
+  'mlp.onnx': buildMlp,
+  'convnet.onnx': buildConvNet,
+  'fixed.onnx': buildFixedBatch,
+  'unnamed.onnx': buildUnnamedDim,
+  'dtypes.onnx': buildDtypes,
+  'add.onnx': buildAdd,
+  'broadcast.onnx': buildBroadcast,
+} as const satisfies Record<string, () => Uint8Array>;

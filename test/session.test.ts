@@ -1,0 +1,339 @@
+// The real client and the real worker host, talking over a MessageChannel in Node, with onnxruntime-web's WASM
+// backend doing the work. Only the Worker itself is replaced (by a MessagePort): everything that crosses is
+// posted, transferred and rebuilt as it is in a browser.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expose } from 'comlink';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
+import { createHost } from '../packages/tensorlane/src/worker/host.ts';
+import { DTYPES, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
+
+/** A `worker` factory whose "worker" is a MessagePort served by a real host in this thread. */
+function portWorker(): () => Worker {
+  return () => {
+    const { port1, port2 } = new MessageChannel();
+    expose(createHost(), port2);
+    return port1 as unknown as Worker;
+  };
+}
+
+function open(model: keyof typeof MODELS, options: Partial<SessionOptions> = {}): Promise<Session> {
+  return createSession({ model: MODELS[model](), worker: portWorker(), ...options });
+}
+
+const mlpInput = (rows: number, seed: number): Tensor<'float32'> => ({
+  type: 'float32',
+  data: seededFloats(rows * 256, seed),
+  dims: [rows, 256],
+});
+
+function expectClose(actual: Float32Array, expected: Float32Array, tolerance: number): void {
+  expect(actual.length).toBe(expected.length);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  expect(worst).toBeLessThanOrEqual(tolerance);
+}
+
+describe('a session on the WASM backend in Node', () => {
+  let mlp: Session;
+  beforeAll(async () => {
+    mlp = await open('mlp.onnx');
+  });
+  afterAll(() => mlp.dispose());
+
+  it('should fall back from webgpu to wasm with the reason when there is no navigator.gpu', () => {
+    expect(mlp.backend).toBe('wasm');
+    expect(mlp.fallback).toEqual([
+      { backend: 'webgpu', reason: 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)' },
+    ]);
+    expect(mlp.adapter).toBeUndefined();
+  });
+
+  it('should read inputs, outputs and batching from the model', () => {
+    expect(mlp.inputs).toEqual([{ name: 'x', type: 'float32', dims: ['batch', 256] }]);
+    expect(mlp.outputs).toEqual([{ name: 'y', type: 'float32', dims: ['batch', 10] }]);
+    expect(mlp.batching).toEqual({ stacked: true, reason: 'every input and output has first dim "batch"' });
+  });
+
+  it('should predict the reference outputs and detach the caller\'s input buffer', async () => {
+    const x = mlpInput(3, 7);
+    const expected = mlpReference(x.data);
+    const out = await mlp.predict({ x });
+    expect(x.data.buffer.byteLength).toBe(0);
+    expect(out['y']!.type).toBe('float32');
+    expect(out['y']!.dims).toEqual([3, 10]);
+    expectClose(out['y']!.data as Float32Array, expected, 1e-5);
+  });
+
+  it('should leave the caller\'s buffer alone with copy: true', async () => {
+    const x = mlpInput(1, 8);
+    await mlp.predict({ x }, { copy: true });
+    expect(x.data.length).toBe(256);
+    expect(x.data.buffer.byteLength).toBe(256 * 4);
+  });
+
+  it('should reject reusing a transferred input with INVALID_INPUT, and keep serving', async () => {
+    const x = mlpInput(1, 9);
+    await mlp.predict({ x });
+    await expect(mlp.predict({ x })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('input "x" data is detached'),
+    });
+    await expect(mlp.predict({ x: mlpInput(1, 9) })).resolves.toHaveProperty('y');
+  });
+
+  it('should return predictBatch results equal to per-item predict, as views over one buffer per chunk', async () => {
+    const rows = [1, 2, 1, 3, 1];
+    const items = rows.map((r, i) => ({ x: mlpInput(r, 100 + i) }));
+    const expected = items.map((item) => mlpReference(item.x.data));
+    const singles = await Promise.all(items.map((item) => mlp.predict(item, { copy: true })));
+    const results = await mlp.predictBatch(items, { batchSize: 4 });
+    expect(results.map((r) => r['y']!.dims)).toEqual(rows.map((r) => [r, 10]));
+    results.forEach((r, i) => {
+      expectClose(r['y']!.data as Float32Array, expected[i]!, 1e-5);
+      expectClose(r['y']!.data as Float32Array, singles[i]!['y']!.data as Float32Array, 1e-6);
+    });
+    // chunks of at most 4 rows: [1,2,1] [3,1]
+    const buffers = results.map((r) => r['y']!.data.buffer);
+    expect(new Set(buffers).size).toBe(2);
+    expect(buffers[0]).toBe(buffers[2]);
+    expect(buffers[3]).toBe(buffers[4]);
+    expect(items.every((item) => item.x.data.buffer.byteLength === 0)).toBe(true);
+  });
+
+  it('should serve many concurrent calls, each with its own result', async () => {
+    const inputs = Array.from({ length: 20 }, (_, i) => mlpInput(1 + (i % 3), 200 + i));
+    const expected = inputs.map((x) => mlpReference(x.data));
+    const outs = await Promise.all(inputs.map((x) => mlp.predict({ x })));
+    outs.forEach((out, i) => expectClose(out['y']!.data as Float32Array, expected[i]!, 1e-5));
+  });
+
+  it('should reject a bad request alone: the calls around it succeed', async () => {
+    const results = await Promise.allSettled([
+      mlp.predict({ x: mlpInput(1, 1) }),
+      mlp.predict({ x: { type: 'float32', data: new Float32Array(255), dims: [1, 255] } }),
+      mlp.predict({ x: mlpInput(1, 2) }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'input "x" has dims [1,255] but the model expects 256 at dim 1 ([batch,256])',
+    });
+  });
+
+  it('should reject an already aborted call with ABORTED without taking the input', async () => {
+    const x = mlpInput(1, 3);
+    const reason = new Error('user left');
+    await expect(mlp.predict({ x }, { signal: AbortSignal.abort(reason) })).rejects.toMatchObject({
+      code: 'ABORTED',
+      message: 'predict was aborted: user left',
+      cause: reason,
+    });
+    expect(x.data.buffer.byteLength).toBe(256 * 4);
+  });
+
+  it('should reject a call aborted in flight at once, and keep serving', async () => {
+    const controller = new AbortController();
+    const pending = mlp.predictBatch(Array.from({ length: 64 }, (_, i) => ({ x: mlpInput(1, i) })), {
+      batchSize: 1,
+      signal: controller.signal,
+    });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+    await expect(mlp.predict({ x: mlpInput(1, 4) })).resolves.toHaveProperty('y');
+  });
+
+  it('should reject unknown and malformed options with INVALID_OPTIONS', async () => {
+    await expect(mlp.predict({ x: mlpInput(1, 5) }, { copyy: true } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'predict() has no option "copyy"; its options are "signal", "copy"',
+    });
+    await expect(mlp.predictBatch([{ x: mlpInput(1, 5) }], { batchSize: 0 })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'predictBatch() option "batchSize" is 0; expected a positive integer',
+    });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), backend: 'gpu' as never, worker: portWorker() })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "backend" is "gpu"; expected "auto" | "webgpu" | "wasm"',
+    });
+  });
+});
+
+describe('loading', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/mlp.onnx') res.end(MODELS['mlp.onnx']());
+      else if (req.url === '/index.html') res.setHeader('content-type', 'text/html').end('<!doctype html><p>app</p>');
+      else res.writeHead(404, 'Not Found').end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('should fetch a model URL inside the worker', async () => {
+    await using session = await createSession({ model: new URL('/mlp.onnx', base), worker: portWorker(), backend: 'wasm' });
+    expect(session.backend).toBe('wasm');
+    expect(session.fallback).toEqual([]);
+  });
+
+  it('should reject an HTTP error with MODEL_LOAD_FAILED naming the URL and status', async () => {
+    await expect(createSession({ model: `${base}/missing.onnx`, worker: portWorker() })).rejects.toMatchObject({
+      code: 'MODEL_LOAD_FAILED',
+      message: `could not fetch model "${base}/missing.onnx": HTTP 404 Not Found`,
+    });
+  });
+
+  it('should reject an HTML page served for a model with MODEL_INVALID', async () => {
+    await expect(createSession({ model: `${base}/index.html`, worker: portWorker() })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringContaining('was served as text/html'),
+    });
+  });
+
+  it('should reject bytes that are not ONNX with MODEL_INVALID, and empty bytes too', async () => {
+    await expect(createSession({ model: new TextEncoder().encode('not a model'), worker: portWorker() })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringContaining('protobuf parsing failed'),
+    });
+    await expect(createSession({ model: new Uint8Array(0), worker: portWorker() })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: 'the model is empty (0 bytes)',
+    });
+  });
+
+  it('should reject backend webgpu with BACKEND_UNAVAILABLE rather than use wasm', async () => {
+    const error = await createSession({ model: MODELS['mlp.onnx'](), backend: 'webgpu', worker: portWorker() }).catch((e: unknown) => e);
+    expect(isTensorlaneError(error, 'BACKEND_UNAVAILABLE')).toBe(true);
+    expect(error).toMatchObject({
+      message: 'no backend could run the model: webgpu: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)',
+      details: { attempts: [{ backend: 'webgpu', reason: expect.any(String) }] },
+    });
+  });
+
+  it('should transfer model bytes given as an ArrayBuffer', async () => {
+    const bytes = MODELS['mlp.onnx']();
+    await using session = await createSession({ model: bytes.buffer as ArrayBuffer, worker: portWorker() });
+    expect(bytes.buffer.byteLength).toBe(0);
+    expect(session.inputs[0]!.name).toBe('x');
+  });
+
+  it('should reject a relative URL with INVALID_OPTIONS when there is no page to resolve it against', async () => {
+    await expect(createSession({ model: 'models/mlp.onnx', worker: portWorker() })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'model "models/mlp.onnx" is not a valid URL (no page to resolve it against; pass an absolute URL)',
+    });
+  });
+
+  it('should reject with ABORTED and stop the worker when loading is aborted', async () => {
+    const controller = new AbortController();
+    let port: MessagePort | undefined;
+    const pending = createSession({
+      model: MODELS['mlp.onnx'](),
+      signal: controller.signal,
+      worker: () => {
+        port = portWorker()() as unknown as MessagePort;
+        return port as unknown as Worker;
+      },
+    });
+    controller.abort(new Error('navigated away'));
+    await expect(pending).rejects.toMatchObject({ code: 'ABORTED', message: 'createSession was aborted: navigated away' });
+  });
+});
+
+describe('models and dtypes', () => {
+  it('should round-trip every supported dtype through the worker', async () => {
+    await using session = await open('dtypes.onnx');
+    const feeds: Record<string, Tensor> = {};
+    for (const type of DTYPES) {
+      const values = [1, 0, 1, 1];
+      let data: Tensor['data'];
+      if (type === 'int64') data = BigInt64Array.from(values.map((v, i) => BigInt(v * (i + 1)) - 3n));
+      else if (type === 'uint64') data = BigUint64Array.from(values.map((v, i) => BigInt(v * (i + 1)) + 2n ** 40n));
+      else if (type === 'float16') data = Uint16Array.of(0x3c00, 0x4000, 0xc200, 0x0000); // 1, 2, -3, 0
+      else if (type === 'bool') data = Uint8Array.from(values);
+      else if (type === 'float32') data = Float32Array.of(0.5, -1.25, 3, 1e-7);
+      else if (type === 'float64') data = Float64Array.of(0.1, -1e300, 3, Math.PI);
+      else data = ({ int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array } as const)[type].of(1, 2, 3, 127);
+      feeds[`in_${type}`] = { type, data, dims: [2, 2] };
+    }
+    const expected = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k.replace('in_', 'out_'), Array.from(t.data as ArrayLike<unknown>)]));
+    const out = await session.predict(feeds);
+    for (const type of DTYPES) {
+      expect(out[`out_${type}`]!.type).toBe(type);
+      expect(out[`out_${type}`]!.dims).toEqual([2, 2]);
+      expect(Array.from(out[`out_${type}`]!.data as ArrayLike<unknown>)).toEqual(expected[`out_${type}`]);
+    }
+  });
+
+  it('should report an unnamed dynamic dim as "?" and run items one by one', async () => {
+    await using session = await open('unnamed.onnx');
+    expect(session.inputs).toEqual([{ name: 'x', type: 'float32', dims: ['?', 3] }]);
+    expect(session.batching.stacked).toBe(false);
+    const items = [1, 2].map((rows) => ({ x: { type: 'float32', data: new Float32Array(rows * 3).fill(-rows), dims: [rows, 3] } as const }));
+    const results = await session.predictBatch(items);
+    expect(results.map((r) => r['y']!.dims)).toEqual([[1, 3], [2, 3]]);
+    expect(results[0]!['y']!.data.buffer).not.toBe(results[1]!['y']!.data.buffer);
+  });
+
+  it('should name the fixed dim a request gets wrong', async () => {
+    await using session = await open('fixed.onnx');
+    expect(session.batching.reason).toMatch(/^input "x" has a fixed first dim of 1/);
+    await expect(session.predict({ x: { type: 'float32', data: new Float32Array(8), dims: [2, 4] } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'input "x" has dims [2,4] but the model expects 1 at dim 0 ([1,4])',
+    });
+    const out = await session.predict({ x: { type: 'float32', data: Float32Array.of(1, 1, 1, 1), dims: [1, 4] } });
+    expect(Array.from(out['y']!.data as Float32Array)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('should reject a failing run with RUN_FAILED, from the worker, and keep serving', async () => {
+    await using session = await open('broadcast.onnx');
+    const vec = (n: number) => ({ type: 'float32', data: new Float32Array(n).fill(1), dims: [n] }) as const;
+    await expect(session.predict({ a: vec(2), b: vec(3) })).rejects.toMatchObject({
+      name: 'TensorlaneError',
+      code: 'RUN_FAILED',
+      message: expect.stringMatching(/^onnxruntime-web failed to run the model: .*/),
+    });
+    const out = await session.predict({ a: vec(3), b: vec(3) });
+    expect(Array.from(out['sum']!.data as Float32Array)).toEqual([2, 2, 2]);
+  });
+
+  it('should stack items when batching: "stack" is forced on a model whose dims differ in name', async () => {
+    await using session = await open('broadcast.onnx', { batching: 'stack' });
+    const vec = (n: number, v: number) => ({ type: 'float32', data: new Float32Array(n).fill(v), dims: [n] }) as const;
+    const results = await session.predictBatch([{ a: vec(1, 1), b: vec(1, 2) }, { a: vec(2, 3), b: vec(2, 4) }]);
+    expect(results.map((r) => Array.from(r['sum']!.data as Float32Array))).toEqual([[3], [7, 7]]);
+  });
+});
+
+describe('lifecycle', () => {
+  it('should reject calls in flight and later calls with DISPOSED after dispose', async () => {
+    const session = await open('mlp.onnx');
+    const inFlight = session.predictBatch(Array.from({ length: 32 }, (_, i) => ({ x: mlpInput(1, i) })), { batchSize: 1 });
+    const disposed = session.dispose();
+    await expect(inFlight).rejects.toMatchObject({ code: 'DISPOSED' });
+    await disposed;
+    await expect(session.predict({ x: mlpInput(1, 1) })).rejects.toMatchObject({ code: 'DISPOSED', message: 'the session was disposed' });
+    await expect(session.dispose()).resolves.toBeUndefined();
+  });
+
+  it('should reject every call in flight with WORKER_CRASHED when the worker fails, and every later call', async () => {
+    let port: MessagePort | undefined;
+    const session = await createSession({
+      model: MODELS['mlp.onnx'](),
+      worker: () => {
+        port = portWorker()() as unknown as MessagePort;
+        return port as unknown as Worker;
+      },
+    });
+    const inFlight = session.predict({ x: mlpInput(1, 1) });
+    port!.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
+    await expect(inFlight).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: 'the worker threw: out of memory' });
+    await expect(session.predict({ x: mlpInput(1, 2) })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    await session.dispose();
+  });
+});

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  resolve: {
+    // The worker imports onnxruntime-web/wasm, whose browser bundle cannot load in Node; onnxruntime-web's own
+    // Node build runs the same WASM backend.
+    alias: { 'onnxruntime-web/wasm': 'onnxruntime-web' },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: 'packages/tensorlane/tsconfig.json' },
+    testTimeout: 30_000,
+  },
+});

@@ -3,17 +3,16 @@
 // posted, transferred and rebuilt as it is in a browser.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expose } from 'comlink';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
-import { createHost } from '../packages/tensorlane/src/worker/host.ts';
+import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { DTYPES, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 /** A `worker` factory whose "worker" is a MessagePort served by a real host in this thread. */
 function portWorker(): () => Worker {
   return () => {
     const { port1, port2 } = new MessageChannel();
-    expose(createHost(), port2);
+    serve(port2);
     return port1 as unknown as Worker;
   };
 }
@@ -187,10 +186,10 @@ describe('loading', () => {
     });
   });
 
-  it('should reject an HTML page served for a model with MODEL_INVALID', async () => {
+  it('should reject an HTML page served for a model with MODEL_LOAD_FAILED saying why', async () => {
     await expect(createSession({ model: `${base}/index.html`, worker: portWorker() })).rejects.toMatchObject({
-      code: 'MODEL_INVALID',
-      message: expect.stringContaining('was served as text/html'),
+      code: 'MODEL_LOAD_FAILED',
+      message: `could not fetch model "${base}/index.html": the server answered with an HTML page (25 bytes), not ONNX; is the path right? Dev servers and SPA hosts answer missing files with index.html`,
     });
   });
 

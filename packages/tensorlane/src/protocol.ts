@@ -116,6 +116,16 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
+/**
+ * The one message outside comlink: the worker posts it once it listens, and the page sends nothing before it,
+ * since a module worker that is still importing drops the messages that arrive meanwhile.
+ */
+export const READY = { tensorlane: 'ready' } as const;
+
+export function isReady(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && (data as { tensorlane?: unknown }).tensorlane === READY.tensorlane;
+}
+
 /** The API the worker exposes. Requests carry an id so that the page can cancel them. */
 export interface HostApi {
   load(request: LoadRequest): Promise<Result<LoadReply>>;

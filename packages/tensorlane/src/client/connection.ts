@@ -1,6 +1,6 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError, fromWireError, messageOf } from '../errors.js';
-import type { HostApi, Result } from '../protocol.js';
+import { isReady, type HostApi, type Result } from '../protocol.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
@@ -43,6 +43,8 @@ function crashMessage(event: Event): string {
   return 'the worker failed to start (is its script served, as JavaScript, from the same origin?)';
 }
 
+const START_TIMEOUT_MS = 30_000;
+
 export function connect(endpoint: WorkerLike): Connection {
   const api = wrap<HostApi>(endpoint);
   const pending = new Set<(error: TensorlaneError) => void>();
@@ -55,10 +57,32 @@ export function connect(endpoint: WorkerLike): Connection {
   endpoint.addEventListener('error', onCrash);
   endpoint.addEventListener('messageerror', onCrash);
 
+  // Calls wait until the worker says it listens (see READY); a worker that never does is reported, not waited on.
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const startTimer = setTimeout(() => {
+    void close(
+      new TensorlaneError(
+        'WORKER_CRASHED',
+        `the worker did not start within ${START_TIMEOUT_MS / 1000} s (a custom worker must import 'tensorlane/worker')`,
+      ),
+    );
+  }, START_TIMEOUT_MS);
+  const onMessage = (event: Event) => {
+    if (!isReady((event as MessageEvent).data)) return;
+    clearTimeout(startTimer);
+    endpoint.removeEventListener('message', onMessage);
+    started();
+  };
+  endpoint.addEventListener('message', onMessage);
+  endpoint.start?.();
+
   let terminated: Promise<void> | undefined;
   function close(error: TensorlaneError, { release = false } = {}): Promise<void> {
     if (terminated) return terminated;
     closed = error;
+    clearTimeout(startTimer);
+    endpoint.removeEventListener('message', onMessage);
     endpoint.removeEventListener('error', onCrash);
     endpoint.removeEventListener('messageerror', onCrash);
     for (const reject of [...pending]) reject(error);
@@ -92,7 +116,7 @@ export function connect(endpoint: WorkerLike): Connection {
       };
       pending.add(fail);
       signal?.addEventListener('abort', onSignal, { once: true });
-      invoke(api).then(
+      ready.then(() => invoke(api)).then(
         (result) => {
           if (!pending.has(fail)) return; // already rejected: aborted, disposed or crashed
           done();

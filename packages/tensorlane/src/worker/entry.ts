@@ -1,8 +1,8 @@
 // The worker script: exposes the host to the page. Import it (`import 'tensorlane/worker'`) from your own worker
 // module when you build the worker yourself and pass it as `createSession({ worker })`.
-import { expose, type Endpoint } from 'comlink';
-import { createHost } from './host.js';
+import type { Endpoint } from 'comlink';
+import { serve } from './host.js';
 
 // In a bundled app onnxruntime-web may start its WASM threads from this very file, named 'em-pthread'; those
 // threads must not answer the page's messages (they would hang multi-threaded WASM).
-if ((globalThis as { name?: string }).name !== 'em-pthread') expose(createHost(), globalThis as unknown as Endpoint);
+if ((globalThis as { name?: string }).name !== 'em-pthread') serve(globalThis as unknown as Endpoint);

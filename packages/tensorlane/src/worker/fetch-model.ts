@@ -2,8 +2,8 @@ import { TensorlaneError, messageOf } from '../errors.js';
 
 /**
  * Fetches model bytes in the worker.
- * @throws TensorlaneError `MODEL_LOAD_FAILED` (network error, HTTP status) or `MODEL_INVALID` (empty, or an HTML
- * page where a model was expected, as dev servers answer for missing files).
+ * @throws TensorlaneError `MODEL_LOAD_FAILED`: network error, HTTP error status, or an HTML page where a model was
+ * expected (what dev servers and SPA hosts answer for a missing file).
  */
 export async function fetchModel(url: string): Promise<Uint8Array> {
   let response: Response;
@@ -28,9 +28,9 @@ export async function fetchModel(url: string): Promise<Uint8Array> {
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/html')) {
     throw new TensorlaneError(
-      'MODEL_INVALID',
-      `model "${url}" was served as ${type} (${bytes.length} bytes), not ONNX: is the path right? Dev servers answer missing files with index.html`,
-      { details: { url } },
+      'MODEL_LOAD_FAILED',
+      `could not fetch model "${url}": the server answered with an HTML page (${bytes.length} bytes), not ONNX; is the path right? Dev servers and SPA hosts answer missing files with index.html`,
+      { details: { url, status: response.status } },
     );
   }
   return bytes;

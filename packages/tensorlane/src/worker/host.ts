@@ -1,7 +1,7 @@
-import { transfer } from 'comlink';
+import { expose, transfer, type Endpoint } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf, toWireError, type ErrorCode } from '../errors.js';
-import type { Feeds, HostApi, LoadReply, LoadRequest, Result, Tensor } from '../protocol.js';
+import { READY, type Feeds, type HostApi, type LoadReply, type LoadRequest, type Result, type Tensor } from '../protocol.js';
 import { decideBatching, toTensorInfo } from '../tensor/metadata.js';
 import { chunkByRows, rowsOf, stack, unstack } from '../tensor/stack.js';
 import { buffersOf, readFeeds } from '../tensor/validate.js';
@@ -181,4 +181,10 @@ export function createHost(env: BackendEnv = browserEnv): HostApi {
       loaded = undefined;
     },
   };
+}
+
+/** Serves a host on `endpoint` (the worker's global scope, or a MessagePort) and tells the page it is listening. */
+export function serve(endpoint: Endpoint, env?: BackendEnv): void {
+  expose(createHost(env), endpoint);
+  endpoint.postMessage(READY);
 }

@@ -1,0 +1,22 @@
+// The page the browser tests drive: the real SDK, as a Vite app imports it, plus seeded input generators so that
+// tests pass seeds, not megabytes, through page.evaluate.
+import * as tensorlane from 'tensorlane';
+import { seededFloats } from '../../test/models/zoo.ts';
+
+const harness = {
+  tensorlane,
+  seededFloats,
+  /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
+  workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
+  /** A worker that awaits before importing tensorlane/worker. */
+  slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
+};
+
+declare global {
+  interface Window {
+    harness: typeof harness;
+  }
+}
+
+window.harness = harness;
+document.body.dataset['ready'] = 'true';

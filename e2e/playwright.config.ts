@@ -1,33 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
+import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from './browser.ts';
 
-/**
- * The browser: TENSORLANE_CHROMIUM (any Chrome or Chromium binary), else `chromium` on PATH (Debian's package on
- * CI). Playwright's own browser downloads are not used.
- */
-function chromiumPath(): string {
-  const fromEnv = process.env['TENSORLANE_CHROMIUM'];
-  if (fromEnv) return fromEnv;
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    throw new Error('No Chromium found: install it (apt-get install chromium) or set TENSORLANE_CHROMIUM to a Chrome binary');
-  }
-}
-
-/**
- * The WebGPU adapter: by default Chrome picks one (the real GPU where there is one; SwiftShader on a machine
- * without, as on CI). TENSORLANE_WEBGPU_ADAPTER=swiftshader forces the software adapter on any machine.
- */
-const adapterFlags =
-  process.env['TENSORLANE_WEBGPU_ADAPTER'] === 'swiftshader'
-    ? ['--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface']
-    : [];
-
-const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const webgpu = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', ...adapterFlags];
 const port = 4173;
 
 export default defineConfig({
@@ -42,19 +15,18 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: { executablePath: chromiumPath() },
   },
   projects: [
     {
       name: 'webgpu',
       testIgnore: ['**/no-webgpu.spec.ts'],
-      use: { launchOptions: { executablePath: chromiumPath(), args: [...quiet, ...webgpu] } },
+      use: { launchOptions: { executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] } },
     },
     {
-      // Launched without WebGPU's flags: navigator.gpu exists, but headless Chromium offers no adapter.
+      // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.
       name: 'no-webgpu',
       testMatch: ['**/no-webgpu.spec.ts'],
-      use: { launchOptions: { executablePath: chromiumPath(), args: quiet } },
+      use: { launchOptions: { executablePath: chromiumPath(), args: [...QUIET_ARGS, '--disable-gpu'] } },
     },
   ],
   webServer: [

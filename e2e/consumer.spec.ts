@@ -1,0 +1,280 @@
+// The consumer check: a fresh Vite app (the template in e2e/consumer/, with no Vite config) depends on the packed
+// tarball of tensorlane, installs it with pnpm from the local store only, and runs a prediction in Chromium, both
+// from `vite build` + `vite preview` and from the Vite dev server (dependency pre-bundling on, as by default).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test, expect, type Page } from '@playwright/test';
+import { buildMlp, mlpReference } from '../test/models/zoo.ts';
+import { maxAbsDiff } from './fixtures.ts';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const packageDir = join(repoRoot, 'packages', 'tensorlane');
+const templateDir = fileURLToPath(new URL('./consumer', import.meta.url));
+
+/** What e2e/consumer/main.js publishes as `window.consumerResult`. */
+type ConsumerResult =
+  | {
+      ok: true;
+      backend: string;
+      fallback: unknown[];
+      adapter: Record<string, unknown> | null;
+      input: number[];
+      dims: number[];
+      output: number[];
+      timings: { loadMs: number; predictMs: number };
+    }
+  | { ok: false; code: string | null; message: string };
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a command to completion, collecting stdout and stderr together. */
+function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+async function mustRun(what: string, command: string, args: readonly string[], cwd: string, hint = ''): Promise<string> {
+  const { code, output } = await run(command, args, cwd);
+  if (code !== 0) throw new Error(`${what} failed (exit ${code}) in ${cwd}${hint}:\n${output}`);
+  return output;
+}
+
+/** The app's own Vite, run with node directly, so that stopping the process group stops Vite. */
+function viteBin(app: string): string {
+  return join(app, 'node_modules', 'vite', 'bin', 'vite.js');
+}
+
+async function timed<T>(what: string, action: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await action();
+  console.log(`[consumer] ${what}: ${Math.round(performance.now() - start)} ms`);
+  return result;
+}
+
+/** Packs the built package into `destination`; returns the tarball's path. */
+async function packTarball(destination: string): Promise<string> {
+  for (const built of ['dist/index.js', 'dist/worker/entry.js']) {
+    if (!existsSync(join(packageDir, built))) {
+      throw new Error(`packages/tensorlane/${built} is missing: build the package first (pnpm --filter tensorlane build)`);
+    }
+  }
+  const json = await mustRun('pnpm pack', 'pnpm', ['pack', '--json', '--pack-destination', destination], packageDir);
+  const packed = JSON.parse(json) as { filename: string; files: unknown[] };
+  const { size } = await stat(packed.filename);
+  console.log(`[consumer] tarball ${packed.filename}: ${size} bytes, ${packed.files.length} files`);
+  return packed.filename;
+}
+
+/**
+ * Every package of the repo's lockfile, name to version. The root `pnpm install` put exactly these in pnpm's store,
+ * so pinning the app to them lets an offline install resolve from the store even where pnpm's metadata cache
+ * knows newer versions (it does: protobufjs depends on `@types/node: >=13.7.0`, which would resolve to the latest).
+ */
+async function lockedVersions(): Promise<Record<string, string>> {
+  const lockfile = await readFile(join(repoRoot, 'pnpm-lock.yaml'), 'utf8');
+  // The last YAML document is the project's (the first, when present, pins pnpm itself).
+  const project = lockfile.split(/^---$/m).at(-1)!;
+  const packages = /^packages:$([\s\S]*?)^snapshots:$/m.exec(project)?.[1];
+  if (packages === undefined) throw new Error('pnpm-lock.yaml has no packages section');
+  const versions = new Map<string, Set<string>>();
+  for (const [, name, version] of packages.matchAll(/^ {2}'?(@?[^@\s']+)@(\d[^\s'(]*)'?:$/gm)) {
+    versions.set(name!, (versions.get(name!) ?? new Set()).add(version!));
+  }
+  // A package locked at several versions is left to the resolver.
+  return Object.fromEntries([...versions].filter(([, v]) => v.size === 1).map(([name, v]) => [name, [...v][0]!]));
+}
+
+/**
+ * Copies the template to `app`, points `tensorlane` at the tarball, adds the model, and installs offline. The app's
+ * own pnpm-workspace.yaml makes it a workspace root of its own (pnpm looks no further up) and holds the settings
+ * pnpm 12 reads only from there: the locked versions, and the one build script to allow (protobufjs' postinstall,
+ * which only prints a notice; without a decision pnpm 12 fails with ERR_PNPM_IGNORED_BUILDS).
+ */
+async function prepareApp(app: string, tarball: string): Promise<void> {
+  await cp(templateDir, app, { recursive: true });
+  const manifestPath = join(app, 'package.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
+  manifest.dependencies['tensorlane'] = `file:${tarball}`;
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  // JSON is YAML.
+  const workspace = { overrides: await lockedVersions(), allowBuilds: { protobufjs: true } };
+  await writeFile(join(app, 'pnpm-workspace.yaml'), `${JSON.stringify(workspace, null, 2)}\n`);
+  await mkdir(join(app, 'public'));
+  await writeFile(join(app, 'public', 'mlp.onnx'), buildMlp());
+  const hint = " (it installs from pnpm's store only: run `pnpm install` at the repo root first)";
+  await mustRun('pnpm install --offline', 'pnpm', ['install', '--offline'], app, hint);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A Vite server of the app, in a process group of its own so that stopping it stops all of it. */
+class ViteServer {
+  readonly url: string;
+  #log = '';
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<void>;
+
+  constructor(app: string, args: readonly string[], port: number) {
+    this.url = `http://127.0.0.1:${port}/`;
+    this.#child = spawn(process.execPath, [viteBin(app), ...args, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+      cwd: app,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child.stdout!.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
+    this.#child.stderr!.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
+    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
+  }
+
+  get log(): string {
+    return this.#log;
+  }
+
+  /** Polls the URL until the server answers 200. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.#child.exitCode !== null) throw new Error(`vite exited with ${this.#child.exitCode}:\n${this.#log}`);
+      const status = await fetch(this.url).then((r) => r.status, () => 0);
+      if (status === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`vite did not answer at ${this.url} within ${timeoutMs} ms:\n${this.#log}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-this.#child.pid!, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
+    signalGroup('SIGTERM');
+    const killer = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+    await this.#exited;
+    clearTimeout(killer);
+  }
+}
+
+async function startServer(app: string, args: readonly string[]): Promise<ViteServer> {
+  const server = new ViteServer(app, args, await freePort());
+  await server.ready();
+  return server;
+}
+
+/** Opens the app with `?backend=`, waits for its result, and returns it; fails with what the page and Vite said. */
+async function predictIn(page: Page, server: ViteServer, backend: 'wasm' | 'webgpu'): Promise<ConsumerResult & { ok: true }> {
+  const { url } = server;
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  await page.goto(`${url}?backend=${backend}`);
+  const said = () => `the page said:\n${problems.join('\n') || '(nothing)'}\nvite said:\n${server.log}`;
+  await page.waitForFunction(() => 'consumerResult' in window, null, { timeout: 30_000 }).catch((error: unknown) => {
+    throw new Error(`no result from ${url} within 30 s; ${said()}`, { cause: error });
+  });
+  const result = await page.evaluate(() => (window as unknown as { consumerResult: ConsumerResult }).consumerResult);
+  if (!result.ok) throw new Error(`prediction failed on ${url}: ${result.code} ${result.message}\n${said()}`);
+  console.log(
+    `[consumer] ${url} ${backend}: backend=${result.backend} adapter=${JSON.stringify(result.adapter)} ` +
+      `load=${Math.round(result.timings.loadMs)} ms predict=${Math.round(result.timings.predictMs)} ms`,
+  );
+  return result;
+}
+
+function expectMlpOutput(result: ConsumerResult & { ok: true }, tolerance: number): void {
+  expect(result.dims).toEqual([2, 10]);
+  const diff = maxAbsDiff(result.output, mlpReference(Float32Array.from(result.input)));
+  console.log(`[consumer] ${result.backend}: max |output - reference| = ${diff.toExponential(2)}`);
+  expect(diff).toBeLessThan(tolerance);
+}
+
+/** The dependencies Vite's dev server pre-bundled into node_modules/.vite/deps. */
+async function preBundled(app: string): Promise<string[]> {
+  const metadata = JSON.parse(await readFile(join(app, 'node_modules', '.vite', 'deps', '_metadata.json'), 'utf8')) as {
+    optimized: Record<string, unknown>;
+  };
+  return Object.keys(metadata.optimized);
+}
+
+const tolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
+
+test.describe('consumer: a zero-config Vite app on the packed tarball', () => {
+  let workDir: string;
+  let app: string;
+  const servers: Record<'build' | 'dev', ViteServer | undefined> = { build: undefined, dev: undefined };
+
+  test.beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
+    app = join(workDir, 'app');
+    const tarball = await timed('pnpm pack', () => packTarball(workDir));
+    await timed('pnpm install --offline', () => prepareApp(app, tarball));
+  });
+
+  test.afterAll(async () => {
+    await Promise.all(Object.values(servers).map((server) => server?.stop()));
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  /** The server of a mode, started on first use: `vite build` then `vite preview`, or the dev server. */
+  async function serverFor(mode: 'build' | 'dev'): Promise<ViteServer> {
+    if (mode === 'build' && servers.build === undefined) {
+      await timed('vite build', () => mustRun('vite build', process.execPath, [viteBin(app), 'build'], app));
+      servers.build = await timed('vite preview ready', () => startServer(app, ['preview']));
+    }
+    if (mode === 'dev' && servers.dev === undefined) {
+      servers.dev = await timed('vite dev ready', () => startServer(app, []));
+    }
+    return servers[mode]!;
+  }
+
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    test(`should predict on ${backend} from a vite build of the packed tarball`, async ({ page }) => {
+      const result = await predictIn(page, await serverFor('build'), backend);
+      expect(result.backend).toBe(backend);
+      expect(result.fallback).toEqual([]);
+      expectMlpOutput(result, tolerance[backend]);
+    });
+  }
+
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    test(`should predict on ${backend} from the vite dev server with dependency pre-bundling`, async ({ page }) => {
+      const result = await predictIn(page, await serverFor('dev'), backend);
+      // The case at risk: tensorlane's code moved into node_modules/.vite/deps/, away from its worker script.
+      expect(await preBundled(app)).toContain('tensorlane');
+      expect(result.backend).toBe(backend);
+      expect(result.fallback).toEqual([]);
+      expectMlpOutput(result, tolerance[backend]);
+    });
+  }
+});

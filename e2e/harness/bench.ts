@@ -1,0 +1,49 @@
+// In-page measurement for the bench scripts (bundled by Vite, so the scripts only pass parameters).
+import { createSession, type Backend } from 'tensorlane';
+import { seededFloats } from '../../test/models/zoo.ts';
+
+export interface LatencyCase {
+  readonly file: string;
+  readonly input: string;
+  readonly dims: readonly number[];
+}
+
+export interface Latency {
+  /** Medians, ms. */
+  readonly load: number;
+  readonly first: number;
+  readonly steady: number;
+  readonly adapter: string;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Loads `model` in `sessions` fresh sessions, timing the load and the first predict of each, then times `runs`
+ * further predicts on the first session.
+ */
+export async function measureLatency(model: LatencyCase, backend: Backend, sessions: number, runs: number): Promise<Latency> {
+  const size = model.dims.reduce((a, b) => a * b, 1);
+  const feeds = () => ({ [model.input]: { type: 'float32' as const, data: seededFloats(size, 1), dims: model.dims } });
+  const load: number[] = [];
+  const first: number[] = [];
+  const steady: number[] = [];
+  let adapter = '';
+  for (let s = 0; s < sessions; s++) {
+    const t0 = performance.now();
+    const session = await createSession({ model: `models/${model.file}`, backend, batching: 'stack' });
+    const t1 = performance.now();
+    await session.predict(feeds());
+    first.push(performance.now() - t1);
+    load.push(t1 - t0);
+    for (let r = 0; s === 0 && r < runs; r++) {
+      const f = feeds();
+      const t = performance.now();
+      await session.predict(f);
+      steady.push(performance.now() - t);
+    }
+    adapter = session.adapter ? `${session.adapter.vendor} ${session.adapter.architecture}` : '';
+    await session.dispose();
+  }
+  return { load: median(load), first: median(first), steady: median(steady), adapter };
+}

@@ -206,19 +206,6 @@ export function buildDtypes(): Uint8Array {
   });
 }
 
-/** Two inputs sharing the symbolic dim 'batch': y = a + b. */
-export function buildAdd(): Uint8Array {
-  return encodeModel({
-    name: 'add',
-    inputs: [
-      { name: 'a', type: 'float32', dims: ['batch', 3] },
-      { name: 'b', type: 'float32', dims: ['batch', 3] },
-    ],
-    outputs: [{ name: 'sum', type: 'float32', dims: ['batch', 3] }],
-    nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['sum'] }],
-  });
-}
-
 /** sum = a + b over dims 'n' and 'm': runs when n equals m (or one is 1), fails inside onnxruntime otherwise. */
 export function buildBroadcast(): Uint8Array {
   return encodeModel({
@@ -239,6 +226,5 @@ export const MODELS = {
   'fixed.onnx': buildFixedBatch,
   'unnamed.onnx': buildUnnamedDim,
   'dtypes.onnx': buildDtypes,
-  'add.onnx': buildAdd,
   'broadcast.onnx': buildBroadcast,
 } as const satisfies Record<string, () => Uint8Array>;

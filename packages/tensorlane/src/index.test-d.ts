@@ -1,0 +1,42 @@
+// Pins the public types: a change here is a change to the contract other code relies on.
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createSession,
+  isTensorlaneError,
+  TensorlaneError,
+  type Backend,
+  type ErrorCode,
+  type Outputs,
+  type Session,
+  type SessionOptions,
+  type Tensor,
+} from './index.js';
+
+describe('public API', () => {
+  it('should take the documented options and return a Session', () => {
+    expectTypeOf(createSession).parameter(0).toEqualTypeOf<SessionOptions>();
+    expectTypeOf(createSession).returns.resolves.toEqualTypeOf<Session>();
+    expectTypeOf<SessionOptions['model']>().toEqualTypeOf<string | URL | ArrayBuffer | Uint8Array>();
+    expectTypeOf<SessionOptions['backend']>().toEqualTypeOf<'auto' | 'webgpu' | 'wasm' | undefined>();
+    expectTypeOf<Session['backend']>().toEqualTypeOf<Backend>();
+    expectTypeOf<Backend>().toEqualTypeOf<'webgpu' | 'wasm'>();
+  });
+
+  it('should map dtypes to their typed arrays', () => {
+    expectTypeOf<Tensor<'float32'>['data']>().toEqualTypeOf<Float32Array>();
+    expectTypeOf<Tensor<'int64'>['data']>().toEqualTypeOf<BigInt64Array>();
+    expectTypeOf<Tensor<'bool'>['data']>().toEqualTypeOf<Uint8Array>();
+    expectTypeOf<Tensor<'float16'>['data']>().toEqualTypeOf<Uint16Array | Float16Array>();
+    expectTypeOf<Session['predict']>().returns.resolves.toEqualTypeOf<Outputs>();
+    expectTypeOf<Session['predictBatch']>().returns.resolves.toEqualTypeOf<Outputs[]>();
+  });
+
+  it('should narrow errors by code', () => {
+    const error: unknown = new TensorlaneError('ABORTED', 'x');
+    if (isTensorlaneError(error)) expectTypeOf(error.code).toEqualTypeOf<ErrorCode>();
+    expectTypeOf<ErrorCode>().toEqualTypeOf<
+      | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'BACKEND_UNAVAILABLE' | 'INVALID_OPTIONS' | 'INVALID_INPUT'
+      | 'RUN_FAILED' | 'ABORTED' | 'DISPOSED' | 'WORKER_CRASHED'
+    >();
+  });
+});

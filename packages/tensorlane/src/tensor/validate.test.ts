@@ -61,6 +61,14 @@ describe('readFeeds', () => {
     expect(rejection(run)).toMatchObject({ name: 'TensorlaneError', code: 'INVALID_INPUT', message });
   });
 
+  it('should reject a tensor whose data cannot be read, such as one on the GPU', () => {
+    const onGpu = { type: 'float32', dims: [2, 4], get data(): never { throw new Error('The data is not on CPU.'); } };
+    expect(rejection(() => readFeeds({ ...feeds(), x: onGpu }, inputs))).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'input "x" could not be read: The data is not on CPU.',
+    });
+  });
+
   it('should reject a detached buffer and say how to avoid it', () => {
     const f = feeds();
     structuredClone(f.x.data.buffer, { transfer: [f.x.data.buffer] });

@@ -1,4 +1,4 @@
-import { TensorlaneError } from '../errors.js';
+import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor, TensorData, TensorInfo } from '../protocol.js';
 import { arraysOf, describe, holds, isDType, typedArrayName } from './dtypes.js';
 import { formatDims } from './metadata.js';
@@ -28,7 +28,13 @@ function readTensor(value: unknown, info: TensorInfo, label: string): Tensor {
   if (typeof value !== 'object' || value === null) {
     throw invalid(`${label} must be a tensor { type, data, dims }, got ${describe(value)}`);
   }
-  const { type, data, dims } = value as { type?: unknown; data?: unknown; dims?: unknown };
+  let type: unknown, data: unknown, dims: unknown;
+  try {
+    ({ type, data, dims } = value as { type?: unknown; data?: unknown; dims?: unknown });
+  } catch (error) {
+    // e.g. an onnxruntime-web Tensor whose data lives on the GPU: its `data` getter throws.
+    throw new TensorlaneError('INVALID_INPUT', `${label} could not be read: ${messageOf(error)}`, { cause: error });
+  }
   if (!isDType(type)) {
     throw invalid(`${label} has type ${describe(type)}; expected "${info.type}"`);
   }

@@ -3,7 +3,8 @@
 // posted, transferred and rebuilt as it is in a browser.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { DTYPES, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
@@ -229,17 +230,19 @@ describe('loading', () => {
 
   it('should reject with ABORTED and stop the worker when loading is aborted', async () => {
     const controller = new AbortController();
-    let port: MessagePort | undefined;
+    let stopped = false;
     const pending = createSession({
       model: MODELS['mlp.onnx'](),
       signal: controller.signal,
       worker: () => {
-        port = portWorker()() as unknown as MessagePort;
+        const port = portWorker()() as unknown as NodeMessagePort;
+        port.once('close', () => (stopped = true));
         return port as unknown as Worker;
       },
     });
     controller.abort(new Error('navigated away'));
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED', message: 'createSession was aborted: navigated away' });
+    await vi.waitFor(() => expect(stopped).toBe(true));
   });
 });
 

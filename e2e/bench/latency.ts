@@ -5,7 +5,6 @@
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
-import type { Latency } from '../harness/bench.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 const SESSIONS = Number(process.env['SESSIONS'] ?? 5);
@@ -14,7 +13,6 @@ const CASES = [
   { file: 'mlp.onnx', input: 'x', dims: [1, 256] },
   { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192] },
 ];
-
 
 await build({ configFile: CONFIG, logLevel: 'warn' });
 const server = await preview({ configFile: CONFIG, preview: { port: 4175 } });
@@ -26,14 +24,13 @@ try {
   console.log(`Chromium ${browser.version()}; ${SESSIONS} fresh sessions per cell (load, first), ${RUNS} steady runs each; medians, ms`);
   const rows: string[][] = [];
   for (const model of CASES) {
-    const cells: Partial<Record<'webgpu' | 'wasm', Latency>> = {};
-    for (const backend of ['webgpu', 'wasm'] as const) {
-      cells[backend] = await page.evaluate(
+    const measure = (backend: 'webgpu' | 'wasm') =>
+      page.evaluate(
         ({ model, backend, sessions, runs }) => window.harness.measureLatency(model, backend, sessions, runs),
         { model, backend, sessions: SESSIONS, runs: RUNS },
       );
-    }
-    const { webgpu, wasm } = cells as Record<'webgpu' | 'wasm', Latency>;
+    const webgpu = await measure('webgpu');
+    const wasm = await measure('wasm');
     rows.push([`${model.file} [${model.dims.join(',')}]`, `webgpu (${webgpu.adapter})`, ...[webgpu.load, webgpu.first, webgpu.steady].map((v) => v.toFixed(1)), '']);
     rows.push(['', 'wasm', ...[wasm.load, wasm.first, wasm.steady].map((v) => v.toFixed(1)), `${(webgpu.steady / wasm.steady).toFixed(0)}x`]);
   }

@@ -76,7 +76,7 @@ export function toWireError(error: unknown, fallbackCode: ErrorCode): WireError 
       ...(cause === undefined ? {} : { cause }),
     };
   }
-  return { code: fallbackCode, message: describeCause(error).message, cause: describeCause(error) };
+  return { code: fallbackCode, message: messageOf(error), cause: describeCause(error) };
 }
 
 /** Rebuilds a {@link TensorlaneError} from its wire form. */

@@ -14,7 +14,6 @@ export type {
   Dim,
   FallbackAttempt,
   Feeds,
-  Float16ArrayOrNever,
   Tensor,
   TensorData,
   TensorInfo,

@@ -114,7 +114,7 @@ async function tryWebGpu(bytes: Uint8Array, request: LoadRequest, env: BackendEn
   const info = adapterInfo(adapter);
   if (info.isFallbackAdapter && request.backend === 'auto' && !request.allowSoftwareAdapter) {
     throw new AttemptFailed(
-      `skipped the software adapter (${describeAdapter(info)}): it ran 50-2500x slower than WASM in our measurements; pass allowSoftwareAdapter: true to use it`,
+      `skipped the software adapter (${describeAdapter(info)}): it ran 25-2500x slower than WASM in our measurements; pass allowSoftwareAdapter: true to use it`,
     );
   }
   const ort = await importOrt(env, 'webgpu', request.wasmPaths);

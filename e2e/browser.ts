@@ -1,4 +1,5 @@
-// How the tests and benchmarks launch Chromium. Shared by playwright.config.ts and the bench scripts.
+// How the tests and benchmarks launch Chromium, and on which ports they serve pages. Shared by playwright.config.ts,
+// the specs and the bench scripts.
 import { execFileSync } from 'node:child_process';
 
 /**
@@ -31,3 +32,10 @@ export const WEBGPU_ARGS = [
     ? ['--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface']
     : []),
 ];
+
+/**
+ * The e2e servers' ports: the harness on TENSORLANE_E2E_PORT (default 4173), the demo on the next one. Set it to run
+ * two checkouts' tests side by side.
+ */
+export const HARNESS_PORT = Number(process.env['TENSORLANE_E2E_PORT'] ?? 4173);
+export const DEMO_PORT = HARNESS_PORT + 1;

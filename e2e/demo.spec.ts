@@ -1,9 +1,10 @@
-// The demo page (demo/, built and previewed on port 4174 by the config's webServer): loads the real text-direction
+// The demo page (demo/, built and previewed on DEMO_PORT by the config's webServer): loads the real text-direction
 // model, classifies upright and upside-down text on WASM and on WebGPU, and shows its errors.
 import { fileURLToPath } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
+import { DEMO_PORT } from './browser.ts';
 
-const DEMO = 'http://127.0.0.1:4174/';
+const DEMO = `http://127.0.0.1:${DEMO_PORT}/`;
 /** Screenshots, in test-results/ at the repo root: the page in auto mode, on WebGPU, with an error. */
 const SCREENSHOT = fileURLToPath(new URL('../test-results/demo.png', import.meta.url));
 const SCREENSHOT_WEBGPU = fileURLToPath(new URL('../test-results/demo-webgpu.png', import.meta.url));

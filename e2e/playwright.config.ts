@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from './browser.ts';
-
-const port = 4173;
+import { DEMO_PORT, HARNESS_PORT, QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from './browser.ts';
 
 export default defineConfig({
   testDir: '.',
@@ -14,7 +12,7 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: `http://127.0.0.1:${HARNESS_PORT}`,
   },
   projects: [
     {
@@ -32,17 +30,17 @@ export default defineConfig({
   webServer: [
     {
       // The page the SDK tests drive.
-      command: 'pnpm exec vite build -c e2e/vite.config.ts --logLevel warn && pnpm exec vite preview -c e2e/vite.config.ts',
+      command: 'pnpm exec vite build -c e2e/vite.config.ts --logLevel warn && pnpm exec vite preview -c e2e/vite.config.ts --port ' + HARNESS_PORT,
       cwd: '..',
-      url: `http://127.0.0.1:${port}/`,
+      url: `http://127.0.0.1:${HARNESS_PORT}/`,
       reuseExistingServer: false,
       timeout: 120_000,
     },
     {
       // The demo, built as `pnpm demo:build` builds it.
-      command: 'pnpm exec vite build --logLevel warn && pnpm exec vite preview',
+      command: 'pnpm exec vite build --logLevel warn && pnpm exec vite preview --port ' + DEMO_PORT,
       cwd: '..',
-      url: 'http://127.0.0.1:4174/',
+      url: `http://127.0.0.1:${DEMO_PORT}/`,
       reuseExistingServer: false,
       timeout: 120_000,
     },

@@ -7,6 +7,7 @@ import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
+import { aborts, backpressure, concurrentRequests, poisonedRequest, type Open } from './batching-scenarios.ts';
 import { DTYPES, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 /** A `worker` factory whose "worker" is a MessagePort served by a real host in this thread. */
@@ -83,18 +84,19 @@ describe('a session on the WASM backend in Node', () => {
     await expect(mlp.predict({ x: mlpInput(1, 9) })).resolves.toHaveProperty('y');
   });
 
-  it('should return predictBatch results equal to per-item predict, as views over one buffer per chunk', async () => {
+  it('should return predictBatch results equal to per-item predict, as views over one buffer per run', async () => {
+    await using mlp = await open('mlp.onnx', { maxBatchSize: 4 });
     const rows = [1, 2, 1, 3, 1];
     const items = rows.map((r, i) => ({ x: mlpInput(r, 100 + i) }));
     const expected = items.map((item) => mlpReference(item.x.data));
     const singles = await Promise.all(items.map((item) => mlp.predict(item, { copy: true })));
-    const results = await mlp.predictBatch(items, { batchSize: 4 });
+    const results = await mlp.predictBatch(items);
     expect(results.map((r) => r['y']!.dims)).toEqual(rows.map((r) => [r, 10]));
     results.forEach((r, i) => {
       expectClose(r['y']!.data as Float32Array, expected[i]!, 1e-5);
       expectClose(r['y']!.data as Float32Array, singles[i]!['y']!.data as Float32Array, 1e-6);
     });
-    // chunks of at most 4 rows: [1,2,1] [3,1]
+    // runs of at most 4 rows: [1,2,1] [3,1]
     const buffers = results.map((r) => r['y']!.data.buffer);
     expect(new Set(buffers).size).toBe(2);
     expect(buffers[0]).toBe(buffers[2]);
@@ -135,10 +137,7 @@ describe('a session on the WASM backend in Node', () => {
 
   it('should reject a call aborted in flight at once, and keep serving', async () => {
     const controller = new AbortController();
-    const pending = mlp.predictBatch(Array.from({ length: 64 }, (_, i) => ({ x: mlpInput(1, i) })), {
-      batchSize: 1,
-      signal: controller.signal,
-    });
+    const pending = mlp.predictBatch(Array.from({ length: 64 }, (_, i) => ({ x: mlpInput(1, i) })), { signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
     await expect(mlp.predict({ x: mlpInput(1, 4) })).resolves.toHaveProperty('y');
@@ -147,16 +146,63 @@ describe('a session on the WASM backend in Node', () => {
   it('should reject unknown and malformed options with INVALID_OPTIONS', async () => {
     await expect(mlp.predict({ x: mlpInput(1, 5) }, { copyy: true } as never)).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
-      message: 'predict() has no option "copyy"; its options are "signal", "copy"',
+      message: 'predict() has no option "copyy"; its options are "signal", "timeoutMs", "copy"',
     });
-    await expect(mlp.predictBatch([{ x: mlpInput(1, 5) }], { batchSize: 0 })).rejects.toMatchObject({
+    await expect(mlp.predictBatch([{ x: mlpInput(1, 5) }], { batchSize: 4 } as never)).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
-      message: 'predictBatch() option "batchSize" is 0; expected a positive integer',
+      message: 'predictBatch() has no option "batchSize"; its options are "signal", "timeoutMs", "copy"',
+    });
+    await expect(mlp.predict({ x: mlpInput(1, 5) }, { timeoutMs: -1 })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'predict() option "timeoutMs" is -1; expected a number >= 0',
+    });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), maxBatchSize: 2.5, worker: portWorker() })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "maxBatchSize" is 2.5; expected an integer >= 1',
     });
     await expect(createSession({ model: MODELS['mlp.onnx'](), backend: 'gpu' as never, worker: portWorker() })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
       message: 'option "backend" is "gpu"; expected "auto" | "webgpu" | "wasm"',
     });
+  });
+});
+
+describe('dynamic batching', () => {
+  const openHere: Open = (model, options = {}) => open(model, options);
+
+  it('should give 1,000 concurrent calls exactly their own rows, in arrival order, in full batches', async () => {
+    const report = await concurrentRequests(openHere);
+    expect(report).toMatchObject({ wrongRows: 0, inArrivalOrder: true, detached: 1000, queueWaitCount: 1000 });
+    expect(report.maxDiff).toBeLessThanOrEqual(1e-5);
+    const { totalRows, stats } = report;
+    expect(stats.requests).toEqual({ submitted: 1000, resolved: 1000, rejected: 0, pending: 0 });
+    expect(stats.rows).toEqual({ submitted: totalRows, resolved: totalRows, rejected: 0, pending: 0 });
+    expect(stats.rowsRun).toBe(totalRows);
+    expect(stats.runs).toBeLessThan(1000 / 10);
+    expect(report.meanRowsPerRun).toBeGreaterThan(40);
+  });
+
+  it('should never run a call aborted while queued, reject one aborted after sending at once, and time out', async () => {
+    const report = await aborts(openHere);
+    expect(report).toMatchObject({ queued: { code: 'ABORTED', causeIsReason: true }, timedOut: 'TIMEOUT', dropped: 'ABORTED' });
+    expect(report.keptDiff).toBeLessThanOrEqual(1e-5);
+    // Only the batch of 4 + 4 rows ran: the queued and the timed-out calls never did.
+    expect(report.stats).toMatchObject({ runs: 1, rowsRun: 8, rejections: { ABORTED: 2, TIMEOUT: 1 } });
+    expect(report.stats.requests).toEqual({ submitted: 4, resolved: 1, rejected: 3, pending: 0 });
+  });
+
+  it('should reject calls past maxQueueSize with QUEUE_FULL, leaving their inputs, and resolve the rest once', async () => {
+    const report = await backpressure(openHere);
+    expect(report.outcomes).toEqual([...new Array(16).fill('ok'), ...new Array(14).fill('QUEUE_FULL')]);
+    expect(report).toMatchObject({ settledOnce: true, rejectedKeptInputs: 14, after: 'ok', tooBig: 'INVALID_INPUT' });
+    expect(report.stats.rows).toEqual({ submitted: 48, resolved: 17, rejected: 31, pending: 0 });
+    expect(report.stats.rejections).toEqual({ QUEUE_FULL: 14, INVALID_INPUT: 1 });
+  });
+
+  it('should fail only the poisoned call of a failed batch, retrying the others alone', async () => {
+    const report = await poisonedRequest(openHere);
+    expect(report.results).toEqual([[10], [13], 'RUN_FAILED', [12]]);
+    expect(report.stats).toMatchObject({ runs: 5, rowsRun: 8, rejections: { RUN_FAILED: 1 } });
   });
 });
 
@@ -315,7 +361,7 @@ describe('models and dtypes', () => {
 describe('lifecycle', () => {
   it('should reject calls in flight and later calls with DISPOSED after dispose', async () => {
     const session = await open('mlp.onnx');
-    const inFlight = session.predictBatch(Array.from({ length: 32 }, (_, i) => ({ x: mlpInput(1, i) })), { batchSize: 1 });
+    const inFlight = session.predictBatch(Array.from({ length: 32 }, (_, i) => ({ x: mlpInput(1, i) })));
     const disposed = session.dispose();
     await expect(inFlight).rejects.toMatchObject({ code: 'DISPOSED' });
     await disposed;

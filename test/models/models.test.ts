@@ -15,6 +15,7 @@ describe('test models', () => {
     ['unnamed.onnx', '0a69b3dff38187ab7ac3f271e4f36015a3c54cfc90ba601ffe0498c003b3efa6'],
     ['dtypes.onnx', 'fc5e91dcea62b6945c4a2a9d1641d34b64c977ddfc0666e4bc9c42eede5d880a'],
     ['broadcast.onnx', 'd06580866213dbfe6763eff75ab434d74f75b34ee47943a9d9a408ac2bd9dbea'],
+    ['lookup.onnx', 'af447e4ec4c71e8c996a12641fb59c77af768cb6136928cdc7b21e782a50146a'],
   ] as const)('should build %s with the same bytes every time', (name, hash) => {
     const bytes = MODELS[name]();
     expect(sha256(bytes)).toBe(hash);

@@ -220,6 +220,22 @@ export function buildBroadcast(): Uint8Array {
 }
 
 /** Every generated test model by file name. */
+/**
+ * y[r] = x[r, i[r]]: a lookup whose index is data, so a request can make the run fail by value (an index outside
+ * 0..3 is rejected by onnxruntime) while requests of the same shape run fine. Stacks along `batch`.
+ */
+export function buildLookup(): Uint8Array {
+  return encodeModel({
+    name: 'lookup',
+    inputs: [
+      { name: 'x', type: 'float32', dims: ['batch', 4] },
+      { name: 'i', type: 'int64', dims: ['batch', 1] },
+    ],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', 1] }],
+    nodes: [{ op: 'GatherElements', inputs: ['x', 'i'], outputs: ['y'], attrs: { axis: 1 } }],
+  });
+}
+
 export const MODELS = {
   'mlp.onnx': buildMlp,
   'convnet.onnx': buildConvNet,
@@ -227,4 +243,5 @@ export const MODELS = {
   'unnamed.onnx': buildUnnamedDim,
   'dtypes.onnx': buildDtypes,
   'broadcast.onnx': buildBroadcast,
+  'lookup.onnx': buildLookup,
 } as const satisfies Record<string, () => Uint8Array>;

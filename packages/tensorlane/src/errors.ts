@@ -8,7 +8,9 @@ import type { WireError } from './protocol.js';
  * - `INVALID_OPTIONS`: an option of `createSession`, `predict` or `predictBatch` has a wrong name or value.
  * - `INVALID_INPUT`: the feeds do not match the model's inputs.
  * - `RUN_FAILED`: onnxruntime-web failed while running the model.
+ * - `QUEUE_FULL`: the request would take the rows waiting past `maxQueueSize`; its inputs were not taken.
  * - `ABORTED`: the caller's `AbortSignal` fired; its reason is the `cause`.
+ * - `TIMEOUT`: the call took longer than its `timeoutMs`.
  * - `DISPOSED`: the session was disposed before or while the call ran.
  * - `WORKER_CRASHED`: the worker failed to start, threw, or could not deliver a message.
  */
@@ -19,7 +21,9 @@ export type ErrorCode =
   | 'INVALID_OPTIONS'
   | 'INVALID_INPUT'
   | 'RUN_FAILED'
+  | 'QUEUE_FULL'
   | 'ABORTED'
+  | 'TIMEOUT'
   | 'DISPOSED'
   | 'WORKER_CRASHED';
 

@@ -9,6 +9,7 @@ import {
   type Outputs,
   type Session,
   type SessionOptions,
+  type SessionStats,
   type Tensor,
 } from './index.js';
 
@@ -31,12 +32,25 @@ describe('public API', () => {
     expectTypeOf<Session['predictBatch']>().returns.resolves.toEqualTypeOf<Outputs[]>();
   });
 
+  it('should take the scheduler options and report stats', () => {
+    expectTypeOf<SessionOptions['maxBatchSize']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SessionOptions['maxQueueDelayMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SessionOptions['maxQueueSize']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Parameters<Session['predict']>[1]>().toEqualTypeOf<
+      { signal?: AbortSignal; timeoutMs?: number; copy?: boolean } | undefined
+    >();
+    expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
+    expectTypeOf<SessionStats['queueWaitMs']>().toEqualTypeOf<{
+      readonly count: number; readonly mean: number; readonly p50: number; readonly p95: number; readonly max: number;
+    }>();
+  });
+
   it('should narrow errors by code', () => {
     const error: unknown = new TensorlaneError('ABORTED', 'x');
     if (isTensorlaneError(error)) expectTypeOf(error.code).toEqualTypeOf<ErrorCode>();
     expectTypeOf<ErrorCode>().toEqualTypeOf<
       | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'BACKEND_UNAVAILABLE' | 'INVALID_OPTIONS' | 'INVALID_INPUT'
-      | 'RUN_FAILED' | 'ABORTED' | 'DISPOSED' | 'WORKER_CRASHED'
+      | 'RUN_FAILED' | 'QUEUE_FULL' | 'ABORTED' | 'TIMEOUT' | 'DISPOSED' | 'WORKER_CRASHED'
     >();
   });
 });

@@ -76,7 +76,10 @@ export interface AdapterInfo {
   readonly isFallbackAdapter: boolean;
 }
 
-/** How `predictBatch` runs its items: stacked along dim 0 into one run per chunk, or one run per item. */
+/**
+ * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
+ * the queue, but each runs alone.
+ */
 export interface BatchingInfo {
   readonly stacked: boolean;
   readonly reason: string;
@@ -92,6 +95,10 @@ export interface LoadRequest {
   readonly backend: Backend | 'auto';
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
+  /** Rows per run at most, when requests are stacked. */
+  readonly maxBatchSize: number;
+  /** How long the oldest queued request may wait for a fuller batch. */
+  readonly maxQueueDelayMs: number;
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
 }
 
@@ -126,13 +133,67 @@ export function isReady(data: unknown): boolean {
   return typeof data === 'object' && data !== null && (data as { tensorlane?: unknown }).tensorlane === READY.tensorlane;
 }
 
+/**
+ * One call's work: the items of a `predict` (one) or a `predictBatch` (many). Each item is queued on its own and
+ * may share a run with items of other calls; the call is answered once all its items are.
+ */
+export interface Submission {
+  readonly id: number;
+  readonly items: readonly Feeds[];
+}
+
+/** One item's outputs, from the run that computed it: views over that run's output buffers. */
+export interface Part {
+  readonly id: number;
+  readonly index: number;
+  readonly outputs: Feeds;
+}
+
+/**
+ * The worker's answer after each run, outside comlink: one message per run carries every caller's outputs, so each
+ * output buffer is transferred once, however many calls share it. `parts` come before the `done` that settles
+ * their call; a call with an `error` rejects and its parts (if any came) are dropped. Calls the page cancelled get
+ * nothing more.
+ */
+export interface Results {
+  readonly tensorlane: 'results';
+  readonly parts: readonly Part[];
+  readonly done: ReadonlyArray<{ readonly id: number; readonly error?: WireError }>;
+}
+
+export function isResults(data: unknown): data is Results {
+  return typeof data === 'object' && data !== null && (data as { tensorlane?: unknown }).tensorlane === 'results';
+}
+
+/** A distribution of durations, in milliseconds. Percentiles are accurate to about 3%; `max` is exact. */
+export interface Distribution {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** What the worker's scheduler has done since the session was created. */
+export interface SchedulerStats {
+  /** Calls to `session.run`, retries included. */
+  readonly runs: number;
+  /** Rows fed to those runs, retries included. */
+  readonly rowsRun: number;
+  /** From a request's arrival in the worker to the start of the run that took it, per item. */
+  readonly queueWaitMs: Distribution;
+  /** Time inside `session.run`, per run. */
+  readonly runMs: Distribution;
+}
+
 /** The API the worker exposes. Requests carry an id so that the page can cancel them. */
 export interface HostApi {
   load(request: LoadRequest): Promise<Result<LoadReply>>;
-  predict(id: number, feeds: Feeds): Promise<Result<Feeds>>;
-  predictBatch(id: number, items: readonly Feeds[], batchSize: number): Promise<Result<Feeds[]>>;
-  /** Drops request `id` if it has not run yet; a running one finishes and its result is discarded. */
+  /** Queues calls; each is answered by `Results` messages, never by this call's reply. */
+  submit(submissions: readonly Submission[]): void;
+  /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
+  stats(): Result<SchedulerStats>;
   /** Releases the session. */
   dispose(): Promise<void>;
 }

@@ -1,6 +1,7 @@
-import { wrap, type Endpoint, type Remote } from 'comlink';
+import { transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError, fromWireError, messageOf } from '../errors.js';
-import { isReady, type HostApi, type Result } from '../protocol.js';
+import { isReady, isResults, type Feeds, type HostApi, type Result, type Submission } from '../protocol.js';
+import { buffersOf } from '../tensor/validate.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
@@ -13,6 +14,14 @@ export interface CallOptions {
   onAbort?: () => void;
 }
 
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+  /** Rejects with `TIMEOUT` after this long. */
+  timeoutMs?: number | undefined;
+  /** Names the operation in messages, e.g. `predict`. */
+  what: string;
+}
+
 /**
  * The page's end of one worker. Every call is tracked: if the worker fails to start, throws, or a message cannot be
  * read, all calls in flight reject with `WORKER_CRASHED` and later calls reject the same way. Nothing hangs.
@@ -22,6 +31,12 @@ export interface Connection {
   /** The error every call now rejects with, once the connection is closed. */
   readonly closed: TensorlaneError | undefined;
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
+  /**
+   * Queues `items` in the worker as one call and resolves with their outputs, in order. The buffers of `items` are
+   * transferred. Calls made in the same task travel in one message. On abort or timeout the call rejects at once,
+   * and the worker drops it if it has not run.
+   */
+  request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]>;
   /**
    * Rejects the calls in flight, and every later call, with `error`; then, with `release`, asks the worker to
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
@@ -49,6 +64,27 @@ export function connect(endpoint: WorkerLike): Connection {
   const api = wrap<HostApi>(endpoint);
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
+  /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
+  const requests = new Map<number, { outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError): void }>();
+  let nextId = 1;
+  /** Calls of the current task, sent together when it ends. */
+  let outbox: Submission[] = [];
+
+  const onResults = (event: Event) => {
+    const { data } = event as MessageEvent;
+    if (!isResults(data)) return;
+    for (const { id, index, outputs } of data.parts) {
+      const request = requests.get(id);
+      if (request) request.outputs[index] = outputs;
+    }
+    for (const { id, error } of data.done) {
+      const request = requests.get(id);
+      if (request === undefined) continue; // the page gave up on it already
+      if (error) request.reject(fromWireError(error));
+      else request.resolve(request.outputs);
+    }
+  };
+  endpoint.addEventListener('message', onResults);
 
   const onCrash = (event: Event) => {
     event.preventDefault();
@@ -83,6 +119,7 @@ export function connect(endpoint: WorkerLike): Connection {
     closed = error;
     clearTimeout(startTimer);
     endpoint.removeEventListener('message', onMessage);
+    endpoint.removeEventListener('message', onResults);
     endpoint.removeEventListener('error', onCrash);
     endpoint.removeEventListener('messageerror', onCrash);
     for (const reject of [...pending]) reject(error);
@@ -137,12 +174,78 @@ export function connect(endpoint: WorkerLike): Connection {
     });
   }
 
+  /** Sends `batch` in one message; if it cannot be sent, sends each call alone, so that only the bad one fails. */
+  function send(batch: Submission[]): void {
+    const rejectAll = (error: unknown) => {
+      if (batch.length > 1) return batch.forEach((submission) => send([submission]));
+      const request = requests.get(batch[0]!.id);
+      if (request === undefined) return;
+      // postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of wasm memory; it
+      // transfers nothing then, so the other calls can be sent again.
+      const sendFailed = error instanceof Error && error.name === 'DataCloneError';
+      request.reject(
+        sendFailed
+          ? new TensorlaneError('INVALID_INPUT', `could not send the inputs to the worker: ${messageOf(error)}`, { cause: error })
+          : new TensorlaneError('WORKER_CRASHED', `the inputs were lost in transit: ${messageOf(error)}`, { cause: error }),
+      );
+    };
+    const live = batch.filter((submission) => requests.has(submission.id));
+    if (live.length === 0 || closed) return;
+    try {
+      api.submit(transfer(live, buffersOf(live.flatMap((submission) => submission.items)))).catch(rejectAll);
+    } catch (error) {
+      rejectAll(error);
+    }
+  }
+
+  function request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]> {
+    const { signal, timeoutMs, what } = options;
+    if (closed !== undefined) return Promise.reject(closed);
+    if (signal?.aborted) return Promise.reject(abortError(signal, what));
+    const id = nextId++;
+    return new Promise<Feeds[]>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = () => {
+        requests.delete(id);
+        pending.delete(fail);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onSignal);
+      };
+      const fail = (error: TensorlaneError) => {
+        settle();
+        reject(error);
+      };
+      /** The page gives up first: the worker is told to drop the call. */
+      const giveUp = (error: TensorlaneError) => {
+        if (!requests.has(id)) return;
+        fail(error);
+        if (!closed) void api.cancel(id);
+      };
+      const onSignal = () => giveUp(abortError(signal!, what));
+      requests.set(id, { outputs: new Array<Feeds>(items.length), resolve: (outputs) => (settle(), resolve(outputs)), reject: fail });
+      pending.add(fail);
+      signal?.addEventListener('abort', onSignal, { once: true });
+      if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
+        timer = setTimeout(() => giveUp(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), timeoutMs);
+      }
+      if (outbox.length === 0) {
+        void ready.then(() => {
+          const batch = outbox;
+          outbox = [];
+          send(batch);
+        });
+      }
+      outbox.push({ id, items });
+    });
+  }
+
   return {
     api,
     get closed() {
       return closed;
     },
     call,
+    request,
     close,
   };
 }

@@ -1,12 +1,13 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { transfer } from 'comlink';
-import { TensorlaneError } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type {
-  AdapterInfo, Backend, BatchingInfo, BatchingMode, FallbackAttempt, Feeds, LoadReply, LoadRequest, Tensor, TensorInfo,
+  AdapterInfo, Backend, BatchingInfo, BatchingMode, FallbackAttempt, Feeds, LoadReply, LoadRequest, SchedulerStats, Tensor,
+  TensorInfo,
 } from '../protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/stack.js';
-import { buffersOf, readFeeds } from '../tensor/validate.js';
+import { readFeeds } from '../tensor/validate.js';
 import { abortError, connect, type Connection, type WorkerLike } from './connection.js';
 
 /** Options of {@link createSession}. */
@@ -30,11 +31,31 @@ export interface SessionOptions {
    */
   allowSoftwareAdapter?: boolean;
   /**
-   * How `predictBatch` runs items: `'auto'` stacks them along dim 0 when every input and output of the model has
-   * the same symbolic first dim, else runs them one by one; `'stack'` always stacks; `'off'` never does.
+   * Whether queued requests are stacked along dim 0 into one run: `'auto'` stacks when every input and output of
+   * the model has the same symbolic first dim; `'stack'` always stacks; `'off'` never does (every request still
+   * goes through the queue, one per run). `session.batching` says what was decided, and why.
    * @defaultValue `'auto'`
    */
   batching?: BatchingMode;
+  /**
+   * Rows (dim 0) per run at most, when requests are stacked. A request with more rows runs alone. As Triton's
+   * `max_batch_size` or Ray Serve's `max_batch_size`.
+   * @defaultValue `64`
+   */
+  maxBatchSize?: number;
+  /**
+   * How long the oldest queued request may wait for a fuller batch, in ms. At 0 a run starts as soon as the session
+   * is free, with whatever has queued meanwhile: no added latency at low load, full batches at high load. As
+   * Triton's `max_queue_delay_microseconds` or Ray Serve's `batch_wait_timeout_s`.
+   * @defaultValue `0`
+   */
+  maxQueueDelayMs?: number;
+  /**
+   * Rows submitted and not yet answered (queued or running) at most. A `predict` that would go past it rejects at
+   * once with `QUEUE_FULL`, before its inputs are transferred, so the caller still has them to retry.
+   * @defaultValue `Infinity`
+   */
+  maxQueueSize?: number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
   signal?: AbortSignal;
   /** Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle. */
@@ -48,8 +69,13 @@ export interface SessionOptions {
 
 /** Options of {@link Session.predict}. */
 export interface PredictOptions {
-  /** Aborts the call: it rejects with `ABORTED` at once, and never runs if it had not started. */
+  /**
+   * Aborts the call: it rejects with `ABORTED` at once, with the signal's reason as `cause`. If it is still queued
+   * it never runs; if it is running, its outputs are dropped. Other requests are not affected.
+   */
   signal?: AbortSignal;
+  /** Rejects with `TIMEOUT` after this many ms (queue wait included), as an abort does. */
+  timeoutMs?: number;
   /**
    * Copy the inputs instead of transferring their buffers, so that the caller's arrays stay usable. Copies only the
    * bytes of each view.
@@ -58,13 +84,27 @@ export interface PredictOptions {
   copy?: boolean;
 }
 
-/** Options of {@link Session.predictBatch}. */
-export interface PredictBatchOptions extends PredictOptions {
-  /**
-   * Rows per run when items are stacked. An item with more rows runs alone.
-   * @defaultValue `64`
-   */
-  batchSize?: number;
+/** Options of {@link Session.predictBatch}: those of `predict`, for the whole call. */
+export type PredictBatchOptions = PredictOptions;
+
+/** Calls or rows, by how they ended so far. `submitted` = `resolved` + `rejected` + `pending`. */
+export interface Counts {
+  readonly submitted: number;
+  readonly resolved: number;
+  readonly rejected: number;
+  readonly pending: number;
+}
+
+/** What a session has done since it was created. See {@link Session.stats}. */
+export interface SessionStats extends SchedulerStats {
+  /** `predict` and `predictBatch` calls (a `predictBatch` counts once). */
+  readonly requests: Counts;
+  /** Rows (dim 0) of those calls' items. */
+  readonly rows: Counts;
+  /** `rowsRun / runs`: how full the runs were. */
+  readonly meanRowsPerRun: number;
+  /** Rejected calls, by error code. */
+  readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
 }
 
 /** The outputs of one prediction, by output name. */
@@ -82,31 +122,41 @@ export interface Session {
   readonly inputs: readonly TensorInfo[];
   /** The model's outputs, as `inputs`. */
   readonly outputs: readonly TensorInfo[];
-  /** Whether `predictBatch` stacks items into one run per chunk, and why. */
+  /** Whether the worker stacks concurrent requests into one run, and why. */
   readonly batching: BatchingInfo;
   /**
-   * Runs the model once. The inputs' buffers are transferred to the worker (detached here) unless `copy: true`;
-   * the outputs' buffers are transferred back.
-   * @param feeds - one tensor per model input.
-   * @throws TensorlaneError `INVALID_INPUT`, `RUN_FAILED`, `ABORTED`, `DISPOSED`, `WORKER_CRASHED`.
+   * Runs the model on `feeds`. The call is queued in the worker and may share a run with other concurrent calls of
+   * the same shape beyond dim 0 (dynamic batching); it gets exactly its own rows back. The inputs' buffers are
+   * transferred to the worker (detached here) unless `copy: true`; the outputs are views over the run's output
+   * buffers, transferred back.
+   * @param feeds - one tensor per model input; dim 0 is the request's row count.
+   * @throws TensorlaneError `INVALID_INPUT`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
   predict(feeds: Feeds, options?: PredictOptions): Promise<Outputs>;
   /**
-   * Runs the model on many items. Items are stacked along dim 0 in the worker (see `batching`), run in chunks of
-   * `batchSize` rows, and split back per item, in order: each result is a `subarray` view over one buffer per
-   * output per chunk. Rejects as a whole if any item is invalid or any run fails.
-   * @param items - feeds with the same dims per input beyond dim 0; dim 0 is the item's row count, usually 1.
-   * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `RUN_FAILED`, `ABORTED`, `DISPOSED`, `WORKER_CRASHED`.
+   * Runs the model on many items in one call: each item is queued as a `predict` would be, so items that match
+   * beyond dim 0 are stacked into runs of up to `maxBatchSize` rows. Results come back in order, as views over one
+   * buffer per output per run. Rejects as a whole if any item is invalid or fails.
+   * @param items - feeds, one per item; dim 0 is the item's row count, usually 1.
+   * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
   predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  /**
+   * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
+   * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.
+   * @throws TensorlaneError `DISPOSED`, `WORKER_CRASHED`.
+   */
+  stats(): Promise<SessionStats>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-const SESSION_OPTIONS = ['model', 'backend', 'allowSoftwareAdapter', 'batching', 'signal', 'wasmPaths', 'worker'];
-const PREDICT_OPTIONS = ['signal', 'copy'];
-const BATCH_OPTIONS = [...PREDICT_OPTIONS, 'batchSize'];
+const SESSION_OPTIONS = [
+  'model', 'backend', 'allowSoftwareAdapter', 'batching', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueueSize', 'signal',
+  'wasmPaths', 'worker',
+];
+const PREDICT_OPTIONS = ['signal', 'timeoutMs', 'copy'];
 
 function badOption(message: string): TensorlaneError {
   return new TensorlaneError('INVALID_OPTIONS', message);
@@ -133,6 +183,14 @@ function checkSignal(value: unknown, name: string): AbortSignal | undefined {
 function checkBoolean(value: unknown, name: string): boolean {
   if (value === undefined || typeof value === 'boolean') return value ?? false;
   throw badOption(`${name} is ${describe(value)}; expected true or false`);
+}
+
+/** A number within `[min, Infinity]`, integral if `integer`; `fallback` when undefined. */
+function checkNumber(value: unknown, name: string, fallback: number, { min = 0, integer = false } = {}): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && value >= min && (integer ? Number.isSafeInteger(value) || value === Infinity : !Number.isNaN(value));
+  if (ok) return value;
+  throw badOption(`${name} is ${describe(value)}; expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
 }
 
 function checkObject(value: unknown, what: string): object {
@@ -180,6 +238,38 @@ function copied(feeds: Record<string, Tensor>): Record<string, Tensor> {
   return out;
 }
 
+/** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
+function createCounters() {
+  const counts = () => ({ submitted: 0, resolved: 0, rejected: 0 });
+  const requests = counts();
+  const rows = counts();
+  const rejections: Partial<Record<ErrorCode, number>> = {};
+  return {
+    submitted(n: number): void {
+      requests.submitted++;
+      rows.submitted += n;
+    },
+    resolved(n: number): void {
+      requests.resolved++;
+      rows.resolved += n;
+    },
+    rejected(n: number, error: unknown): void {
+      requests.rejected++;
+      rows.rejected += n;
+      const code: ErrorCode = isTensorlaneError(error) ? error.code : 'WORKER_CRASHED';
+      rejections[code] = (rejections[code] ?? 0) + 1;
+    },
+    /** Rows submitted and not yet answered. */
+    get pendingRows(): number {
+      return rows.submitted - rows.resolved - rows.rejected;
+    },
+    snapshot() {
+      const pending = (c: ReturnType<typeof counts>): Counts => ({ ...c, pending: c.submitted - c.resolved - c.rejected });
+      return { requests: pending(requests), rows: pending(rows), rejections: { ...rejections } };
+    },
+  };
+}
+
 class SessionImpl implements Session {
   readonly backend: Backend;
   readonly fallback: readonly FallbackAttempt[];
@@ -188,10 +278,12 @@ class SessionImpl implements Session {
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
   readonly #connection: Connection;
-  #nextId = 1;
+  readonly #maxQueueSize: number;
+  readonly #counters = createCounters();
 
-  constructor(connection: Connection, reply: LoadReply) {
+  constructor(connection: Connection, reply: LoadReply, maxQueueSize: number) {
     this.#connection = connection;
+    this.#maxQueueSize = maxQueueSize;
     this.backend = reply.backend;
     this.fallback = reply.fallback;
     this.adapter = reply.adapter;
@@ -200,49 +292,61 @@ class SessionImpl implements Session {
     this.batching = reply.batching;
   }
 
-  #checkOpen(): void {
-    if (this.#connection.closed) throw this.#connection.closed;
-  }
-
   async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
-    checkKeys(checkObject(options, 'predict()'), PREDICT_OPTIONS, 'predict()');
-    const signal = checkSignal(options.signal, 'predict() option "signal"');
-    const copy = checkBoolean(options.copy, 'predict() option "copy"');
-    this.#checkOpen();
-    if (signal?.aborted) throw abortError(signal, 'predict');
-    const checked = readFeeds(feeds, this.inputs);
-    const wire = copy ? copied(checked) : checked;
-    const id = this.#nextId++;
-    return this.#connection.call((api) => api.predict(id, transfer(wire, buffersOf([wire]))), {
-      signal,
-      what: 'predict',
-      onAbort: () => void this.#connection.api.cancel(id),
-    });
+    const [outputs] = await this.#submit('predict', () => [readFeeds(feeds, this.inputs)], options);
+    return outputs!;
   }
 
   async predictBatch(items: readonly Feeds[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
-    checkKeys(checkObject(options, 'predictBatch()'), BATCH_OPTIONS, 'predictBatch()');
-    const signal = checkSignal(options.signal, 'predictBatch() option "signal"');
-    const copy = checkBoolean(options.copy, 'predictBatch() option "copy"');
-    const batchSize = options.batchSize ?? 64;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-      throw badOption(`predictBatch() option "batchSize" is ${describe(batchSize)}; expected a positive integer`);
+    return this.#submit('predictBatch', () => {
+      if (!Array.isArray(items)) {
+        throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
+      }
+      return items.map((item: unknown, i) => readFeeds(item, this.inputs, `item ${i}: `));
+    }, options);
+  }
+
+  /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
+  async #submit(what: string, read: () => Feeds[], options: PredictOptions): Promise<Outputs[]> {
+    checkKeys(checkObject(options, `${what}()`), PREDICT_OPTIONS, `${what}()`);
+    const signal = checkSignal(options.signal, `${what}() option "signal"`);
+    const timeoutMs = checkNumber(options.timeoutMs, `${what}() option "timeoutMs"`, Infinity);
+    const copy = checkBoolean(options.copy, `${what}() option "copy"`);
+    if (this.#connection.closed) throw this.#connection.closed;
+    if (signal?.aborted) throw abortError(signal, what);
+    const checked = read();
+    if (checked.length === 0) return [];
+    const rows = checked.reduce((n, item) => n + rowsOf(item), 0);
+    const counters = this.#counters;
+    counters.submitted(rows);
+    try {
+      if (rows > this.#maxQueueSize) {
+        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
+      }
+      const waiting = counters.pendingRows - rows;
+      if (waiting + rows > this.#maxQueueSize) {
+        throw new TensorlaneError(
+          'QUEUE_FULL',
+          `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
+        );
+      }
+      const outputs = await this.#connection.request(copy ? checked.map(copied) : checked, {
+        signal,
+        timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs,
+        what,
+      });
+      counters.resolved(rows);
+      return outputs;
+    } catch (error) {
+      counters.rejected(rows, error);
+      throw error;
     }
-    this.#checkOpen();
-    if (signal?.aborted) throw abortError(signal, 'predictBatch');
-    if (!Array.isArray(items)) {
-      throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
-    }
-    if (items.length === 0) return [];
-    const checked = items.map((item: unknown, i) => readFeeds(item, this.inputs, `item ${i}: `));
-    if (this.batching.stacked) rowsOf(checked); // reject mismatched items before any buffer leaves the page
-    const wire = copy ? checked.map(copied) : checked;
-    const id = this.#nextId++;
-    return this.#connection.call((api) => api.predictBatch(id, transfer(wire, buffersOf(wire)), batchSize), {
-      signal,
-      what: 'predictBatch',
-      onAbort: () => void this.#connection.api.cancel(id),
-    });
+  }
+
+  async stats(): Promise<SessionStats> {
+    const scheduler = await this.#connection.call((api) => api.stats(), { what: 'stats' });
+    const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
+    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun };
   }
 
   dispose(): Promise<void> {
@@ -277,6 +381,9 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const backend = checkOneOf(options.backend, ['auto', 'webgpu', 'wasm'], 'option "backend"') ?? 'auto';
   const batching = checkOneOf(options.batching, ['auto', 'stack', 'off'], 'option "batching"') ?? 'auto';
   const allowSoftwareAdapter = checkBoolean(options.allowSoftwareAdapter, 'option "allowSoftwareAdapter"');
+  const maxBatchSize = checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true });
+  const maxQueueDelayMs = checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0);
+  const maxQueueSize = checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true });
   const signal = checkSignal(options.signal, 'option "signal"');
   const { wasmPaths, worker } = options;
   if (wasmPaths !== undefined && typeof wasmPaths !== 'string' && (typeof wasmPaths !== 'object' || wasmPaths === null)) {
@@ -287,12 +394,14 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   }
   if (signal?.aborted) throw abortError(signal, 'createSession');
   const { model, transfer: transferList } = modelForWorker(options.model);
-  const request: LoadRequest = { model, backend, allowSoftwareAdapter, batching, ...(wasmPaths ? { wasmPaths } : {}) };
+  const request: LoadRequest = {
+    model, backend, allowSoftwareAdapter, batching, maxBatchSize, maxQueueDelayMs, ...(wasmPaths ? { wasmPaths } : {}),
+  };
 
   const connection = connect((worker ?? defaultWorker)() as WorkerLike);
   try {
     const reply = await connection.call((api) => api.load(transfer(request, transferList)), { signal, what: 'createSession' });
-    return new SessionImpl(connection, reply);
+    return new SessionImpl(connection, reply, maxQueueSize);
   } catch (error) {
     void connection.close(error as TensorlaneError);
     throw error;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Feeds } from '../protocol.js';
-import { chunkByRows, rowsOf, stack, unstack } from './stack.js';
+import { rowsOf, stack, stackKey, unstack } from './stack.js';
 
 function item(rows: number, start: number): Feeds {
   return {
@@ -9,34 +9,28 @@ function item(rows: number, start: number): Feeds {
   };
 }
 
-describe('chunkByRows', () => {
-  it('should fill chunks up to batchSize rows, in order', () => {
-    expect(chunkByRows([1, 1, 1, 1, 1], 2)).toEqual([[0, 2], [2, 4], [4, 5]]);
-    expect(chunkByRows([2, 3, 1], 4)).toEqual([[0, 1], [1, 3]]);
-  });
-
-  it('should give an item larger than batchSize a chunk of its own', () => {
-    expect(chunkByRows([1, 10, 1], 4)).toEqual([[0, 1], [1, 2], [2, 3]]);
+describe('rowsOf', () => {
+  it('should return dim 0 of the first input, or 1 for a scalar', () => {
+    expect(rowsOf(item(3, 10))).toBe(3);
+    expect(rowsOf({ s: { type: 'float32', data: new Float32Array(1), dims: [] } })).toBe(1);
   });
 });
 
-describe('rowsOf', () => {
-  it('should return each item\'s dim 0', () => {
-    expect(rowsOf([item(1, 0), item(3, 10)])).toEqual([1, 3]);
+describe('stackKey', () => {
+  it('should be equal for requests that differ only in dim 0', () => {
+    expect(stackKey(item(1, 0))).toBe(stackKey(item(5, 3)));
   });
 
-  it('should reject items that differ beyond dim 0', () => {
-    const odd: Feeds = { ...item(1, 0), x: { type: 'float32', data: new Float32Array(3), dims: [1, 3] } };
-    expect(() => rowsOf([item(1, 0), odd])).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', message: 'item 1: input "x" has dims [1,3] but item 0 has [1,2]; items must match beyond dim 0' }),
-    );
+  it('should differ when dims beyond dim 0, dtypes or names differ', () => {
+    const base = stackKey(item(1, 0));
+    expect(stackKey({ ...item(1, 0), x: { type: 'float32', data: new Float32Array(3), dims: [1, 3] } })).not.toBe(base);
+    expect(stackKey({ ...item(1, 0), x: { type: 'float64', data: new Float64Array(2), dims: [1, 2] } })).not.toBe(base);
+    expect(stackKey({ y: item(1, 0)['x']!, n: item(1, 0)['n']! })).not.toBe(base);
   });
 
-  it('should reject an item whose inputs disagree on rows', () => {
-    const odd: Feeds = { ...item(2, 0), n: item(1, 0)['n']! };
-    expect(() => rowsOf([odd])).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT', message: 'item 0: input "n" has 1 rows but input "x" has 2; each item needs one row count' }),
-    );
+  it('should be undefined for a scalar input or inputs that disagree on dim 0', () => {
+    expect(stackKey({ s: { type: 'float32', data: new Float32Array(1), dims: [] } })).toBeUndefined();
+    expect(stackKey({ ...item(2, 0), n: item(1, 0)['n']! })).toBeUndefined();
   });
 });
 

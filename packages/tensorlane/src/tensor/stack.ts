@@ -3,59 +3,25 @@ import type { Feeds, Tensor, TensorData } from '../protocol.js';
 import { formatDims } from './metadata.js';
 import { sizeOf } from './validate.js';
 
-/**
- * The rows (dim 0) of each item, after checking that the items can be stacked: every input has rank >= 1, all
- * inputs of an item agree on dim 0, and every item matches item 0 beyond dim 0.
- * @throws TensorlaneError `INVALID_INPUT` naming the item and input.
- */
-export function rowsOf(items: readonly Feeds[]): number[] {
-  const first = items[0];
-  if (first === undefined) return [];
-  return items.map((item, index) => {
-    let rows: number | undefined;
-    let rowsFrom = '';
-    for (const [name, tensor] of Object.entries(item)) {
-      const head = tensor.dims[0];
-      if (head === undefined) {
-        throw new TensorlaneError('INVALID_INPUT', `item ${index}: input "${name}" is a scalar; stacking needs rank >= 1`);
-      }
-      if (rows === undefined) [rows, rowsFrom] = [head, name];
-      else if (head !== rows) {
-        throw new TensorlaneError(
-          'INVALID_INPUT',
-          `item ${index}: input "${name}" has ${head} rows but input "${rowsFrom}" has ${rows}; each item needs one row count`,
-        );
-      }
-      const reference = first[name]!;
-      const same = tensor.dims.length === reference.dims.length && tensor.dims.every((d, axis) => axis === 0 || d === reference.dims[axis]);
-      if (!same) {
-        throw new TensorlaneError(
-          'INVALID_INPUT',
-          `item ${index}: input "${name}" has dims ${formatDims(tensor.dims)} but item 0 has ${formatDims(reference.dims)}; items must match beyond dim 0`,
-        );
-      }
-    }
-    return rows ?? 0;
-  });
+/** The rows of one request: dim 0 of its first input, or 1 when that input is a scalar. */
+export function rowsOf(feeds: Feeds): number {
+  for (const tensor of Object.values(feeds)) return tensor.dims[0] ?? 1;
+  return 1;
 }
 
 /**
- * Splits item indices into consecutive chunks of at most `batchSize` rows; an item larger than `batchSize` gets a
- * chunk of its own. Returns `[start, end)` index pairs.
+ * What a request must share with others to be stacked with them: input names, dtypes and dims beyond dim 0.
+ * `undefined` when it cannot be stacked at all: an input is a scalar, or the inputs disagree on dim 0.
  */
-export function chunkByRows(rows: readonly number[], batchSize: number): Array<[number, number]> {
-  const chunks: Array<[number, number]> = [];
-  let start = 0;
-  let filled = 0;
-  rows.forEach((r, i) => {
-    if (i > start && filled + r > batchSize) {
-      chunks.push([start, i]);
-      [start, filled] = [i, 0];
-    }
-    filled += r;
-  });
-  if (rows.length > start) chunks.push([start, rows.length]);
-  return chunks;
+export function stackKey(feeds: Feeds): string | undefined {
+  let rows: number | undefined;
+  let key = '';
+  for (const [name, { type, dims }] of Object.entries(feeds)) {
+    if (dims.length === 0 || (rows !== undefined && dims[0] !== rows)) return undefined;
+    rows = dims[0];
+    key += `${JSON.stringify(name)}:${type}[${dims.slice(1).join(',')}];`;
+  }
+  return key;
 }
 
 /** Stacks items along dim 0 into one new buffer per input (a single item is passed through without a copy). */

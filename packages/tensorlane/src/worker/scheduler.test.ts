@@ -1,0 +1,173 @@
+// The scheduler's decisions, with a stand-in model (y = 2x, failing on NaN) whose runs finish when the test says.
+// test/session.test.ts and e2e/batching.spec.ts check the same behaviour on onnxruntime-web.
+import { describe, expect, it } from 'vitest';
+import { TensorlaneError } from '../errors.js';
+import type { Feeds, Results } from '../protocol.js';
+import { createScheduler, type SchedulerOptions } from './scheduler.js';
+
+const feeds = (rows: number, value = 1, width = 2): Feeds => ({
+  x: { type: 'float32', data: new Float32Array(rows * width).fill(value), dims: [rows, width] },
+});
+
+/** A scheduler over a stand-in model; `runs` records each run's rows, `release()` finishes the oldest run. */
+function setup(options: Partial<SchedulerOptions> = {}) {
+  const runs: number[] = [];
+  const waiting: Array<() => void> = [];
+  const posted: Results[] = [];
+  let clock = 0;
+  const scheduler = createScheduler({
+    stacked: true,
+    maxBatchSize: 8,
+    maxQueueDelayMs: 0,
+    now: () => clock,
+    post: (results) => posted.push(results),
+    run: async (input) => {
+      const x = input['x']!;
+      runs.push(x.dims[0]!);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      if ((x.data as Float32Array).some(Number.isNaN)) throw new TensorlaneError('RUN_FAILED', 'NaN in x');
+      return { y: { type: 'float32', data: (x.data as Float32Array).map((v) => v * 2), dims: x.dims } };
+    },
+    ...options,
+  });
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  return {
+    scheduler,
+    runs,
+    posted,
+    /** Ids settled, in order, with their error code if any. */
+    done: () => posted.flatMap((r) => r.done.map((d) => (d.error ? `${d.id}:${d.error.code}` : `${d.id}`))),
+    async release(): Promise<void> {
+      await tick();
+      waiting.shift()?.();
+      await tick();
+    },
+    advance(ms: number) {
+      clock += ms;
+    },
+    tick,
+  };
+}
+
+describe('createScheduler', () => {
+  it('should run a request at once when the session is free, and batch what queues meanwhile', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(1)]);
+    await t.tick();
+    expect(t.runs).toEqual([1]);
+    for (let id = 2; id <= 6; id++) t.scheduler.submit(id, [feeds(2)]);
+    await t.release();
+    expect(t.runs).toEqual([1, 8]); // 4 requests of 2 rows fill maxBatchSize 8; the 5th waits
+    await t.release();
+    await t.release();
+    expect(t.runs).toEqual([1, 8, 2]);
+    expect(t.done()).toEqual(['1', '2', '3', '4', '5', '6']);
+  });
+
+  it('should hand each request exactly its own rows, as views over the run\'s output', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(1, 1)]);
+    t.scheduler.submit(2, [feeds(3, 5)]);
+    await t.release();
+    const [message] = t.posted;
+    expect(message!.parts.map((p) => [p.id, p.outputs['y']!.dims, Array.from(p.outputs['y']!.data as Float32Array)])).toEqual([
+      [1, [1, 2], [2, 2]],
+      [2, [3, 2], [10, 10, 10, 10, 10, 10]],
+    ]);
+    expect(message!.parts[0]!.outputs['y']!.data.buffer).toBe(message!.parts[1]!.outputs['y']!.data.buffer);
+  });
+
+  it('should keep requests of other shapes in their own group, taking turns', async () => {
+    const t = setup({ maxBatchSize: 2 });
+    t.scheduler.submit(1, [feeds(1, 1, 2)]); // runs at once
+    await t.tick();
+    for (const [id, width] of [[2, 2], [3, 2], [4, 3], [5, 2], [6, 2], [7, 3]] as const) t.scheduler.submit(id, [feeds(1, 1, width)]);
+    for (let i = 0; i < 5; i++) await t.release();
+    // width 2: 2,3 | width 3: 4,7 | width 2: 5,6 — no group waits behind another for more than one run.
+    expect(t.done()).toEqual(['1', '2', '3', '4', '7', '5', '6']);
+  });
+
+  it('should run a request larger than maxBatchSize alone', async () => {
+    const t = setup({ maxBatchSize: 4 });
+    t.scheduler.submit(1, [feeds(9)]);
+    await t.release();
+    expect(t.runs).toEqual([9]);
+    expect(t.done()).toEqual(['1']);
+  });
+
+  it('should wait up to maxQueueDelayMs for a fuller batch, and no longer', async () => {
+    const t = setup({ maxQueueDelayMs: 5 });
+    t.scheduler.submit(1, [feeds(2)]);
+    await t.tick();
+    expect(t.runs).toEqual([]);
+    t.scheduler.submit(2, [feeds(6)]); // fills the batch: runs without waiting
+    await t.tick();
+    expect(t.runs).toEqual([8]);
+    await t.release();
+    t.scheduler.submit(3, [feeds(1)]);
+    await t.tick();
+    expect(t.runs).toEqual([8]);
+    t.advance(5);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(t.runs).toEqual([8, 1]);
+  });
+
+  it('should run only one request per run when not stacking', async () => {
+    const t = setup({ stacked: false });
+    for (let id = 1; id <= 3; id++) t.scheduler.submit(id, [feeds(1)]);
+    for (let i = 0; i < 3; i++) await t.release();
+    expect(t.runs).toEqual([1, 1, 1]);
+    expect(t.done()).toEqual(['1', '2', '3']);
+  });
+
+  it('should retry a failed batch one by one, so that only the culprit is rejected', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(1)]);
+    await t.tick();
+    t.scheduler.submit(2, [feeds(1)]);
+    t.scheduler.submit(3, [feeds(1, Number.NaN)]);
+    t.scheduler.submit(4, [feeds(2)]);
+    for (let i = 0; i < 5; i++) await t.release();
+    expect(t.runs).toEqual([1, 4, 1, 1, 2]);
+    expect(t.done()).toEqual(['1', '2', '3:RUN_FAILED', '4']);
+  });
+
+  it('should never run a call cancelled while queued, and drop the outputs of one cancelled while running', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(1)]);
+    t.scheduler.submit(2, [feeds(1)]);
+    await t.tick();
+    t.scheduler.submit(3, [feeds(4)]);
+    t.scheduler.cancel(2); // running
+    t.scheduler.cancel(3); // queued
+    await t.release();
+    await t.release();
+    expect(t.runs).toEqual([2]);
+    expect(t.done()).toEqual(['1']);
+    expect(t.posted.flatMap((r) => r.parts.map((p) => p.id))).toEqual([1]);
+  });
+
+  it('should answer a call of many items once all have run, and reject it as a whole if one fails', async () => {
+    const t = setup({ maxBatchSize: 2 });
+    t.scheduler.submit(1, [feeds(1), feeds(1), feeds(1)]);
+    t.scheduler.submit(2, [feeds(1, Number.NaN), feeds(1), feeds(1)]);
+    for (let i = 0; i < 6; i++) await t.release();
+    expect(t.done()).toEqual(['1', '2:RUN_FAILED']);
+    expect(t.posted.flatMap((r) => r.parts.filter((p) => p.id === 1).map((p) => p.index)).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('should reject every call on dispose, and count runs, rows and waits', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(3)]);
+    await t.tick();
+    t.advance(4);
+    await t.release();
+    t.scheduler.submit(2, [feeds(1)]);
+    t.scheduler.dispose(new TensorlaneError('DISPOSED', 'the session was disposed'));
+    expect(t.done()).toEqual(['1', '2:DISPOSED']);
+    const stats = t.scheduler.stats();
+    expect(stats).toMatchObject({ runs: 1, rowsRun: 3 });
+    expect(stats.runMs).toMatchObject({ count: 1, max: 4 });
+    expect(stats.queueWaitMs.count).toBe(1);
+  });
+});

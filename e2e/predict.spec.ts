@@ -5,7 +5,7 @@ for (const backend of ['webgpu', 'wasm'] as const) {
   test(`should detach the feeds and return predictBatch outputs equal to per-item predict on ${backend}`, async ({ harness }) => {
     const result = await harness.evaluate(async (backend) => {
       const { tensorlane, seededFloats } = window.harness;
-      const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend });
+      const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend, maxBatchSize: 4 });
       const item = (rows: number, seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(rows * 256, seed), dims: [rows, 256] } });
       const rows = [1, 3, 1, 2, 1];
       const items = rows.map((r, i) => item(r, 10 + i));
@@ -13,7 +13,7 @@ for (const backend of ['webgpu', 'wasm'] as const) {
       for (const [i, r] of rows.entries()) singles.push(await session.predict(item(r, 10 + i)));
       const fed = item(2, 99);
       await session.predict(fed);
-      const batch = await session.predictBatch(items, { batchSize: 4 });
+      const batch = await session.predictBatch(items);
       await session.dispose();
       return {
         backend: session.backend,
@@ -21,7 +21,7 @@ for (const backend of ['webgpu', 'wasm'] as const) {
         itemsByteLengths: items.map((it) => it.x.data.buffer.byteLength),
         batch: batch.map((out) => ({ dims: out['y']!.dims, data: Array.from(out['y']!.data as Float32Array) })),
         singles: singles.map((out) => Array.from(out['y']!.data as Float32Array)),
-        // chunks of at most 4 rows: [1,3] [1,2,1]; views share their chunk's buffer
+        // runs of at most 4 rows: [1,3] [1,2,1]; views share their run's buffer
         sharedBuffers: [batch[0]!['y']!.data.buffer === batch[1]!['y']!.data.buffer, batch[2]!['y']!.data.buffer === batch[4]!['y']!.data.buffer, batch[1]!['y']!.data.buffer === batch[2]!['y']!.data.buffer],
       };
     }, backend);
@@ -115,9 +115,9 @@ test('should round-trip int64, bool and float16 (as Float16Array) through the wo
 test('should reject calls in flight with DISPOSED when disposed, and later calls too', async ({ harness }) => {
   const result = await harness.evaluate(async () => {
     const { tensorlane } = window.harness;
-    const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm' });
+    const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm', maxBatchSize: 1 });
     const x = () => ({ x: { type: 'float32' as const, data: new Float32Array(256), dims: [1, 256] } });
-    const inFlight = session.predictBatch(Array.from({ length: 16 }, x), { batchSize: 1 }).then(() => 'resolved', (e: { code: string }) => e.code);
+    const inFlight = session.predictBatch(Array.from({ length: 16 }, x)).then(() => 'resolved', (e: { code: string }) => e.code);
     await session.dispose();
     const later = await session.predict(x()).then(() => 'resolved', (e: { code: string }) => e.code);
     return { inFlight: await inFlight, later };

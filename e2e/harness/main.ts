@@ -1,6 +1,7 @@
 // The page the browser tests drive: the real SDK, as a Vite app imports it, plus seeded input generators so that
 // tests pass seeds, not megabytes, through page.evaluate.
 import * as tensorlane from 'tensorlane';
+import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency } from './bench.ts';
 
@@ -8,6 +9,8 @@ const harness = {
   tensorlane,
   seededFloats,
   measureLatency,
+  /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
+  batching,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */

@@ -4,11 +4,13 @@ import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency } from './bench.ts';
+import { measureThroughput } from './throughput.ts';
 
 const harness = {
   tensorlane,
   seededFloats,
   measureLatency,
+  measureThroughput,
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */

@@ -60,6 +60,12 @@ function crashMessage(event: Event): string {
 
 const START_TIMEOUT_MS = 30_000;
 
+/**
+ * Calls per message at most. A burst is sent in slices, so that the worker runs the first batch while the page
+ * still serialises the rest; one message per call would cost a postMessage each.
+ */
+const SEND_EVERY = 32;
+
 export function connect(endpoint: WorkerLike): Connection {
   const api = wrap<HostApi>(endpoint);
   const pending = new Set<(error: TensorlaneError) => void>();
@@ -67,8 +73,17 @@ export function connect(endpoint: WorkerLike): Connection {
   /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
   const requests = new Map<number, { outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError): void }>();
   let nextId = 1;
-  /** Calls of the current task, sent together when it ends. */
+  /** Calls of the current task, sent together when it ends, or every SEND_EVERY calls. */
   let outbox: Submission[] = [];
+  let flushQueued = false;
+  let listening = false;
+  function flush(): void {
+    flushQueued = false;
+    if (outbox.length === 0) return;
+    const batch = outbox;
+    outbox = [];
+    send(batch);
+  }
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
@@ -109,6 +124,8 @@ export function connect(endpoint: WorkerLike): Connection {
     clearTimeout(startTimer);
     endpoint.removeEventListener('message', onMessage);
     started();
+    listening = true;
+    flush();
   };
   endpoint.addEventListener('message', onMessage);
   endpoint.start?.();
@@ -228,14 +245,13 @@ export function connect(endpoint: WorkerLike): Connection {
       if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
         timer = setTimeout(() => giveUp(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), timeoutMs);
       }
-      if (outbox.length === 0) {
-        void ready.then(() => {
-          const batch = outbox;
-          outbox = [];
-          send(batch);
-        });
-      }
       outbox.push({ id, items });
+      if (!listening) return; // sent once the worker is ready
+      if (outbox.length >= SEND_EVERY) flush();
+      else if (!flushQueued) {
+        flushQueued = true;
+        queueMicrotask(flush);
+      }
     });
   }
 

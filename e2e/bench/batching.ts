@@ -1,0 +1,72 @@
+// Benchmark: throughput of many concurrent single-row requests, in Chromium, on WASM and WebGPU, through
+// (a) tensorlane with dynamic batching, (b) tensorlane with maxBatchSize 1, (c) onnxruntime-web's own worker proxy
+// (WASM only) and (d) onnxruntime-web on the main thread. Prints figures and ratios from the same run; asserts
+// nothing.
+//   pnpm bench:batching                      (2,000 requests per cell; REQUESTS=500 for a quicker look)
+//   MODEL=mlp BACKEND=wasm pnpm bench:batching   (only the cells whose model file / backend start so)
+// On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
+import { chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
+import type { Throughput, ThroughputMode } from '../harness/throughput.ts';
+
+const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
+const REQUESTS = Number(process.env['REQUESTS'] ?? 2000);
+const MODELS = [
+  { file: 'mlp.onnx', input: 'x', row: [256] },
+  { file: 'convnet.onnx', input: 'image', row: [3, 32, 32] },
+];
+const MODES: Record<'webgpu' | 'wasm', ThroughputMode[]> = {
+  wasm: ['tensorlane', 'tensorlane-unbatched', 'ort-proxy', 'ort-main'],
+  webgpu: ['tensorlane', 'tensorlane-unbatched', 'ort-main'],
+};
+const LABEL: Record<ThroughputMode, string> = {
+  tensorlane: '(a) tensorlane, dynamic batching',
+  'tensorlane-unbatched': '(b) tensorlane, maxBatchSize 1',
+  'ort-proxy': '(c) onnxruntime-web proxy worker',
+  'ort-main': '(d) onnxruntime-web, main thread',
+};
+
+await build({ configFile: CONFIG, logLevel: 'warn' });
+const server = await preview({ configFile: CONFIG, preview: { port: 4176, strictPort: false } });
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
+try {
+  console.log(`Chromium ${browser.version()}; ${REQUESTS} single-row requests fired at once per cell; latency from firing to each answer`);
+  const rows: string[][] = [];
+  for (const model of MODELS.filter((m) => m.file.startsWith(process.env['MODEL'] ?? ''))) {
+    for (const backend of (['wasm', 'webgpu'] as const).filter((b) => b.startsWith(process.env['BACKEND'] ?? ''))) {
+      const results = new Map<ThroughputMode, Throughput>();
+      for (const mode of MODES[backend]) {
+        // A fresh page per cell: onnxruntime-web's proxy setting is global to a page.
+        const page = await browser.newPage();
+        await page.goto(server.resolvedUrls!.local[0]!);
+        await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+        results.set(mode, await page.evaluate(
+          ({ model, backend, mode, count }) => window.harness.measureThroughput(model, backend, mode, count),
+          { model, backend, mode, count: REQUESTS },
+        ));
+        await page.close();
+      }
+      const a = results.get('tensorlane')!.rowsPerSecond;
+      for (const [mode, r] of results) {
+        rows.push([
+          mode === 'tensorlane' ? `${model.file} [1,${model.row.join(',')}]` : '',
+          mode === 'tensorlane' ? backend : '',
+          LABEL[mode],
+          r.rowsPerSecond.toFixed(0),
+          r.p50.toFixed(0),
+          r.p95.toFixed(0),
+          r.meanRowsPerRun.toFixed(1),
+          mode === 'tensorlane' ? '' : `a/${LABEL[mode][1]} = ${(a / r.rowsPerSecond).toFixed(1)}x`,
+        ]);
+      }
+    }
+  }
+  const header = ['model', 'backend', 'path', 'rows/s', 'p50 ms', 'p95 ms', 'rows/run', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.httpServer.close(resolve));
+}

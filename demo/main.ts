@@ -2,7 +2,7 @@
 // images with predictBatch(). State for tests: <body data-status="loading|ready|classifying|error">.
 import { createSession, isTensorlaneError, type Session } from 'tensorlane';
 import { byId } from './dom.ts';
-import { buildRows, clearPredictions, showPredictions, showTimings, showTransfer, type Timings } from './results-view.ts';
+import { buildRows, clearPredictions, showPredictions, showStats, showTimings, showTransfer, type Timings } from './results-view.ts';
 import { drawSamples, modelInputs, type SampleCanvases } from './samples.ts';
 import { INPUT_DIMS } from './text-image.ts';
 import { MODEL_URL, readOptions, showLoadCode, showSession } from './session-view.ts';
@@ -72,6 +72,7 @@ async function load(): Promise<void> {
   showSession(undefined);
   clearPredictions();
   showTimings({}, false);
+  showStats(undefined);
   setStatus('loading', `Loading the model (backend: ${options.backend})…`);
   const start = performance.now();
   try {
@@ -132,6 +133,7 @@ async function classify(): Promise<void> {
     }
     current.timings = { ...current.timings, laterMs: later };
     showTimings(current.timings, software);
+    showStats(await session.stats());
     setStatus('ready', `Done: ${outputs.length} images classified on ${session.backend === 'webgpu' ? 'WebGPU' : 'WASM'}.`);
   } catch (error) {
     showError(error);

@@ -1,5 +1,6 @@
 // Step 2 of the page: one table row per image (as drawn, as the model sees it, the prediction), timings, and
 // what became of the input buffers.
+import type { SessionStats } from 'tensorlane';
 import { byId, bytes, h, ms } from './dom.ts';
 import { LABELS, SAMPLES, type Sample, type SampleCanvases } from './samples.ts';
 
@@ -107,6 +108,15 @@ export function showTimings(timings: Timings, softwareAdapter: boolean): void {
   note.textContent = softwareAdapter
     ? 'This WebGPU adapter is a software renderer (such as SwiftShader): these timings say nothing about a real GPU.'
     : '';
+}
+
+/** Shows what the worker's scheduler did: how many runs the images took, and how long they waited and ran. */
+export function showStats(stats: SessionStats | undefined): void {
+  byId('stats').textContent =
+    stats === undefined
+      ? '–'
+      : `${stats.requests.resolved} calls, ${stats.rows.resolved} images in ${stats.runs} runs ` +
+        `(${stats.meanRowsPerRun.toFixed(1)} per run); queue wait p50 ${ms(stats.queueWaitMs.p50)}, run p50 ${ms(stats.runMs.p50)}`;
 }
 
 /** Shows the inputs' buffer sizes before and after predictBatch: 0 after means they were moved, not copied. */

@@ -49,6 +49,7 @@ async function classify(page: Page): Promise<Record<string, { p0: number; p180: 
   await expect(page.getByTestId('transfer')).toHaveAttribute('data-moved', 'true');
   await expect(page.getByTestId('time-first')).toContainText('ms');
   await expect(page.getByTestId('time-median')).toContainText('median of 5 runs');
+  await expect(page.getByTestId('stats')).toContainText(/^\d+ calls, \d+ images in \d+ runs \(\d+\.\d per run\); queue wait p50/);
   return results;
 }
 

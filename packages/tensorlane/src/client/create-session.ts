@@ -163,13 +163,17 @@ function modelForWorker(model: unknown): { model: string | Uint8Array; transfer:
   throw badOption(`model is ${describe(model)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
 }
 
-function defaultWorker(): Worker {
+/** In Node or during SSR there is no `Worker`: say so before anything else fails for the same reason. */
+function checkBrowser(): void {
   if (typeof Worker === 'undefined') {
     throw new TensorlaneError(
       'BACKEND_UNAVAILABLE',
       'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)',
     );
   }
+}
+
+function defaultWorker(): Worker {
   return new Worker(new URL('../worker/entry.js', import.meta.url), { type: 'module', name: 'tensorlane' });
 }
 
@@ -286,6 +290,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     throw badOption(`option "worker" is ${describe(worker)}; expected a function that returns a Worker`);
   }
   if (signal?.aborted) throw abortError(signal, 'createSession');
+  if (worker === undefined) checkBrowser();
   const { model, transfer: transferList } = modelForWorker(options.model);
   const request: LoadRequest = { model, backend, allowSoftwareAdapter, batching, ...(wasmPaths ? { wasmPaths } : {}) };
 

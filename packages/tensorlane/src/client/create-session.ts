@@ -9,7 +9,16 @@ import { rowsOf } from '../tensor/stack.js';
 import { buffersOf, readFeeds } from '../tensor/validate.js';
 import { abortError, connect, type Connection, type WorkerLike } from './connection.js';
 
-/** Options of {@link createSession}. */
+/**
+ * Options of {@link createSession}.
+ * @example
+ * ```ts
+ * import { createSession, type SessionOptions } from 'tensorlane';
+ *
+ * const options: SessionOptions = { model: '/models/net.onnx', backend: 'auto', signal: AbortSignal.timeout(30_000) };
+ * const session = await createSession(options);
+ * ```
+ */
 export interface SessionOptions {
   /**
    * The ONNX model. A string or URL is fetched inside the worker; a relative one resolves against the page
@@ -46,7 +55,16 @@ export interface SessionOptions {
   worker?: () => Worker;
 }
 
-/** Options of {@link Session.predict}. */
+/**
+ * Options of {@link Session.predict}.
+ * @example
+ * ```ts
+ * import type { PredictOptions } from 'tensorlane';
+ *
+ * const options: PredictOptions = { copy: true, signal: AbortSignal.timeout(1000) }; // keep my arrays; give up after 1 s
+ * const outputs = await session.predict(feeds, options);
+ * ```
+ */
 export interface PredictOptions {
   /** Aborts the call: it rejects with `ABORTED` at once, and never runs if it had not started. */
   signal?: AbortSignal;
@@ -58,7 +76,16 @@ export interface PredictOptions {
   copy?: boolean;
 }
 
-/** Options of {@link Session.predictBatch}. */
+/**
+ * Options of {@link Session.predictBatch}.
+ * @example
+ * ```ts
+ * import type { PredictBatchOptions } from 'tensorlane';
+ *
+ * const options: PredictBatchOptions = { batchSize: 32 };
+ * const results = await session.predictBatch(items, options); // one Outputs per item, in order
+ * ```
+ */
 export interface PredictBatchOptions extends PredictOptions {
   /**
    * Rows per run when items are stacked. An item with more rows runs alone.
@@ -67,10 +94,29 @@ export interface PredictBatchOptions extends PredictOptions {
   batchSize?: number;
 }
 
-/** The outputs of one prediction, by output name. */
+/**
+ * The outputs of one prediction, by output name. Their buffers belong to the caller.
+ * @example
+ * ```ts
+ * import type { Outputs } from 'tensorlane';
+ *
+ * const outputs: Outputs = await session.predict(feeds);
+ * const logits = outputs['y']; // { type: 'float32', data: Float32Array, dims: [1, 10] }
+ * ```
+ */
 export type Outputs = Record<string, Tensor>;
 
-/** A model loaded in its own worker. Create with {@link createSession}. */
+/**
+ * A model loaded in its own worker. Create with {@link createSession}.
+ * @example
+ * ```ts
+ * import { createSession } from 'tensorlane';
+ *
+ * await using session = await createSession({ model: '/models/net.onnx' }); // disposed at the end of the scope
+ * console.log(session.backend, session.inputs);
+ * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
+ * ```
+ */
 export interface Session {
   /** The backend that runs the model. */
   readonly backend: Backend;
@@ -101,6 +147,7 @@ export interface Session {
   predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */
   dispose(): Promise<void>;
+  /** The same as {@link Session.dispose}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 

@@ -10,4 +10,7 @@ importShim.addImportMap({
     'onnxruntime-web/wasm': './node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs',
   },
 });
-importShim('tensorlane/worker');
+// A failed import is thrown as the worker's error, so the page reports WORKER_CRASHED at once, not after a timeout.
+importShim('tensorlane/worker').catch((error) => setTimeout(() => {
+  throw error;
+}));

@@ -1,0 +1,57 @@
+// Pins the whole public surface: the runtime exports, every option name, and the shape of what a session reports.
+// Adding an export or an option is a change of contract: update this file, the TSDoc (with an @example), docs/
+// (pnpm docs:build) and the CHANGELOG together.
+import { describe, expectTypeOf, it } from 'vitest';
+import type * as Tensorlane from './index.js';
+import type {
+  AdapterInfo,
+  BatchingInfo,
+  BatchingMode,
+  Dim,
+  DType,
+  FallbackAttempt,
+  PredictBatchOptions,
+  PredictOptions,
+  Session,
+  SessionOptions,
+  TensorInfo,
+  TensorlaneError,
+  TensorlaneErrorOptions,
+} from './index.js';
+
+describe('public surface', () => {
+  it('should export exactly createSession, TensorlaneError and isTensorlaneError at runtime', () => {
+    expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<'createSession' | 'TensorlaneError' | 'isTensorlaneError'>();
+  });
+
+  it('should take exactly the documented options', () => {
+    expectTypeOf<keyof SessionOptions>().toEqualTypeOf<
+      'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'signal' | 'wasmPaths' | 'worker'
+    >();
+    expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'copy'>();
+    expectTypeOf<keyof PredictBatchOptions>().toEqualTypeOf<'signal' | 'copy' | 'batchSize'>();
+    expectTypeOf<SessionOptions['worker']>().toEqualTypeOf<(() => Worker) | undefined>();
+    expectTypeOf<BatchingMode>().toEqualTypeOf<'auto' | 'stack' | 'off'>();
+  });
+
+  it('should report the session as documented', () => {
+    expectTypeOf<keyof Session>().toEqualTypeOf<
+      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching'
+      | 'predict' | 'predictBatch' | 'dispose' | typeof Symbol.asyncDispose
+    >();
+    expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
+    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
+    expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
+    expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'>();
+    expectTypeOf<Session['inputs']>().toEqualTypeOf<readonly TensorInfo[]>();
+    expectTypeOf<TensorInfo>().toEqualTypeOf<{ readonly name: string; readonly type: DType; readonly dims: readonly Dim[] }>();
+    expectTypeOf<BatchingInfo>().toEqualTypeOf<{ readonly stacked: boolean; readonly reason: string }>();
+  });
+
+  it('should carry code, details and cause on errors', () => {
+    expectTypeOf<TensorlaneError>().toExtend<Error>();
+    expectTypeOf<TensorlaneError['name']>().toEqualTypeOf<'TensorlaneError'>();
+    expectTypeOf<TensorlaneError['details']>().toEqualTypeOf<Readonly<Record<string, unknown>> | undefined>();
+    expectTypeOf<keyof TensorlaneErrorOptions>().toEqualTypeOf<'cause' | 'details'>();
+  });
+});

@@ -10,7 +10,8 @@ function ortFailingWith(message: string): OrtModule {
   } as unknown as OrtModule;
 }
 
-const request: LoadRequest = { model: new Uint8Array(1), backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto' };
+// Only the fields backend choice reads; the rest of a LoadRequest belongs to the host.
+const request = { model: new Uint8Array(1), backend: 'wasm', allowSoftwareAdapter: false } as LoadRequest;
 
 describe('resolveBackend', () => {
   it("should say to add 'wasm-unsafe-eval' when a Content-Security-Policy forbids WebAssembly", async () => {

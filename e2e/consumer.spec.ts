@@ -1,6 +1,9 @@
-// The consumer check: a fresh Vite app (the template in e2e/consumer/, with no Vite config) depends on the packed
-// tarball of tensorlane, installs it with pnpm from the local store only, and runs a prediction in Chromium, both
-// from `vite build` + `vite preview` and from the Vite dev server (dependency pre-bundling on, as by default).
+// The consumer check: fresh apps (the fixtures in e2e/consumers/, none with bundler config) depend on the packed
+// tarball of tensorlane, install it with pnpm from the local store only, and run a prediction in Chromium on WASM and
+// on WebGPU: the Vite dev server (dependency pre-bundling on, as by default), a Vite production build, a webpack 5
+// production build, and a page with no bundler that imports the built ESM files through an import map. The
+// production builds are also served under a strict Content-Security-Policy. A server render in Node imports the
+// package and gets a clear error for using it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,14 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
+import { serveStatic, type StaticServer } from './static-server.ts';
 import { buildMlp, mlpReference } from '../test/models/zoo.ts';
 import { maxAbsDiff } from './fixtures.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const packageDir = join(repoRoot, 'packages', 'tensorlane');
-const templateDir = fileURLToPath(new URL('./consumer', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('./consumers', import.meta.url));
 
-/** What e2e/consumer/main.js publishes as `window.consumerResult`. */
+/** What e2e/consumers/app.js publishes as `window.consumerResult`. */
 type ConsumerResult =
   | {
       ok: true;
@@ -27,8 +31,9 @@ type ConsumerResult =
       dims: number[];
       output: number[];
       timings: { loadMs: number; predictMs: number };
+      violations: string[];
     }
-  | { ok: false; code: string | null; message: string };
+  | { ok: false; code: string | null; message: string; violations: string[] };
 
 interface Run {
   code: number | null;
@@ -98,25 +103,44 @@ async function lockedVersions(): Promise<Record<string, string>> {
   return Object.fromEntries([...versions].filter(([, v]) => v.size === 1).map(([name, v]) => [name, [...v][0]!]));
 }
 
+/** A consumer fixture: a directory of e2e/consumers/ and where its app gets app.js and the model. */
+interface Fixture {
+  readonly name: 'vite' | 'webpack' | 'no-bundler';
+  /** Where app.js goes: the app's entry module. */
+  readonly entry: string;
+  /** The directory, relative to the app, served at the page's URL. */
+  readonly publicDir: string;
+  /** pnpm settings of the fixture's own (as a user's project would have them). */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+const FIXTURES = {
+  vite: { name: 'vite', entry: 'app.js', publicDir: 'public' },
+  webpack: { name: 'webpack', entry: 'src/index.js', publicDir: '.' },
+  // npm's flat node_modules, so that the import map can name each package's files at a stable path.
+  'no-bundler': { name: 'no-bundler', entry: 'app.js', publicDir: '.', settings: { nodeLinker: 'hoisted' } },
+} as const satisfies Record<string, Fixture>;
+
 /**
- * Copies the template to `app`, points `tensorlane` at the tarball, adds the model, and installs offline. The app's
- * own pnpm-workspace.yaml makes it a workspace root of its own (pnpm looks no further up) and holds the settings
+ * Copies a fixture to `app`, adds app.js and the model, points `tensorlane` at the tarball, and installs offline. The
+ * app's own pnpm-workspace.yaml makes it a workspace root of its own (pnpm looks no further up) and holds the settings
  * pnpm 12 reads only from there: the locked versions, and the one build script to allow (protobufjs' postinstall,
  * which only prints a notice; without a decision pnpm 12 fails with ERR_PNPM_IGNORED_BUILDS).
  */
-async function prepareApp(app: string, tarball: string): Promise<void> {
-  await cp(templateDir, app, { recursive: true });
+async function prepareApp(fixture: Fixture, app: string, tarball: string): Promise<void> {
+  await cp(join(fixturesDir, fixture.name), app, { recursive: true });
+  await cp(join(fixturesDir, 'app.js'), join(app, fixture.entry));
   const manifestPath = join(app, 'package.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
   manifest.dependencies['tensorlane'] = `file:${tarball}`;
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   // JSON is YAML.
-  const workspace = { overrides: await lockedVersions(), allowBuilds: { protobufjs: true } };
+  const workspace = { overrides: await lockedVersions(), allowBuilds: { protobufjs: true }, ...fixture.settings };
   await writeFile(join(app, 'pnpm-workspace.yaml'), `${JSON.stringify(workspace, null, 2)}\n`);
-  await mkdir(join(app, 'public'));
-  await writeFile(join(app, 'public', 'mlp.onnx'), buildMlp());
+  await mkdir(join(app, fixture.publicDir), { recursive: true });
+  await writeFile(join(app, fixture.publicDir, 'mlp.onnx'), buildMlp());
   const hint = " (it installs from pnpm's store only: run `pnpm install` at the repo root first)";
-  await mustRun('pnpm install --offline', 'pnpm', ['install', '--offline'], app, hint);
+  await timed(`${fixture.name}: pnpm install --offline`, () => mustRun('pnpm install --offline', 'pnpm', ['install', '--offline'], app, hint));
 }
 
 function freePort(): Promise<number> {
@@ -187,8 +211,14 @@ async function startServer(app: string, args: readonly string[]): Promise<ViteSe
   return server;
 }
 
-/** Opens the app with `?backend=`, waits for its result, and returns it; fails with what the page and Vite said. */
-async function predictIn(page: Page, server: ViteServer, backend: 'wasm' | 'webgpu'): Promise<ConsumerResult & { ok: true }> {
+/** A server of an app: a Vite server or a static one. */
+interface Served {
+  readonly url: string;
+  readonly log: string;
+}
+
+/** Opens the app with `?backend=` and returns its result; fails with what the page and server said if none comes. */
+async function resultIn(page: Page, server: Served, backend: string): Promise<ConsumerResult & { said: () => string }> {
   const { url } = server;
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
@@ -199,14 +229,20 @@ async function predictIn(page: Page, server: ViteServer, backend: 'wasm' | 'webg
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
   });
   await page.goto(`${url}?backend=${backend}`);
-  const said = () => `the page said:\n${problems.join('\n') || '(nothing)'}\nvite said:\n${server.log}`;
+  const said = () => `the page said:\n${problems.join('\n') || '(nothing)'}\nthe server said:\n${server.log}`;
   await page.waitForFunction(() => 'consumerResult' in window, null, { timeout: 30_000 }).catch((error: unknown) => {
     throw new Error(`no result from ${url} within 30 s; ${said()}`, { cause: error });
   });
   const result = await page.evaluate(() => (window as unknown as { consumerResult: ConsumerResult }).consumerResult);
-  if (!result.ok) throw new Error(`prediction failed on ${url}: ${result.code} ${result.message}\n${said()}`);
+  return { ...result, said };
+}
+
+/** Opens the app with `?backend=`, waits for its prediction, and returns it. */
+async function predictIn(page: Page, server: Served, backend: 'wasm' | 'webgpu'): Promise<ConsumerResult & { ok: true }> {
+  const result = await resultIn(page, server, backend);
+  if (!result.ok) throw new Error(`prediction failed on ${server.url}: ${result.code} ${result.message}\n${result.said()}`);
   console.log(
-    `[consumer] ${url} ${backend}: backend=${result.backend} adapter=${JSON.stringify(result.adapter)} ` +
+    `[consumer] ${server.url} ${backend}: backend=${result.backend} adapter=${JSON.stringify(result.adapter)} ` +
       `load=${Math.round(result.timings.loadMs)} ms predict=${Math.round(result.timings.predictMs)} ms`,
   );
   return result;
@@ -228,53 +264,142 @@ async function preBundled(app: string): Promise<string[]> {
 }
 
 const tolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
+const BACKENDS = ['wasm', 'webgpu'] as const;
 
-test.describe('consumer: a zero-config Vite app on the packed tarball', () => {
-  let workDir: string;
+/** The policy of the issue: no 'unsafe-eval', no blob: workers, nothing inline. */
+const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'";
+
+/** The strict policy less 'wasm-unsafe-eval': no WebAssembly may be compiled. */
+const NO_WASM_CSP = "script-src 'self'; worker-src 'self'";
+
+/** Checks a successful prediction: the backend asked for, no fallback, the reference numbers, no CSP violation. */
+function expectPrediction(result: ConsumerResult & { ok: true }, backend: 'wasm' | 'webgpu'): void {
+  expect(result.backend).toBe(backend);
+  expect(result.fallback).toEqual([]);
+  expect(result.violations).toEqual([]);
+  expectMlpOutput(result, tolerance[backend]);
+}
+
+let workDir: string | undefined;
+let packed: Promise<string> | undefined;
+let apps = 0;
+
+/** The tarball, packed once for every consumer, and a fresh directory for an app. */
+async function freshApp(fixture: Fixture): Promise<string> {
+  workDir ??= await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
+  packed ??= timed('pnpm pack', () => packTarball(workDir!));
+  const app = join(workDir, `${fixture.name}-${++apps}`);
+  await prepareApp(fixture, app, await packed);
+  return app;
+}
+
+test.afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+  workDir = undefined;
+  packed = undefined;
+});
+
+test.describe('consumer: Vite dev server, dependency pre-bundling on', () => {
   let app: string;
-  const servers: Record<'build' | 'dev', ViteServer | undefined> = { build: undefined, dev: undefined };
+  let server: ViteServer | undefined;
 
   test.beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
-    app = join(workDir, 'app');
-    const tarball = await timed('pnpm pack', () => packTarball(workDir));
-    await timed('pnpm install --offline', () => prepareApp(app, tarball));
+    app = await freshApp(FIXTURES.vite);
+    server = await timed('vite dev ready', () => startServer(app, []));
   });
 
   test.afterAll(async () => {
-    await Promise.all(Object.values(servers).map((server) => server?.stop()));
-    if (workDir) await rm(workDir, { recursive: true, force: true });
+    await server?.stop();
   });
 
-  /** The server of a mode, started on first use: `vite build` then `vite preview`, or the dev server. */
-  async function serverFor(mode: 'build' | 'dev'): Promise<ViteServer> {
-    if (mode === 'build' && servers.build === undefined) {
-      await timed('vite build', () => mustRun('vite build', process.execPath, [viteBin(app), 'build'], app));
-      servers.build = await timed('vite preview ready', () => startServer(app, ['preview']));
-    }
-    if (mode === 'dev' && servers.dev === undefined) {
-      servers.dev = await timed('vite dev ready', () => startServer(app, []));
-    }
-    return servers[mode]!;
-  }
-
-  for (const backend of ['wasm', 'webgpu'] as const) {
-    test(`should predict on ${backend} from a vite build of the packed tarball`, async ({ page }) => {
-      const result = await predictIn(page, await serverFor('build'), backend);
-      expect(result.backend).toBe(backend);
-      expect(result.fallback).toEqual([]);
-      expectMlpOutput(result, tolerance[backend]);
-    });
-  }
-
-  for (const backend of ['wasm', 'webgpu'] as const) {
+  for (const backend of BACKENDS) {
     test(`should predict on ${backend} from the vite dev server with dependency pre-bundling`, async ({ page }) => {
-      const result = await predictIn(page, await serverFor('dev'), backend);
+      const result = await predictIn(page, server!, backend);
       // The case at risk: tensorlane's code moved into node_modules/.vite/deps/, away from its worker script.
       expect(await preBundled(app)).toContain('tensorlane');
-      expect(result.backend).toBe(backend);
-      expect(result.fallback).toEqual([]);
-      expectMlpOutput(result, tolerance[backend]);
+      expectPrediction(result, backend);
     });
   }
+});
+
+/** A production build's output served as static files, plain and under the strict CSP. */
+function describeStaticBuild(title: string, fixture: Fixture, build: (app: string) => Promise<unknown>, outDir: string): void {
+  test.describe(title, () => {
+    const servers: { plain?: StaticServer; csp?: StaticServer; noWasm?: StaticServer } = {};
+
+    test.beforeAll(async () => {
+      const app = await freshApp(fixture);
+      await timed(`${fixture.name}: build`, () => build(app));
+      servers.plain = await serveStatic(join(app, outDir));
+      servers.csp = await serveStatic(join(app, outDir), { 'content-security-policy': STRICT_CSP });
+      servers.noWasm = await serveStatic(join(app, outDir), { 'content-security-policy': NO_WASM_CSP });
+    });
+
+    test.afterAll(async () => {
+      await Promise.all([servers.plain?.close(), servers.csp?.close(), servers.noWasm?.close()]);
+    });
+
+    test(`should reject with BACKEND_UNAVAILABLE naming 'wasm-unsafe-eval' when a ${fixture.name} build's CSP forbids WebAssembly`, async ({ page }) => {
+      const result = await resultIn(page, servers.noWasm!, 'wasm');
+      expect(result).toMatchObject({ ok: false, code: 'BACKEND_UNAVAILABLE' });
+      expect((result as { message: string }).message).toMatch(/^no backend could run the model: wasm: session creation failed: .*Content Security Policy.*add 'wasm-unsafe-eval' to script-src\)$/);
+    });
+
+    for (const backend of BACKENDS) {
+      test(`should predict on ${backend} from a ${fixture.name} production build`, async ({ page }) => {
+        expectPrediction(await predictIn(page, servers.plain!, backend), backend);
+      });
+    }
+
+    for (const backend of BACKENDS) {
+      test(`should predict on ${backend} from a ${fixture.name} build served with a strict CSP`, async ({ page }) => {
+        // That the policy is in force is shown by the test above: the same server without 'wasm-unsafe-eval' fails.
+        expectPrediction(await predictIn(page, servers.csp!, backend), backend);
+      });
+    }
+  });
+}
+
+describeStaticBuild('consumer: Vite production build', FIXTURES.vite, (app) => mustRun('vite build', process.execPath, [viteBin(app), 'build'], app), 'dist');
+
+describeStaticBuild(
+  'consumer: webpack 5 production build',
+  FIXTURES.webpack,
+  (app) => mustRun('webpack', process.execPath, [join(app, 'node_modules', 'webpack-cli', 'bin', 'cli.js'), '--mode', 'production'], app),
+  '.',
+);
+
+// The page imports dist/*.js through an import map; its worker, which no import map reaches, through es-module-shims.
+test.describe('consumer: no bundler, the built ESM files through an import map', () => {
+  let server: StaticServer | undefined;
+
+  test.beforeAll(async () => {
+    server = await serveStatic(await freshApp(FIXTURES['no-bundler']));
+  });
+
+  test.afterAll(async () => {
+    await server?.close();
+  });
+
+  for (const backend of BACKENDS) {
+    test(`should predict on ${backend} from a page with no bundler`, async ({ page }) => {
+      expectPrediction(await predictIn(page, server!, backend), backend);
+    });
+  }
+});
+
+test.describe('consumer: server-side rendering in Node', () => {
+  test('should import in Node and reject createSession with BACKEND_UNAVAILABLE saying a browser is needed', async () => {
+    const app = await freshApp(FIXTURES.vite);
+    const output = await mustRun('node ssr.js', process.execPath, ['ssr.js'], app);
+    const { html, added, error } = JSON.parse(output) as { html: string; added: string[]; error: unknown };
+    expect(html).toContain('exports: TensorlaneError, createSession, isTensorlaneError');
+    expect(added).toEqual([]); // importing changes no global
+    expect(error).toEqual({
+      name: 'TensorlaneError',
+      code: 'BACKEND_UNAVAILABLE',
+      message: 'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)',
+      isTensorlaneError: true,
+    });
+  });
 });

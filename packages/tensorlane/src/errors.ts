@@ -13,6 +13,13 @@ import type { WireError } from './protocol.js';
  * - `TIMEOUT`: the call took longer than its `timeoutMs`.
  * - `DISPOSED`: the session was disposed before or while the call ran.
  * - `WORKER_CRASHED`: the worker failed to start, threw, or could not deliver a message.
+ * @example
+ * ```ts
+ * import { isTensorlaneError, type ErrorCode } from 'tensorlane';
+ *
+ * const retryable: readonly ErrorCode[] = ['MODEL_LOAD_FAILED', 'WORKER_CRASHED'];
+ * const shouldRetry = (e: unknown) => isTensorlaneError(e) && retryable.includes(e.code);
+ * ```
  */
 export type ErrorCode =
   | 'MODEL_LOAD_FAILED'
@@ -27,7 +34,16 @@ export type ErrorCode =
   | 'DISPOSED'
   | 'WORKER_CRASHED';
 
-/** Options of {@link TensorlaneError}. */
+/**
+ * Options of {@link TensorlaneError}.
+ * @example
+ * ```ts
+ * import { TensorlaneError, type TensorlaneErrorOptions } from 'tensorlane';
+ *
+ * const options: TensorlaneErrorOptions = { cause: new Error('timeout'), details: { url: '/models/net.onnx' } };
+ * throw new TensorlaneError('MODEL_LOAD_FAILED', 'model "/models/net.onnx" timed out', options);
+ * ```
+ */
 export interface TensorlaneErrorOptions {
   /** The error this one wraps. */
   cause?: unknown;
@@ -38,10 +54,25 @@ export interface TensorlaneErrorOptions {
 /**
  * Every error tensorlane raises: a {@link ErrorCode} and a one-line message naming the offending value and what
  * was expected. Errors raised in the worker arrive on the page as `TensorlaneError` with the same code.
+ * @example
+ * ```ts
+ * import { createSession, TensorlaneError } from 'tensorlane';
+ *
+ * try {
+ *   await createSession({ model: '/models/net.onnx', backend: 'webgpu' });
+ * } catch (error) {
+ *   if (error instanceof TensorlaneError && error.code === 'BACKEND_UNAVAILABLE') {
+ *     console.warn(error.message, error.details?.attempts); // each backend tried, and why it failed
+ *   }
+ * }
+ * ```
  */
 export class TensorlaneError extends Error {
+  /** Always `'TensorlaneError'`, also on copies that crossed a realm. */
   override readonly name = 'TensorlaneError';
+  /** What went wrong, to branch on. */
   readonly code: ErrorCode;
+  /** Structured facts about the failure, e.g. `attempts` for `BACKEND_UNAVAILABLE`. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   /**
@@ -61,6 +92,17 @@ export class TensorlaneError extends Error {
  * of the package, where `instanceof` would not.
  * @param value - anything caught.
  * @param code - when given, also require this code.
+ * @example
+ * ```ts
+ * import { isTensorlaneError } from 'tensorlane';
+ *
+ * try {
+ *   await session.predict(feeds, { signal: AbortSignal.timeout(1000) });
+ * } catch (error) {
+ *   if (!isTensorlaneError(error, 'ABORTED')) throw error;
+ *   // timed out: the session is still usable
+ * }
+ * ```
  */
 export function isTensorlaneError(value: unknown, code?: ErrorCode): value is TensorlaneError {
   if (value instanceof TensorlaneError) return code === undefined || value.code === code;

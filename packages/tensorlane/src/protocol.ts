@@ -2,7 +2,15 @@
 // exposes through comlink. client/ and worker/ both import this file and never import each other.
 import type { ErrorCode } from './errors.js';
 
-/** Tensor element types, named as in onnxruntime-web. String and 4-bit types are not supported. */
+/**
+ * Tensor element types, named as in onnxruntime-web. String and 4-bit types are not supported.
+ * @example
+ * ```ts
+ * import type { DType } from 'tensorlane';
+ *
+ * const type: DType = session.inputs[0].type; // e.g. 'float32'
+ * ```
+ */
 export type DType =
   | 'float32' | 'float64' | 'float16'
   | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
@@ -14,63 +22,161 @@ export type Float16ArrayOrNever = typeof globalThis extends { Float16Array: { pr
 /**
  * The typed array that holds each dtype, as in onnxruntime-web. `float16` takes a `Float16Array` where the
  * browser has one, or a `Uint16Array` of raw IEEE half bits; outputs come back in whichever onnxruntime-web chose.
+ * @example
+ * ```ts
+ * import type { DataTypeMap } from 'tensorlane';
+ *
+ * const ids: DataTypeMap['int64'] = BigInt64Array.of(101n, 2023n, 102n);
+ * ```
  */
 export interface DataTypeMap {
+  /** 32-bit floats. */
   float32: Float32Array;
+  /** 64-bit floats. */
   float64: Float64Array;
+  /** 16-bit floats: a `Float16Array` where the browser has one, or a `Uint16Array` of raw IEEE half bits. */
   float16: Uint16Array | Float16ArrayOrNever;
+  /** Signed 8-bit integers. */
   int8: Int8Array;
+  /** Unsigned 8-bit integers. */
   uint8: Uint8Array;
+  /** Signed 16-bit integers. */
   int16: Int16Array;
+  /** Unsigned 16-bit integers. */
   uint16: Uint16Array;
+  /** Signed 32-bit integers. */
   int32: Int32Array;
+  /** Unsigned 32-bit integers. */
   uint32: Uint32Array;
+  /** Signed 64-bit integers, as `bigint`s. */
   int64: BigInt64Array;
+  /** Unsigned 64-bit integers, as `bigint`s. */
   uint64: BigUint64Array;
+  /** Booleans, one byte each: 0 is false, anything else true. */
   bool: Uint8Array;
 }
 
-/** Any typed array a tensor can hold. */
+/**
+ * Any typed array a tensor can hold.
+ * @example
+ * ```ts
+ * import type { TensorData } from 'tensorlane';
+ *
+ * const sum = (data: TensorData) => Array.from(data, Number).reduce((a, b) => a + b, 0);
+ * ```
+ */
 export type TensorData = DataTypeMap[DType];
 
 /**
  * A tensor: element type, data, and dims (row-major). An onnxruntime-web `Tensor` qualifies.
  * @typeParam T - the element type; narrows `data` to its typed array.
+ * @example
+ * ```ts
+ * import type { Tensor } from 'tensorlane';
+ *
+ * const x: Tensor<'float32'> = { type: 'float32', data: new Float32Array(2 * 256), dims: [2, 256] };
+ * ```
  */
 export interface Tensor<T extends DType = DType> {
+  /** The element type. */
   readonly type: T;
+  /** The elements, row-major, in the typed array of `type`; its length is the product of `dims`. */
   readonly data: DataTypeMap[T];
+  /** The size of each dimension; `[]` for a scalar. */
   readonly dims: readonly number[];
 }
 
-/** Named tensors: the inputs of one prediction, or its outputs. */
+/**
+ * Named tensors: the inputs of one prediction, by input name.
+ * @example
+ * ```ts
+ * import type { Feeds } from 'tensorlane';
+ *
+ * const feeds: Feeds = { x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } };
+ * const { y } = await session.predict(feeds);
+ * ```
+ */
 export type Feeds = Readonly<Record<string, Tensor>>;
 
-/** One dimension in model metadata: a fixed size, a symbolic name such as `'batch'`, or `'?'` if unnamed. */
+/**
+ * One dimension in model metadata: a fixed size, a symbolic name such as `'batch'`, or `'?'` if unnamed.
+ * @example
+ * ```ts
+ * import type { Dim } from 'tensorlane';
+ *
+ * const dims: readonly Dim[] = session.inputs[0].dims; // e.g. ['batch', 256]
+ * const fixed = dims.every((d): d is number => typeof d === 'number');
+ * ```
+ */
 export type Dim = number | string;
 
-/** An input or output of the model as its metadata describes it. */
+/**
+ * An input or output of the model as its metadata describes it.
+ * @example
+ * ```ts
+ * import type { TensorInfo } from 'tensorlane';
+ *
+ * for (const input of session.inputs satisfies readonly TensorInfo[]) {
+ *   console.log(input.name, input.type, input.dims); // 'x' 'float32' ['batch', 256]
+ * }
+ * ```
+ */
 export interface TensorInfo {
+  /** The name to use as a key in {@link Feeds} (inputs) or to read from the outputs. */
   readonly name: string;
+  /** The element type. */
   readonly type: DType;
   /** Empty when the model does not declare a shape. */
   readonly dims: readonly Dim[];
 }
 
-/** The backends tensorlane can run on. */
+/**
+ * The backends tensorlane can run on.
+ * @example
+ * ```ts
+ * import type { Backend } from 'tensorlane';
+ *
+ * const backend: Backend = session.backend; // 'webgpu' or 'wasm'
+ * ```
+ */
 export type Backend = 'webgpu' | 'wasm';
 
-/** A backend that was tried and not used, and why. */
+/**
+ * A backend that was tried and not used, and why.
+ * @example
+ * ```ts
+ * import type { FallbackAttempt } from 'tensorlane';
+ *
+ * for (const { backend, reason } of session.fallback satisfies readonly FallbackAttempt[]) {
+ *   console.warn(`${backend} not used: ${reason}`); // e.g. 'webgpu not used: no WebGPU adapter (…)'
+ * }
+ * ```
+ */
 export interface FallbackAttempt {
+  /** The backend tried. */
   readonly backend: Backend;
+  /** Why it was not used, in one line. */
   readonly reason: string;
 }
 
-/** What the WebGPU adapter in use reported about itself. */
+/**
+ * What the WebGPU adapter in use reported about itself (`GPUAdapterInfo`); browsers may leave fields empty.
+ * @example
+ * ```ts
+ * import type { AdapterInfo } from 'tensorlane';
+ *
+ * const adapter: AdapterInfo | undefined = session.adapter;
+ * if (adapter?.isFallbackAdapter) console.warn(`software WebGPU: ${adapter.vendor} ${adapter.architecture}`);
+ * ```
+ */
 export interface AdapterInfo {
+  /** The GPU's vendor, e.g. `'nvidia'`. */
   readonly vendor: string;
+  /** The GPU family, e.g. `'ampere'`, `'swiftshader'`. */
   readonly architecture: string;
+  /** A vendor-specific device identifier. */
   readonly device: string;
+  /** A human-readable description of the adapter. */
   readonly description: string;
   /** True for software adapters such as SwiftShader. */
   readonly isFallbackAdapter: boolean;
@@ -79,13 +185,31 @@ export interface AdapterInfo {
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
  * the queue, but each runs alone.
+ * @example
+ * ```ts
+ * import type { BatchingInfo } from 'tensorlane';
+ *
+ * const { stacked, reason }: BatchingInfo = session.batching;
+ * if (!stacked) console.info(`requests run one by one: ${reason}`);
+ * ```
  */
 export interface BatchingInfo {
+  /** True when the scheduler stacks requests along dim 0 into one run. */
   readonly stacked: boolean;
+  /** Why, in one line, e.g. `'every input and output has first dim "batch"'`. */
   readonly reason: string;
 }
 
-/** How to decide stacking: from the model's dims (`'auto'`), always, or never. */
+/**
+ * How to decide stacking: from the model's dims (`'auto'`), always, or never.
+ * @example
+ * ```ts
+ * import { createSession, type BatchingMode } from 'tensorlane';
+ *
+ * const batching: BatchingMode = 'stack'; // dim 0 is the batch everywhere, whatever the exporter named it
+ * const session = await createSession({ model: '/models/net.onnx', batching });
+ * ```
+ */
 export type BatchingMode = 'auto' | 'stack' | 'off';
 
 /** What the page asks the worker to load. */
@@ -165,16 +289,39 @@ export function isResults(data: unknown): data is Results {
   return typeof data === 'object' && data !== null && (data as { tensorlane?: unknown }).tensorlane === 'results';
 }
 
-/** A distribution of durations, in milliseconds. Percentiles are accurate to about 3%; `max` is exact. */
+/**
+ * A distribution of durations, in milliseconds. Percentiles are accurate to about 3%; `max` is exact.
+ * @example
+ * ```ts
+ * import type { Distribution } from 'tensorlane';
+ *
+ * const { runMs }: { runMs: Distribution } = await session.stats();
+ * console.log(`${runMs.count} runs: median ${runMs.p50} ms, p95 ${runMs.p95} ms, worst ${runMs.max} ms`);
+ * ```
+ */
 export interface Distribution {
+  /** How many durations were recorded. */
   readonly count: number;
+  /** Their mean. */
   readonly mean: number;
+  /** The median. */
   readonly p50: number;
+  /** The 95th percentile. */
   readonly p95: number;
+  /** The longest. */
   readonly max: number;
 }
 
-/** What the worker's scheduler has done since the session was created. */
+/**
+ * What the worker's scheduler has done since the session was created; part of {@link SessionStats}.
+ * @example
+ * ```ts
+ * import type { SchedulerStats } from 'tensorlane';
+ *
+ * const { runs, rowsRun }: SchedulerStats = await session.stats();
+ * console.log(`${rowsRun} rows in ${runs} runs`);
+ * ```
+ */
 export interface SchedulerStats {
   /** Calls to `session.run`, retries included. */
   readonly runs: number;

@@ -10,7 +10,16 @@ import { rowsOf } from '../tensor/stack.js';
 import { readFeeds } from '../tensor/validate.js';
 import { abortError, connect, type Connection, type WorkerLike } from './connection.js';
 
-/** Options of {@link createSession}. */
+/**
+ * Options of {@link createSession}.
+ * @example
+ * ```ts
+ * import { createSession, type SessionOptions } from 'tensorlane';
+ *
+ * const options: SessionOptions = { model: '/models/net.onnx', backend: 'auto', signal: AbortSignal.timeout(30_000) };
+ * const session = await createSession(options);
+ * ```
+ */
 export interface SessionOptions {
   /**
    * The ONNX model. A string or URL is fetched inside the worker; a relative one resolves against the page
@@ -67,7 +76,16 @@ export interface SessionOptions {
   worker?: () => Worker;
 }
 
-/** Options of {@link Session.predict}. */
+/**
+ * Options of {@link Session.predict}.
+ * @example
+ * ```ts
+ * import type { PredictOptions } from 'tensorlane';
+ *
+ * const options: PredictOptions = { copy: true, signal: AbortSignal.timeout(1000) }; // keep my arrays; give up after 1 s
+ * const outputs = await session.predict(feeds, options);
+ * ```
+ */
 export interface PredictOptions {
   /**
    * Aborts the call: it rejects with `ABORTED` at once, with the signal's reason as `cause`. If it is still queued
@@ -84,18 +102,49 @@ export interface PredictOptions {
   copy?: boolean;
 }
 
-/** Options of {@link Session.predictBatch}: those of `predict`, for the whole call. */
+/**
+ * Options of {@link Session.predictBatch}: those of `predict`, for the whole call.
+ * @example
+ * ```ts
+ * import type { PredictBatchOptions } from 'tensorlane';
+ *
+ * const options: PredictBatchOptions = { timeoutMs: 5000 };
+ * const results = await session.predictBatch(items, options); // one Outputs per item, in order
+ * ```
+ */
 export type PredictBatchOptions = PredictOptions;
 
-/** Calls or rows, by how they ended so far. `submitted` = `resolved` + `rejected` + `pending`. */
+/**
+ * Calls or rows, by how they ended so far. `submitted` = `resolved` + `rejected` + `pending`.
+ * @example
+ * ```ts
+ * import type { Counts } from 'tensorlane';
+ *
+ * const { requests }: { requests: Counts } = await session.stats();
+ * console.log(`${requests.pending} of ${requests.submitted} calls still pending`);
+ * ```
+ */
 export interface Counts {
+  /** All so far. */
   readonly submitted: number;
+  /** Settled with outputs. */
   readonly resolved: number;
+  /** Settled with an error (see {@link SessionStats.rejections} for the codes). */
   readonly rejected: number;
+  /** Not settled yet: queued or running. */
   readonly pending: number;
 }
 
-/** What a session has done since it was created. See {@link Session.stats}. */
+/**
+ * What a session has done since it was created. See {@link Session.stats}.
+ * @example
+ * ```ts
+ * import type { SessionStats } from 'tensorlane';
+ *
+ * const stats: SessionStats = await session.stats();
+ * console.log(`${stats.meanRowsPerRun.toFixed(1)} rows per run, p95 queue wait ${stats.queueWaitMs.p95} ms`);
+ * ```
+ */
 export interface SessionStats extends SchedulerStats {
   /** `predict` and `predictBatch` calls (a `predictBatch` counts once). */
   readonly requests: Counts;
@@ -107,10 +156,29 @@ export interface SessionStats extends SchedulerStats {
   readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
 }
 
-/** The outputs of one prediction, by output name. */
+/**
+ * The outputs of one prediction, by output name. Their buffers belong to the caller.
+ * @example
+ * ```ts
+ * import type { Outputs } from 'tensorlane';
+ *
+ * const outputs: Outputs = await session.predict(feeds);
+ * const logits = outputs['y']; // { type: 'float32', data: Float32Array, dims: [1, 10] }
+ * ```
+ */
 export type Outputs = Record<string, Tensor>;
 
-/** A model loaded in its own worker. Create with {@link createSession}. */
+/**
+ * A model loaded in its own worker. Create with {@link createSession}.
+ * @example
+ * ```ts
+ * import { createSession } from 'tensorlane';
+ *
+ * await using session = await createSession({ model: '/models/net.onnx' }); // disposed at the end of the scope
+ * console.log(session.backend, session.inputs);
+ * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
+ * ```
+ */
 export interface Session {
   /** The backend that runs the model. */
   readonly backend: Backend;
@@ -149,6 +217,7 @@ export interface Session {
   stats(): Promise<SessionStats>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */
   dispose(): Promise<void>;
+  /** The same as {@link Session.dispose}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -221,13 +290,17 @@ function modelForWorker(model: unknown): { model: string | Uint8Array; transfer:
   throw badOption(`model is ${describe(model)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
 }
 
-function defaultWorker(): Worker {
+/** In Node or during SSR there is no `Worker`: say so before anything else fails for the same reason. */
+function checkBrowser(): void {
   if (typeof Worker === 'undefined') {
     throw new TensorlaneError(
       'BACKEND_UNAVAILABLE',
       'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)',
     );
   }
+}
+
+function defaultWorker(): Worker {
   return new Worker(new URL('../worker/entry.js', import.meta.url), { type: 'module', name: 'tensorlane' });
 }
 
@@ -393,6 +466,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     throw badOption(`option "worker" is ${describe(worker)}; expected a function that returns a Worker`);
   }
   if (signal?.aborted) throw abortError(signal, 'createSession');
+  if (worker === undefined) checkBrowser();
   const { model, transfer: transferList } = modelForWorker(options.model);
   const request: LoadRequest = {
     model, backend, allowSoftwareAdapter, batching, maxBatchSize, maxQueueDelayMs, ...(wasmPaths ? { wasmPaths } : {}),

@@ -67,6 +67,13 @@ function describeAdapter(info: AdapterInfo): string {
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
 }
 
+/**
+ * The browser refused to compile WebAssembly because of the page's Content-Security-Policy. Chromium's message names
+ * only 'unsafe-eval', which is the wrong fix: 'wasm-unsafe-eval' allows WebAssembly and nothing else.
+ */
+const CSP_BLOCKED = /Content Security Policy/i;
+const CSP_HINT = ` (the Content-Security-Policy forbids WebAssembly: add 'wasm-unsafe-eval' to script-src)`;
+
 /** onnxruntime-web's codes for a model it cannot parse (INVALID_PROTOBUF = 7) or whose graph is invalid (10). */
 const MODEL_ERROR = /ERROR_CODE: (7|10)\b|protobuf parsing failed/;
 
@@ -78,7 +85,7 @@ async function createSession(ort: OrtModule, bytes: Uint8Array, backend: Backend
     if (MODEL_ERROR.test(message)) {
       throw new TensorlaneError('MODEL_INVALID', `the model could not be loaded: ${message}`, { cause: error });
     }
-    throw new AttemptFailed(`session creation failed: ${message}`);
+    throw new AttemptFailed(`session creation failed: ${message}${CSP_BLOCKED.test(message) ? CSP_HINT : ''}`);
   }
 }
 

@@ -3,6 +3,8 @@
 import type { Endpoint } from 'comlink';
 import { serve } from './host.js';
 
+// Outside a worker (imported in Node, during SSR, or on the page by mistake) this module does nothing.
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 // In a bundled app onnxruntime-web may start its WASM threads from this very file, named 'em-pthread'; those
 // threads must not answer the page's messages (they would hang multi-threaded WASM).
-if ((globalThis as { name?: string }).name !== 'em-pthread') serve(globalThis as unknown as Endpoint);
+if (inWorker && (globalThis as { name?: string }).name !== 'em-pthread') serve(globalThis as unknown as Endpoint);

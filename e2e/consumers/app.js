@@ -1,6 +1,6 @@
-// A user's app: import tensorlane, create a session, predict. No Vite config, no copied files.
-// e2e/consumer.spec.ts copies this template out of the repo, points `tensorlane` at the packed tarball and adds
-// public/mlp.onnx.
+// A user's app, the same in every consumer fixture: import tensorlane, create a session, predict. No bundler config,
+// no copied files. e2e/consumer.spec.ts copies a fixture (vite/, webpack/, no-bundler/) out of the repo, puts this
+// file where the fixture's entry is, points `tensorlane` at the packed tarball and adds the model beside the page.
 // Runs the MLP once on the backend named by `?backend=` (default 'auto') and publishes the result as
 // `window.consumerResult` and as JSON in #result (data-status="done" or "error").
 import { createSession } from 'tensorlane';
@@ -17,7 +17,10 @@ function makeInput() {
 
 async function run(backend) {
   const t0 = performance.now();
-  const session = await createSession({ model: '/mlp.onnx', backend });
+  // A page may name its own worker script (the no-bundler fixture does; see its README).
+  const workerUrl = document.querySelector('meta[name="tensorlane-worker"]')?.content;
+  const worker = workerUrl ? () => new Worker(workerUrl, { name: 'tensorlane' }) : undefined;
+  const session = await createSession({ model: 'mlp.onnx', backend, worker });
   const t1 = performance.now();
   try {
     const x = makeInput();
@@ -40,11 +43,16 @@ async function run(backend) {
 }
 
 function publish(result) {
+  result.violations = violations;
   window.consumerResult = result;
   const pre = document.getElementById('result');
   pre.textContent = JSON.stringify(result, null, 2);
   pre.dataset.status = result.ok ? 'done' : 'error';
 }
+
+// Content-Security-Policy violations on the page, published with the result (the CSP check expects none).
+const violations = [];
+document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
 
 const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
 run(backend).then(publish, (error) => publish({ ok: false, code: error?.code ?? null, message: String(error?.message ?? error) }));

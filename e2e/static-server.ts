@@ -1,0 +1,65 @@
+// A plain static file server for the consumer apps' production builds: what a user's CDN or nginx does, with the
+// right MIME types (application/wasm, text/javascript for .mjs), 404 for a missing file (never an HTML fallback),
+// and extra response headers on every file, e.g. a Content-Security-Policy. Listens on an OS-assigned port.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface StaticServer {
+  readonly url: string;
+  /** Every request and its status, for failure messages. */
+  readonly log: string;
+  close(): Promise<void>;
+}
+
+/** Serves `root` at http://127.0.0.1:PORT/, adding `headers` to every response. */
+export async function serveStatic(root: string, headers: Readonly<Record<string, string>> = {}): Promise<StaticServer> {
+  const lines: string[] = [];
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+      const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+      let status = 404;
+      if (file === root || file.startsWith(root.endsWith(sep) ? root : root + sep)) {
+        const info = await stat(file).catch(() => undefined);
+        if (info?.isFile()) {
+          status = 200;
+          response.writeHead(200, {
+            ...headers,
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'content-length': info.size,
+            'cache-control': 'no-store',
+          });
+          createReadStream(file).pipe(response);
+        }
+      }
+      if (status === 404) response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
+      lines.push(`${status} ${request.method} ${path}`);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    get log() {
+      return lines.join('\n');
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,69 @@
+// Pins the whole public surface: the runtime exports, every option name, and the shape of what a session reports.
+// Adding an export or an option is a change of contract: update this file, the TSDoc (with an @example), docs/
+// (pnpm docs:build) and the CHANGELOG together.
+import { describe, expectTypeOf, it } from 'vitest';
+import type * as Tensorlane from './index.js';
+import type {
+  AdapterInfo,
+  BatchingInfo,
+  BatchingMode,
+  Counts,
+  Dim,
+  Distribution,
+  DType,
+  FallbackAttempt,
+  PredictBatchOptions,
+  PredictOptions,
+  Session,
+  SessionOptions,
+  SessionStats,
+  TensorInfo,
+  TensorlaneError,
+  TensorlaneErrorOptions,
+} from './index.js';
+
+describe('public surface', () => {
+  it('should export exactly createSession, TensorlaneError and isTensorlaneError at runtime', () => {
+    expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<'createSession' | 'TensorlaneError' | 'isTensorlaneError'>();
+  });
+
+  it('should take exactly the documented options', () => {
+    expectTypeOf<keyof SessionOptions>().toEqualTypeOf<
+      | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
+      | 'signal' | 'wasmPaths' | 'worker'
+    >();
+    expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
+    expectTypeOf<PredictBatchOptions>().toEqualTypeOf<PredictOptions>();
+    expectTypeOf<SessionOptions['worker']>().toEqualTypeOf<(() => Worker) | undefined>();
+    expectTypeOf<BatchingMode>().toEqualTypeOf<'auto' | 'stack' | 'off'>();
+  });
+
+  it('should report the session as documented', () => {
+    expectTypeOf<keyof Session>().toEqualTypeOf<
+      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching'
+      | 'predict' | 'predictBatch' | 'stats' | 'dispose' | typeof Symbol.asyncDispose
+    >();
+    expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
+    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
+    expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
+    expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'>();
+    expectTypeOf<Session['inputs']>().toEqualTypeOf<readonly TensorInfo[]>();
+    expectTypeOf<TensorInfo>().toEqualTypeOf<{ readonly name: string; readonly type: DType; readonly dims: readonly Dim[] }>();
+    expectTypeOf<BatchingInfo>().toEqualTypeOf<{ readonly stacked: boolean; readonly reason: string }>();
+    expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
+    expectTypeOf<keyof SessionStats>().toEqualTypeOf<
+      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs'
+    >();
+    expectTypeOf<SessionStats['requests']>().toEqualTypeOf<Counts>();
+    expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();
+    expectTypeOf<SessionStats['runMs']>().toEqualTypeOf<Distribution>();
+    expectTypeOf<keyof Distribution>().toEqualTypeOf<'count' | 'mean' | 'p50' | 'p95' | 'max'>();
+  });
+
+  it('should carry code, details and cause on errors', () => {
+    expectTypeOf<TensorlaneError>().toExtend<Error>();
+    expectTypeOf<TensorlaneError['name']>().toEqualTypeOf<'TensorlaneError'>();
+    expectTypeOf<TensorlaneError['details']>().toEqualTypeOf<Readonly<Record<string, unknown>> | undefined>();
+    expectTypeOf<keyof TensorlaneErrorOptions>().toEqualTypeOf<'cause' | 'details'>();
+  });
+});

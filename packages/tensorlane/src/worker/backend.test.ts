@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { LoadRequest } from '../protocol.js';
+import { resolveBackend, type BackendEnv, type OrtModule } from './backend.js';
+
+/** An onnxruntime-web whose session creation fails with `message`, as the browser reported it. */
+function ortFailingWith(message: string): OrtModule {
+  return {
+    env: { wasm: {}, webgpu: {} },
+    InferenceSession: { create: () => Promise.reject(new Error(message)) },
+  } as unknown as OrtModule;
+}
+
+// Only the fields backend choice reads; the rest of a LoadRequest belongs to the host.
+const request = { model: new Uint8Array(1), backend: 'wasm', allowSoftwareAdapter: false } as LoadRequest;
+
+describe('resolveBackend', () => {
+  it("should say to add 'wasm-unsafe-eval' when a Content-Security-Policy forbids WebAssembly", async () => {
+    // Chromium's message, as onnxruntime-web wraps it; it names 'unsafe-eval', the wrong fix.
+    const blocked =
+      "no available backend found. ERR: [wasm] RuntimeError: Aborted(CompileError: WebAssembly.instantiate(): Compiling or instantiating WebAssembly module violates the following Content Security policy directive because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive: \"script-src 'self'\".)";
+    const env: BackendEnv = { importOrt: async () => ortFailingWith(blocked), gpu: () => undefined, secure: () => true };
+    await expect(resolveBackend(new Uint8Array(1), request, env)).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: `no backend could run the model: wasm: session creation failed: ${blocked} (the Content-Security-Policy forbids WebAssembly: add 'wasm-unsafe-eval' to script-src)`,
+    });
+  });
+
+  it('should add no CSP hint to other session creation failures', async () => {
+    const env: BackendEnv = { importOrt: async () => ortFailingWith('out of memory'), gpu: () => undefined, secure: () => true };
+    await expect(resolveBackend(new Uint8Array(1), request, env)).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: 'no backend could run the model: wasm: session creation failed: out of memory',
+    });
+  });
+});

@@ -180,16 +180,16 @@ describe('loading', () => {
     expect(session.fallback).toEqual([]);
   });
 
-  it('should reject an HTTP error with MODEL_LOAD_FAILED naming the URL and status', async () => {
+  it('should reject an HTTP error with MODEL_FETCH_FAILED naming the URL and status', async () => {
     await expect(createSession({ model: `${base}/missing.onnx`, worker: portWorker() })).rejects.toMatchObject({
-      code: 'MODEL_LOAD_FAILED',
+      code: 'MODEL_FETCH_FAILED',
       message: `could not fetch model "${base}/missing.onnx": HTTP 404 Not Found`,
     });
   });
 
-  it('should reject an HTML page served for a model with MODEL_LOAD_FAILED saying why', async () => {
+  it('should reject an HTML page served for a model with MODEL_FETCH_FAILED saying why', async () => {
     await expect(createSession({ model: `${base}/index.html`, worker: portWorker() })).rejects.toMatchObject({
-      code: 'MODEL_LOAD_FAILED',
+      code: 'MODEL_FETCH_FAILED',
       message: `could not fetch model "${base}/index.html": the server answered with an HTML page (25 bytes), not ONNX; is the path right? Dev servers and SPA hosts answer missing files with index.html`,
     });
   });

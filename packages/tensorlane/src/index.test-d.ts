@@ -35,7 +35,8 @@ describe('public API', () => {
     const error: unknown = new TensorlaneError('ABORTED', 'x');
     if (isTensorlaneError(error)) expectTypeOf(error.code).toEqualTypeOf<ErrorCode>();
     expectTypeOf<ErrorCode>().toEqualTypeOf<
-      | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'BACKEND_UNAVAILABLE' | 'INVALID_OPTIONS' | 'INVALID_INPUT'
+      | 'MODEL_FETCH_FAILED' | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'INTEGRITY_MISMATCH' | 'BACKEND_UNAVAILABLE'
+      | 'INVALID_OPTIONS' | 'INVALID_INPUT'
       | 'RUN_FAILED' | 'ABORTED' | 'DISPOSED' | 'WORKER_CRASHED'
     >();
   });

@@ -85,6 +85,48 @@ export interface BatchingInfo {
 /** How to decide stacking: from the model's dims (`'auto'`), always, or never. */
 export type BatchingMode = 'auto' | 'stack' | 'off';
 
+/**
+ * Where loading is: `download` (bytes from the network), `cache` (bytes read from the model cache), `compile`
+ * (onnxruntime-web builds the session) or `warmup` (the warm-up runs).
+ */
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
+
+/**
+ * A loading progress event. For `download` and `cache`, `loaded` and `total` count bytes over all files (the model
+ * and its external data); `total` is absent when a server sends no Content-Length. For `compile` they count steps
+ * (0 of 1, then 1 of 1); for `warmup`, batch sizes run out of those listed.
+ */
+export interface LoadProgress {
+  readonly phase: LoadPhase;
+  readonly loaded: number;
+  readonly total?: number;
+}
+
+/** A file of external weights, as the worker takes it: `path` as the model names it, `data` a URL or the bytes. */
+export interface ExternalDataRequest {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+  readonly integrity?: string;
+}
+
+/** Where onnxruntime-web leaves outputs: `'gpu-buffer'` keeps them on the GPU until the worker reads them back. */
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/** The onnxruntime-web session options tensorlane passes through (see `SessionOptions`). */
+export interface OrtSessionOptions {
+  readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  readonly enableGraphCapture?: boolean;
+  readonly preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/** What the warm-up runs: one run per batch size, on zeros; `freeDimensions` sizes the other symbolic dims. */
+export interface WarmupRequest {
+  readonly batchSizes: readonly number[];
+  readonly freeDimensions?: Readonly<Record<string, number>>;
+}
+
 /** What the page asks the worker to load. */
 export interface LoadRequest {
   /** An absolute URL (already resolved against the page), or the model bytes (transferred). */
@@ -93,6 +135,19 @@ export interface LoadRequest {
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
+  /** SRI digest (`sha256-<base64>`) the model bytes must have. */
+  readonly integrity?: string;
+  /** Read URLs from, and store them in, the model cache. */
+  readonly cache: boolean;
+  readonly externalData?: readonly ExternalDataRequest[];
+  readonly warmup?: WarmupRequest;
+  readonly sessionOptions?: OrtSessionOptions;
+}
+
+/** What the warm-up did: the batch sizes it ran, in order, and how long all runs took together. */
+export interface WarmupInfo {
+  readonly batchSizes: readonly number[];
+  readonly ms: number;
 }
 
 /** What the worker loaded. */
@@ -103,7 +158,17 @@ export interface LoadReply {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
+  /** Present when a warm-up ran. */
+  readonly warmup?: WarmupInfo;
+  /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
+  readonly warnings: readonly string[];
 }
+
+/**
+ * Receives progress during `load`. Passed through comlink as a proxy: in the worker each call returns a promise
+ * that settles once the page has handled the event, which lets the worker deliver every event before it replies.
+ */
+export type ProgressSink = (progress: LoadProgress) => void | Promise<void>;
 
 /** An error as it crosses the boundary: comlink would keep only name/message/stack of an Error. */
 export interface WireError {
@@ -128,7 +193,7 @@ export function isReady(data: unknown): boolean {
 
 /** The API the worker exposes. Requests carry an id so that the page can cancel them. */
 export interface HostApi {
-  load(request: LoadRequest): Promise<Result<LoadReply>>;
+  load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
   predict(id: number, feeds: Feeds): Promise<Result<Feeds>>;
   predictBatch(id: number, items: readonly Feeds[], batchSize: number): Promise<Result<Feeds[]>>;
   /** Drops request `id` if it has not run yet; a running one finishes and its result is discarded. */

@@ -277,7 +277,8 @@ function checkWarmup(value: unknown): WarmupRequest | undefined {
   checkKeys(checkObject(value, 'option "warmup"'), ['batchSizes', 'freeDimensions'], 'option "warmup"');
   const { batchSizes = [1], freeDimensions } = value as WarmupOptions;
   if (!Array.isArray(batchSizes) || batchSizes.length === 0 || !batchSizes.every((b) => Number.isSafeInteger(b) && b >= 1)) {
-    throw badOption(`option "warmup.batchSizes" is ${describe(batchSizes)}; expected a non-empty array of positive integers`);
+    const shown = Array.isArray(batchSizes) && batchSizes.length <= 16 ? JSON.stringify(batchSizes) : describe(batchSizes);
+    throw badOption(`option "warmup.batchSizes" is ${shown}; expected a non-empty array of positive integers`);
   }
   const sizes = checkSizes(freeDimensions, 'option "warmup.freeDimensions"');
   return { batchSizes: [...batchSizes], ...(sizes ? { freeDimensions: sizes } : {}) };

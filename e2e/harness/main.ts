@@ -12,6 +12,8 @@ const harness = {
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
+  /** A worker whose Cache API rejects every put() with QuotaExceededError. */
+  fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
 };
 
 declare global {

@@ -244,3 +244,29 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     expect(result.warmup!.ms).toBeGreaterThan(0);
   });
 }
+
+test('should keep WebGPU outputs on the GPU with preferredOutputLocation and still return them as arrays', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats } = window.harness;
+    const x = () => ({ x: { type: 'float32' as const, data: seededFloats(256, 5), dims: [1, 256] } });
+    const reference = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm' });
+    const expected = Array.from((await reference.predict(x()))['y']!.data as Float32Array);
+    const gpu = await tensorlane.createSession({
+      model: 'models/mlp.onnx', backend: 'webgpu', preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'basic', warmup: true,
+    });
+    const runs = [];
+    for (let i = 0; i < 2; i++) runs.push(Array.from((await gpu.predict(x()))['y']!.data as Float32Array));
+    const capture = await tensorlane.createSession({ model: 'models/mlp.onnx', enableGraphCapture: true }).then(
+      () => 'resolved',
+      (e: { code: string }) => e.code,
+    );
+    await Promise.all([reference.dispose(), gpu.dispose()]);
+    return { expected, runs, backend: gpu.backend, capture };
+  });
+  expect(result.backend).toBe('webgpu');
+  for (const actual of result.runs) {
+    expect(actual.length).toBe(10);
+    actual.forEach((v, i) => expect(Math.abs(v - result.expected[i]!)).toBeLessThanOrEqual(1e-4));
+  }
+  expect(result.capture).toBe('INVALID_OPTIONS');
+});

@@ -89,8 +89,9 @@ export interface SessionOptions {
    */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
   /**
-   * onnxruntime-web's WebGPU graph capture, for models with static shapes (see `freeDimensionOverrides`).
-   * Ignored on WASM.
+   * onnxruntime-web's WebGPU graph capture, for models with static shapes. Not supported yet: onnxruntime-web then
+   * requires every input and output to be bound to GPU buffers across runs, so `true` rejects with
+   * `INVALID_OPTIONS` rather than fail every run.
    * @defaultValue `false`
    */
   enableGraphCapture?: boolean;
@@ -314,7 +315,12 @@ function ortOptions(options: SessionOptions): OrtSessionOptions | undefined {
   if (overrides) out.freeDimensionOverrides = overrides;
   const level = checkOneOf(options.graphOptimizationLevel, ['disabled', 'basic', 'extended', 'layout', 'all'], 'option "graphOptimizationLevel"');
   if (level) out.graphOptimizationLevel = level;
-  if (options.enableGraphCapture !== undefined) out.enableGraphCapture = checkBoolean(options.enableGraphCapture, 'option "enableGraphCapture"');
+  if (checkBoolean(options.enableGraphCapture, 'option "enableGraphCapture"')) {
+    // onnxruntime-web then rejects every run whose inputs and outputs are not GPU buffers bound across runs.
+    throw badOption(
+      'option "enableGraphCapture" is true, but graph capture needs every input and output bound to the same GPU buffers on every run, which tensorlane does not do yet; leave it off',
+    );
+  }
   const location = options.preferredOutputLocation;
   if (location !== undefined) {
     const locations = typeof location === 'object' && location !== null ? Object.values(location) : [location];

@@ -2,12 +2,13 @@
 // tests pass seeds, not megabytes, through page.evaluate.
 import * as tensorlane from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
-import { measureLatency } from './bench.ts';
+import { measureLatency, measureWarmup } from './bench.ts';
 
 const harness = {
   tensorlane,
   seededFloats,
   measureLatency,
+  measureWarmup,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */

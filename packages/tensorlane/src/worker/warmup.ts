@@ -26,7 +26,7 @@ export function warmupDims(input: TensorInfo, batchSize: number, sizes: Readonly
       'INVALID_OPTIONS',
       dim === '?'
         ? `warm-up cannot shape input "${input.name}" ${formatDims(input.dims)}: dim ${i} is dynamic and unnamed; pass warmup: false`
-        : `warm-up cannot shape input "${input.name}" ${formatDims(input.dims)}: give dim "${dim}" a size in warmup.freeDimensions, e.g. { ${dim}: 128 }`,
+        : `warm-up cannot shape input "${input.name}" ${formatDims(input.dims)}: give dim "${dim}" a size in warmup.freeDimensions, e.g. { ${/^[A-Za-z_$][\w$]*$/.test(dim) ? dim : JSON.stringify(dim)}: 128 }`,
     );
   });
 }

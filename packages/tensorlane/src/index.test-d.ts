@@ -2,10 +2,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createSession,
+  deleteCachedModels,
+  listCachedModels,
   isTensorlaneError,
   TensorlaneError,
   type Backend,
+  type CachedModel,
   type ErrorCode,
+  type LoadProgress,
+  type WarmupInfo,
   type Outputs,
   type Session,
   type SessionOptions,
@@ -20,6 +25,18 @@ describe('public API', () => {
     expectTypeOf<SessionOptions['backend']>().toEqualTypeOf<'auto' | 'webgpu' | 'wasm' | undefined>();
     expectTypeOf<Session['backend']>().toEqualTypeOf<Backend>();
     expectTypeOf<Backend>().toEqualTypeOf<'webgpu' | 'wasm'>();
+  });
+
+  it('should type the loading options and what loading reports', () => {
+    expectTypeOf<SessionOptions['onProgress']>().toEqualTypeOf<((progress: LoadProgress) => void) | undefined>();
+    expectTypeOf<LoadProgress['phase']>().toEqualTypeOf<'download' | 'cache' | 'compile' | 'warmup'>();
+    expectTypeOf<SessionOptions['integrity']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SessionOptions['cache']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<Session['warmup']>().toEqualTypeOf<WarmupInfo | undefined>();
+    expectTypeOf<WarmupInfo>().toEqualTypeOf<{ readonly batchSizes: readonly number[]; readonly ms: number }>();
+    expectTypeOf<Session['warnings']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf(listCachedModels).returns.resolves.toEqualTypeOf<CachedModel[]>();
+    expectTypeOf(deleteCachedModels).parameter(0).toEqualTypeOf<string | URL | undefined>();
   });
 
   it('should map dtypes to their typed arrays', () => {

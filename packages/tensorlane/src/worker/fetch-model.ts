@@ -41,6 +41,8 @@ export async function startDownload(url: string): Promise<Download> {
  * @throws TensorlaneError `MODEL_FETCH_FAILED` when the stream fails or ends before `total` bytes.
  */
 export async function readBody(url: string, response: Response, total: number | undefined, onBytes: (loaded: number) => void): Promise<Uint8Array> {
+  // With a known length, chunks go straight into one buffer: no second copy of a large model at the end.
+  let whole = total === undefined ? undefined : new Uint8Array(total);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const cutShort = (why: string, cause?: unknown) =>
@@ -52,14 +54,22 @@ export async function readBody(url: string, response: Response, total: number | 
   const reader = response.body?.getReader();
   try {
     for (let read = await reader?.read(); read !== undefined && !read.done; read = await reader!.read()) {
-      chunks.push(read.value);
-      loaded += read.value.length;
+      const chunk = read.value;
+      if (whole !== undefined && loaded + chunk.length <= whole.length) whole.set(chunk, loaded);
+      else {
+        // More bytes than announced: collect chunks instead.
+        if (whole !== undefined) chunks.push(whole.subarray(0, loaded));
+        whole = undefined;
+        chunks.push(chunk);
+      }
+      loaded += chunk.length;
       onBytes(loaded);
     }
   } catch (error) {
     throw cutShort(messageOf(error), error);
   }
   if (total !== undefined && loaded < total) throw cutShort('the connection closed early');
+  if (whole !== undefined) return whole;
   if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(loaded);
   let offset = 0;

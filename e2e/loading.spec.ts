@@ -90,19 +90,30 @@ test('should load a model the second time from the cache with zero requests, lis
   expect(server.requests(path)).toBe(1);
   expect(await load()).toEqual({ phases: ['cache', 'compile'], warnings: [] });
   expect(server.requests(path)).toBe(1); // the second load made no request at all
+  // The entry carries its digest: the same integrity is a hit; another is another version, fetched and checked.
+  const withIntegrity = (integrity: string) =>
+    harness.evaluate(async ({ url, integrity }) => {
+      const session = await window.harness.tensorlane.createSession({ model: url, backend: 'wasm', integrity });
+      await session.dispose();
+      return 'loaded';
+    }, { url, integrity }).catch((e: Error) => e.message);
+  expect(await withIntegrity(sri(MODELS['convnet.onnx']()))).toBe('loaded');
+  expect(server.requests(path)).toBe(1);
+  expect(await withIntegrity(sri('convnet v2'))).toMatch(/model ".*\/convnet\.onnx" has digest sha256-\S+ but integrity expects sha256-/);
+  expect(server.requests(path)).toBe(2);
   const listed = await harness.evaluate(() => window.harness.tensorlane.listCachedModels());
   expect(listed).toEqual([
     { url, integrity: sri(MODELS['convnet.onnx']()), bytes: MODELS['convnet.onnx']().length, storedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
   ]);
   expect(await harness.evaluate((url) => window.harness.tensorlane.deleteCachedModels(url), url)).toBe(1);
   expect(await load()).toEqual({ phases: ['download', 'compile'], warnings: [] });
-  expect(server.requests(path)).toBe(2);
+  expect(server.requests(path)).toBe(3);
   // cache: false neither reads nor writes
   await harness.evaluate(async (url) => {
     await window.harness.tensorlane.deleteCachedModels();
     for (let i = 0; i < 2; i++) await (await window.harness.tensorlane.createSession({ model: url, backend: 'wasm', cache: false })).dispose();
   }, url);
-  expect(server.requests(path)).toBe(4);
+  expect(server.requests(path)).toBe(5);
   expect(await harness.evaluate(() => window.harness.tensorlane.listCachedModels())).toEqual([]);
 });
 

@@ -106,8 +106,8 @@ test('demo: errors show as code: message and the page recovers', async ({ page }
   await open(page, pageErrors);
   await expect(page.locator('body')).toHaveAttribute('data-status', 'error');
   await expect(page.getByTestId('error')).toBeVisible();
-  await expect(page.getByTestId('error')).toHaveAttribute('data-code', 'MODEL_LOAD_FAILED');
-  await expect(page.getByTestId('error')).toHaveText(/^MODEL_LOAD_FAILED: .*404/);
+  await expect(page.getByTestId('error')).toHaveAttribute('data-code', 'MODEL_FETCH_FAILED');
+  await expect(page.getByTestId('error')).toHaveText(/^MODEL_FETCH_FAILED: .*404/);
   await expect(page.getByTestId('classify')).toBeDisabled();
   await page.screenshot({ path: SCREENSHOT_ERROR, fullPage: true });
 

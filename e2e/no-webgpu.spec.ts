@@ -23,5 +23,5 @@ test('should reject backend webgpu with BACKEND_UNAVAILABLE rather than run on w
       (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
     ),
   );
-  expect(error).toEqual({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/^no backend could run the model: webgpu: /) });
+  expect(error).toEqual({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/^no backend could run model "http:.*\/models\/mlp\.onnx": webgpu: /) });
 });

@@ -72,7 +72,7 @@ test('should resolve a relative model URL against the page, not the worker scrip
   expect(result).toEqual([{ name: 'x', type: 'float32', dims: [1, 4] }]);
 });
 
-test('should reject a missing model, answered by the SPA fallback page, with MODEL_LOAD_FAILED saying why', async ({ harness, baseURL }) => {
+test('should reject a missing model, answered by the SPA fallback page, with MODEL_FETCH_FAILED saying why', async ({ harness, baseURL }) => {
   const error = await harness.evaluate(() =>
     window.harness.tensorlane.createSession({ model: 'models/missing.onnx' }).then(
       () => 'resolved',
@@ -80,7 +80,7 @@ test('should reject a missing model, answered by the SPA fallback page, with MOD
     ),
   );
   expect(error).toEqual({
-    code: 'MODEL_LOAD_FAILED',
+    code: 'MODEL_FETCH_FAILED',
     message: expect.stringMatching(new RegExp(`^could not fetch model "${baseURL}/models/missing.onnx": the server answered with an HTML page \\(\\d+ bytes\\), not ONNX; is the path right\\?`)),
   });
 });

@@ -7,8 +7,9 @@ import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
+import { createHash } from 'node:crypto';
 import { aborts, backpressure, concurrentRequests, poisonedRequest, type Open } from './batching-scenarios.ts';
-import { DTYPES, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
+import { DTYPES, MLP_EXTERNAL_DATA, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 /** A `worker` factory whose "worker" is a MessagePort served by a real host in this thread. */
 function portWorker(): () => Worker {
@@ -211,7 +212,8 @@ describe('loading', () => {
   let base: string;
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/mlp.onnx') res.end(MODELS['mlp.onnx']());
+      const name = req.url?.slice(1) ?? '';
+      if (name in MODELS) res.end(MODELS[name as keyof typeof MODELS]());
       else if (req.url === '/index.html') res.setHeader('content-type', 'text/html').end('<!doctype html><p>app</p>');
       else res.writeHead(404, 'Not Found').end();
     });
@@ -226,16 +228,128 @@ describe('loading', () => {
     expect(session.fallback).toEqual([]);
   });
 
-  it('should reject an HTTP error with MODEL_LOAD_FAILED naming the URL and status', async () => {
+  it('should report download, compile and warm-up progress, every event before createSession resolves', async () => {
+    const events: { phase: string; loaded: number; total?: number }[] = [];
+    const session = await createSession({
+      model: `${base}/mlp.onnx`,
+      worker: portWorker(),
+      backend: 'wasm',
+      warmup: { batchSizes: [1, 4] },
+      onProgress: (p) => events.push(p),
+    });
+    const size = MODELS['mlp.onnx']().length;
+    expect(events[0]).toEqual({ phase: 'download', loaded: 0, total: size });
+    expect(events.filter((e) => e.phase === 'download').at(-1)).toEqual({ phase: 'download', loaded: size, total: size });
+    expect(events.filter((e) => e.phase === 'compile')).toEqual([
+      { phase: 'compile', loaded: 0, total: 1 },
+      { phase: 'compile', loaded: 1, total: 1 },
+    ]);
+    const warmup = events.filter((e) => e.phase === 'warmup'); // the middle one may be throttled away
+    expect([warmup[0], warmup.at(-1)]).toEqual([{ phase: 'warmup', loaded: 0, total: 2 }, { phase: 'warmup', loaded: 2, total: 2 }]);
+    expect(events.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1])).toEqual(['download', 'compile', 'warmup']);
+    expect((await session.stats()).warmup).toEqual({ batchSizes: [1, 4], ms: expect.any(Number) });
+    // Node has no Cache API: the model loads all the same, and the session says it was not cached.
+    expect(session.warnings).toEqual([expect.stringMatching(/^models are not cached: the Cache API is unavailable here/)]);
+    await session.dispose();
+  });
+
+  it('should check integrity, and reject a mismatch with INTEGRITY_MISMATCH naming both digests', async () => {
+    const bytes = MODELS['mlp.onnx']();
+    const actual = `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
+    await using ok = await createSession({ model: `${base}/mlp.onnx`, integrity: actual, worker: portWorker(), cache: false });
+    expect(ok.warnings).toEqual([]);
+    const wrong = `sha256-${createHash('sha256').update('other').digest('base64')}`;
+    await expect(createSession({ model: bytes, integrity: wrong, worker: portWorker() })).rejects.toMatchObject({
+      code: 'INTEGRITY_MISMATCH',
+      message: `the model has digest ${actual} but integrity expects ${wrong}`,
+      details: { expected: wrong, actual },
+    });
+    await expect(createSession({ model: bytes, integrity: 'sha256-abc', worker: portWorker() })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: `option "integrity" is "sha256-abc"; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`,
+    });
+  });
+
+  it('should load external data given by file name, relative to the model URL, and predict the reference', async () => {
+    const events: { phase: string; loaded: number; total?: number }[] = [];
+    await using session = await createSession({
+      model: `${base}/mlp-external.onnx`,
+      externalData: [MLP_EXTERNAL_DATA],
+      worker: portWorker(),
+      cache: false,
+      onProgress: (p) => events.push(p),
+    });
+    const total = MODELS['mlp-external.onnx']().length + MODELS[MLP_EXTERNAL_DATA]().length;
+    expect(events.filter((e) => e.phase === 'download').at(-1)).toEqual({ phase: 'download', loaded: total, total });
+    const x = mlpInput(2, 5);
+    const expected = mlpReference(x.data);
+    expectClose((await session.predict({ x }))['y']!.data as Float32Array, expected, 1e-5);
+  });
+
+  it('should reject a model whose external data was not given with MODEL_INVALID saying which file', async () => {
+    await expect(createSession({ model: `${base}/mlp-external.onnx`, worker: portWorker(), cache: false })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: `model "${base}/mlp-external.onnx" keeps its weights in "${MLP_EXTERNAL_DATA}", which was not given: pass externalData: ['${MLP_EXTERNAL_DATA}']`,
+    });
+  });
+
+  it('should reject a model with an op no backend implements with BACKEND_UNAVAILABLE naming the URL', async () => {
+    await expect(createSession({ model: `${base}/unsupported.onnx`, worker: portWorker(), cache: false })).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: expect.stringMatching(
+        new RegExp(`^no backend could run model "${base}/unsupported.onnx": webgpu: .*; wasm: session creation failed: .*Could not find an implementation for Relu\\(14\\)`),
+      ),
+    });
+  });
+
+  it('should reject a warm-up it cannot shape, and bad warm-up or session options, with INVALID_OPTIONS', async () => {
+    const warmed = await createSession({ model: MODELS['broadcast.onnx'](), worker: portWorker(), warmup: true });
+    expect((await warmed.stats()).warmup).toMatchObject({ batchSizes: [1] });
+    await warmed.dispose();
+    await expect(createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), warmup: { batchSizes: [0] } })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "warmup.batchSizes" is [0]; expected a non-empty array of positive integers',
+    });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), warmup: { sizes: [1] } as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "warmup" has no option "sizes"; its options are "batchSizes", "freeDimensions"',
+    });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), graphOptimizationLevel: 'max' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "graphOptimizationLevel" is "max"; expected "disabled" | "basic" | "extended" | "layout" | "all"',
+    });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), executionProviders: ['wasm'] } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringMatching(/^createSession\(\) has no option "executionProviders"; its options are "model", /),
+    });
+  });
+
+  it('should pass freeDimensionOverrides to onnxruntime-web, whose metadata then shows the fixed dims', async () => {
+    await using session = await createSession({
+      model: MODELS['broadcast.onnx'](),
+      worker: portWorker(),
+      freeDimensionOverrides: { n: 3, m: 3 },
+      graphOptimizationLevel: 'basic',
+      logSeverityLevel: 3,
+      warmup: { batchSizes: [3] },
+    });
+    expect((await session.stats()).warmup?.batchSizes).toEqual([3]);
+    expect(session.inputs.map((i) => i.dims)).toEqual([[3], [3]]);
+    const vec = (n: number) => ({ type: 'float32', data: new Float32Array(n).fill(1), dims: [n] }) as const;
+    await expect(session.predict({ a: vec(3), b: vec(3) })).resolves.toHaveProperty('sum');
+    await expect(session.predict({ a: vec(2), b: vec(2) })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('should reject an HTTP error with MODEL_FETCH_FAILED naming the URL and status', async () => {
     await expect(createSession({ model: `${base}/missing.onnx`, worker: portWorker() })).rejects.toMatchObject({
-      code: 'MODEL_LOAD_FAILED',
+      code: 'MODEL_FETCH_FAILED',
       message: `could not fetch model "${base}/missing.onnx": HTTP 404 Not Found`,
     });
   });
 
-  it('should reject an HTML page served for a model with MODEL_LOAD_FAILED saying why', async () => {
+  it('should reject an HTML page served for a model with MODEL_FETCH_FAILED saying why', async () => {
     await expect(createSession({ model: `${base}/index.html`, worker: portWorker() })).rejects.toMatchObject({
-      code: 'MODEL_LOAD_FAILED',
+      code: 'MODEL_FETCH_FAILED',
       message: `could not fetch model "${base}/index.html": the server answered with an HTML page (25 bytes), not ONNX; is the path right? Dev servers and SPA hosts answer missing files with index.html`,
     });
   });

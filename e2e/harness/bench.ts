@@ -6,6 +6,8 @@ export interface LatencyCase {
   readonly file: string;
   readonly input: string;
   readonly dims: readonly number[];
+  /** Sizes of symbolic dims other than the batch, for the warm-up. */
+  readonly freeDimensions?: Readonly<Record<string, number>>;
 }
 
 export interface Latency {
@@ -46,4 +48,52 @@ export async function measureLatency(model: LatencyCase, backend: Backend, sessi
     await session.dispose();
   }
   return { load: median(load), first: median(first), steady: median(steady), adapter };
+}
+
+export interface WarmupLatency {
+  /** Medians, ms, over fresh sessions loaded alternately without and with warm-up. */
+  readonly cold: { readonly load: number; readonly first: number };
+  readonly warm: { readonly load: number; readonly warmup: number; readonly first: number };
+  readonly adapter: string;
+}
+
+/**
+ * Times the first predict of `sessions` fresh sessions without warm-up and `sessions` with `warmup: true`,
+ * alternating so that both see the same conditions; the first predict runs at batch 1, the warmed-up size.
+ */
+export async function measureWarmup(model: LatencyCase, backend: Backend, sessions: number): Promise<WarmupLatency> {
+  const size = model.dims.reduce((a, b) => a * b, 1);
+  const feeds = () => ({ [model.input]: { type: 'float32' as const, data: seededFloats(size, 1), dims: model.dims } });
+  const cold = { load: [] as number[], first: [] as number[] };
+  const warm = { load: [] as number[], warmup: [] as number[], first: [] as number[] };
+  let adapter = '';
+  for (let s = 0; s < sessions; s++) {
+    for (const warmup of [false, true]) {
+      const t0 = performance.now();
+      const session = await createSession({
+        model: `models/${model.file}`,
+        backend,
+        batching: 'stack',
+        warmup: warmup && { batchSizes: [1], ...(model.freeDimensions ? { freeDimensions: model.freeDimensions } : {}) },
+      });
+      const t1 = performance.now();
+      await session.predict(feeds());
+      const first = performance.now() - t1;
+      if (warmup) {
+        warm.load.push(t1 - t0);
+        warm.warmup.push((await session.stats()).warmup!.ms);
+        warm.first.push(first);
+      } else {
+        cold.load.push(t1 - t0);
+        cold.first.push(first);
+      }
+      adapter = session.adapter ? `${session.adapter.vendor} ${session.adapter.architecture}` : '';
+      await session.dispose();
+    }
+  }
+  return {
+    cold: { load: median(cold.load), first: median(cold.first) },
+    warm: { load: median(warm.load), warmup: median(warm.warmup), first: median(warm.first) },
+    adapter,
+  };
 }

@@ -3,7 +3,7 @@
 import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
-import { measureLatency } from './bench.ts';
+import { measureLatency, measureWarmup } from './bench.ts';
 import { measureThroughput } from './throughput.ts';
 
 const harness = {
@@ -13,10 +13,13 @@ const harness = {
   measureThroughput,
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
+  measureWarmup,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
+  /** A worker whose Cache API rejects every put() with QuotaExceededError. */
+  fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
 };
 
 declare global {

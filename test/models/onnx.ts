@@ -15,6 +15,8 @@ export type DimSpec = number | string | null;
 
 export interface ValueSpec { name: string; type: ElemType; dims: readonly DimSpec[] }
 export interface Initializer { name: string; dims: readonly number[]; data: Float32Array | BigInt64Array }
+/** Where an initializer's bytes live when they are stored outside the model (TensorProto.external_data). */
+export interface ExternalLocation { location: string; offset: number; length: number }
 export type AttrValue = number | readonly number[] | { float: number };
 export interface NodeSpec {
   op: string;
@@ -118,8 +120,13 @@ function attribute(w: Writer, name: string, value: AttrValue): void {
   }
 }
 
-/** Serialises a graph to ONNX model bytes (IR version 8). */
-export function encodeModel(graph: GraphSpec): Uint8Array {
+const bytesOf = (data: Float32Array | BigInt64Array) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+
+/**
+ * Serialises a graph to ONNX model bytes (IR version 8). Initializers listed in `external` are written with
+ * `data_location = EXTERNAL` and `external_data` entries (location, offset, length) instead of their bytes.
+ */
+export function encodeModel(graph: GraphSpec, external: ReadonlyMap<string, ExternalLocation> = new Map()): Uint8Array {
   const w = new Writer();
   w.int(1, 8); // ir_version
   w.string(2, 'tensorlane-test');
@@ -138,7 +145,15 @@ export function encodeModel(graph: GraphSpec): Uint8Array {
         for (const dim of init.dims) t.int(1, dim);
         t.int(2, init.data instanceof Float32Array ? ELEM_TYPE.float32 : ELEM_TYPE.int64);
         t.string(8, init.name);
-        t.bytes(9, new Uint8Array(init.data.buffer, init.data.byteOffset, init.data.byteLength));
+        const where = external.get(init.name);
+        if (where === undefined) {
+          t.bytes(9, bytesOf(init.data));
+          return;
+        }
+        for (const [key, value] of [['location', where.location], ['offset', String(where.offset)], ['length', String(where.length)]]) {
+          t.message(13, (entry) => entry.string(1, key!).string(2, value!));
+        }
+        t.int(14, 1); // data_location = EXTERNAL
       });
     }
     for (const input of graph.inputs) g.message(11, (v) => valueInfo(v, input));
@@ -146,4 +161,27 @@ export function encodeModel(graph: GraphSpec): Uint8Array {
   });
   w.message(8, (o) => o.string(1, '').int(2, graph.opset ?? 17));
   return w.finish();
+}
+
+/**
+ * Serialises a graph with every initializer's bytes in a separate file named `location` (as `model.onnx` +
+ * `model.onnx.data` exporters write them): returns the model bytes and that file's bytes.
+ */
+export function encodeModelWithExternalData(graph: GraphSpec, location: string): { model: Uint8Array; data: Uint8Array } {
+  const external = new Map<string, ExternalLocation>();
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const init of graph.initializers ?? []) {
+    const bytes = bytesOf(init.data);
+    external.set(init.name, { location, offset, length: bytes.length });
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  const data = new Uint8Array(offset);
+  offset = 0;
+  for (const part of parts) {
+    data.set(part, offset);
+    offset += part.length;
+  }
+  return { model: encodeModel(graph, external), data };
 }

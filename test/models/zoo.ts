@@ -1,6 +1,6 @@
 // The test models: small ONNX graphs built by code with seeded weights, each with a reference implementation in
 // plain TypeScript (float64 loops, no onnxruntime) to check outputs against.
-import { encodeModel, type ElemType } from './onnx.ts';
+import { encodeModel, encodeModelWithExternalData, type ElemType, type GraphSpec } from './onnx.ts';
 
 /** mulberry32: a tiny seeded PRNG, so weights and inputs are the same on every machine. */
 export function seededRandom(seed: number): () => number {
@@ -32,26 +32,32 @@ const mlpWeights = {
   b2: seededFloats(MLP.out, 4, 0.1),
 };
 
+const mlpGraph: GraphSpec = {
+  name: 'mlp',
+  inputs: [{ name: 'x', type: 'float32', dims: ['batch', MLP.in] }],
+  outputs: [{ name: 'y', type: 'float32', dims: ['batch', MLP.out] }],
+  initializers: [
+    { name: 'w1', dims: [MLP.in, MLP.hidden], data: mlpWeights.w1 },
+    { name: 'b1', dims: [MLP.hidden], data: mlpWeights.b1 },
+    { name: 'w2', dims: [MLP.hidden, MLP.out], data: mlpWeights.w2 },
+    { name: 'b2', dims: [MLP.out], data: mlpWeights.b2 },
+  ],
+  nodes: [
+    { op: 'MatMul', inputs: ['x', 'w1'], outputs: ['h0'] },
+    { op: 'Add', inputs: ['h0', 'b1'], outputs: ['h1'] },
+    { op: 'Relu', inputs: ['h1'], outputs: ['h2'] },
+    { op: 'MatMul', inputs: ['h2', 'w2'], outputs: ['y0'] },
+    { op: 'Add', inputs: ['y0', 'b2'], outputs: ['y'] },
+  ],
+};
+
 export function buildMlp(): Uint8Array {
-  return encodeModel({
-    name: 'mlp',
-    inputs: [{ name: 'x', type: 'float32', dims: ['batch', MLP.in] }],
-    outputs: [{ name: 'y', type: 'float32', dims: ['batch', MLP.out] }],
-    initializers: [
-      { name: 'w1', dims: [MLP.in, MLP.hidden], data: mlpWeights.w1 },
-      { name: 'b1', dims: [MLP.hidden], data: mlpWeights.b1 },
-      { name: 'w2', dims: [MLP.hidden, MLP.out], data: mlpWeights.w2 },
-      { name: 'b2', dims: [MLP.out], data: mlpWeights.b2 },
-    ],
-    nodes: [
-      { op: 'MatMul', inputs: ['x', 'w1'], outputs: ['h0'] },
-      { op: 'Add', inputs: ['h0', 'b1'], outputs: ['h1'] },
-      { op: 'Relu', inputs: ['h1'], outputs: ['h2'] },
-      { op: 'MatMul', inputs: ['h2', 'w2'], outputs: ['y0'] },
-      { op: 'Add', inputs: ['y0', 'b2'], outputs: ['y'] },
-    ],
-  });
+  return encodeModel(mlpGraph);
 }
+
+/** The MLP with its weights in `mlp-external.onnx.data`, as exporters write models over 2 GB. */
+export const MLP_EXTERNAL_DATA = 'mlp-external.onnx.data';
+const buildMlpExternal = () => encodeModelWithExternalData(mlpGraph, MLP_EXTERNAL_DATA);
 
 /** Reference MLP forward pass for `x` of shape [rows, 256]; returns [rows, 10]. */
 export function mlpReference(x: Float32Array): Float32Array {
@@ -219,7 +225,6 @@ export function buildBroadcast(): Uint8Array {
   });
 }
 
-/** Every generated test model by file name. */
 /**
  * y[r] = x[r, i[r]]: a lookup whose index is data, so a request can make the run fail by value (an index outside
  * 0..3 is rejected by onnxruntime) while requests of the same shape run fine. Stacks along `batch`.
@@ -236,6 +241,20 @@ export function buildLookup(): Uint8Array {
   });
 }
 
+/**
+ * y = relu(x) on int16: valid ONNX (Relu-14 takes int16), but onnxruntime has no int16 Relu kernel on any backend,
+ * so session creation fails on WebGPU and on WASM ("Could not find an implementation for Relu(14)").
+ */
+export function buildUnsupported(): Uint8Array {
+  return encodeModel({
+    name: 'unsupported',
+    inputs: [{ name: 'x', type: 'int16', dims: [2] }],
+    outputs: [{ name: 'y', type: 'int16', dims: [2] }],
+    nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+  });
+}
+
+/** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
   'convnet.onnx': buildConvNet,
@@ -244,4 +263,7 @@ export const MODELS = {
   'dtypes.onnx': buildDtypes,
   'broadcast.onnx': buildBroadcast,
   'lookup.onnx': buildLookup,
+  'unsupported.onnx': buildUnsupported,
+  'mlp-external.onnx': () => buildMlpExternal().model,
+  [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,
 } as const satisfies Record<string, () => Uint8Array>;

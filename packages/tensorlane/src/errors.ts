@@ -2,8 +2,12 @@ import type { WireError } from './protocol.js';
 
 /**
  * What went wrong, as a stable code to branch on.
- * - `MODEL_LOAD_FAILED`: the model could not be fetched (network error, HTTP status).
- * - `MODEL_INVALID`: the bytes are not a model onnxruntime-web can parse, or it has inputs tensorlane cannot feed.
+ * - `MODEL_FETCH_FAILED`: a model file could not be downloaded: network error, HTTP status, a download cut short,
+ *   or an HTML page where a model was expected.
+ * - `MODEL_LOAD_FAILED`: the worker cannot take this load (it already holds a session).
+ * - `MODEL_INVALID`: the bytes are empty or not a model onnxruntime-web can parse, or it has inputs tensorlane
+ *   cannot feed.
+ * - `INTEGRITY_MISMATCH`: the bytes of a file do not have the digest given as `integrity`.
  * - `BACKEND_UNAVAILABLE`: no requested backend could run the model; `details.attempts` lists why.
  * - `INVALID_OPTIONS`: an option of `createSession`, `predict` or `predictBatch` has a wrong name or value.
  * - `INVALID_INPUT`: the feeds do not match the model's inputs.
@@ -22,8 +26,10 @@ import type { WireError } from './protocol.js';
  * ```
  */
 export type ErrorCode =
+  | 'MODEL_FETCH_FAILED'
   | 'MODEL_LOAD_FAILED'
   | 'MODEL_INVALID'
+  | 'INTEGRITY_MISMATCH'
   | 'BACKEND_UNAVAILABLE'
   | 'INVALID_OPTIONS'
   | 'INVALID_INPUT'

@@ -2,10 +2,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createSession,
+  deleteCachedModels,
+  listCachedModels,
   isTensorlaneError,
   TensorlaneError,
   type Backend,
+  type CachedModel,
   type ErrorCode,
+  type LoadProgress,
+  type WarmupInfo,
   type Outputs,
   type Session,
   type SessionOptions,
@@ -21,6 +26,18 @@ describe('public API', () => {
     expectTypeOf<SessionOptions['backend']>().toEqualTypeOf<'auto' | 'webgpu' | 'wasm' | undefined>();
     expectTypeOf<Session['backend']>().toEqualTypeOf<Backend>();
     expectTypeOf<Backend>().toEqualTypeOf<'webgpu' | 'wasm'>();
+  });
+
+  it('should type the loading options and what loading reports', () => {
+    expectTypeOf<SessionOptions['onProgress']>().toEqualTypeOf<((progress: LoadProgress) => void) | undefined>();
+    expectTypeOf<LoadProgress['phase']>().toEqualTypeOf<'download' | 'cache' | 'compile' | 'warmup'>();
+    expectTypeOf<SessionOptions['integrity']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SessionOptions['cache']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<SessionStats['warmup']>().toEqualTypeOf<WarmupInfo | undefined>();
+    expectTypeOf<WarmupInfo>().toEqualTypeOf<{ readonly batchSizes: readonly number[]; readonly ms: number }>();
+    expectTypeOf<Session['warnings']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf(listCachedModels).returns.resolves.toEqualTypeOf<CachedModel[]>();
+    expectTypeOf(deleteCachedModels).parameter(0).toEqualTypeOf<string | URL | undefined>();
   });
 
   it('should map dtypes to their typed arrays', () => {
@@ -49,8 +66,9 @@ describe('public API', () => {
     const error: unknown = new TensorlaneError('ABORTED', 'x');
     if (isTensorlaneError(error)) expectTypeOf(error.code).toEqualTypeOf<ErrorCode>();
     expectTypeOf<ErrorCode>().toEqualTypeOf<
-      | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'BACKEND_UNAVAILABLE' | 'INVALID_OPTIONS' | 'INVALID_INPUT'
-      | 'RUN_FAILED' | 'QUEUE_FULL' | 'ABORTED' | 'TIMEOUT' | 'DISPOSED' | 'WORKER_CRASHED'
+      | 'MODEL_FETCH_FAILED' | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'INTEGRITY_MISMATCH' | 'BACKEND_UNAVAILABLE'
+      | 'INVALID_OPTIONS' | 'INVALID_INPUT' | 'RUN_FAILED' | 'QUEUE_FULL' | 'ABORTED' | 'TIMEOUT' | 'DISPOSED'
+      | 'WORKER_CRASHED'
     >();
   });
 });

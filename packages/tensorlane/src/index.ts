@@ -2,10 +2,13 @@
 // effects; the worker starts when createSession() is called.
 export { createSession } from './client/create-session.js';
 export type {
-  Counts, Outputs, PredictBatchOptions, PredictOptions, Session, SessionOptions, SessionStats,
+  Counts, ExternalDataFile, Outputs, PredictBatchOptions, PredictOptions, Session, SessionOptions, SessionStats,
+  WarmupOptions,
 } from './client/create-session.js';
 export { TensorlaneError, isTensorlaneError } from './errors.js';
 export type { ErrorCode, TensorlaneErrorOptions } from './errors.js';
+export { deleteCachedModels, listCachedModels } from './model-cache.js';
+export type { CachedModel } from './model-cache.js';
 export type {
   AdapterInfo,
   Backend,
@@ -18,7 +21,11 @@ export type {
   FallbackAttempt,
   Feeds,
   SchedulerStats,
+  LoadPhase,
+  LoadProgress,
+  OutputLocation,
   Tensor,
   TensorData,
   TensorInfo,
+  WarmupInfo,
 } from './protocol.js';

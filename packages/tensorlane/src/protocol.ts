@@ -212,6 +212,75 @@ export interface BatchingInfo {
  */
 export type BatchingMode = 'auto' | 'stack' | 'off';
 
+/**
+ * Where loading is: `download` (bytes from the network), `cache` (bytes read from the model cache), `compile`
+ * (onnxruntime-web builds the session) or `warmup` (the warm-up runs).
+ * @example
+ * ```ts
+ * import { createSession, type LoadPhase } from 'tensorlane';
+ *
+ * const labels: Record<LoadPhase, string> = { download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', warmup: 'Warming up' };
+ * await createSession({ model: '/models/net.onnx', onProgress: ({ phase }) => console.log(labels[phase]) });
+ * ```
+ */
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
+
+/**
+ * A loading progress event. For `download` and `cache`, `loaded` and `total` count bytes over all files (the model
+ * and its external data); `total` is absent when a server sends no Content-Length. For `compile` they count steps
+ * (0 of 1, then 1 of 1); for `warmup`, batch sizes run out of those listed.
+ * @example
+ * ```ts
+ * import { createSession, type LoadProgress } from 'tensorlane';
+ *
+ * const onProgress = ({ phase, loaded, total }: LoadProgress) =>
+ *   console.log(phase, total ? `${Math.round((100 * loaded) / total)}%` : `${loaded} B`);
+ * const session = await createSession({ model: '/models/net.onnx', onProgress });
+ * ```
+ */
+export interface LoadProgress {
+  /** Which step of loading this event is about. */
+  readonly phase: LoadPhase;
+  /** Bytes (download, cache) or steps (compile, warmup) done so far in this phase. */
+  readonly loaded: number;
+  /** The bytes or steps this phase will take, when known. */
+  readonly total?: number;
+}
+
+/** A file of external weights, as the worker takes it: `path` as the model names it, `data` a URL or the bytes. */
+export interface ExternalDataRequest {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+  readonly integrity?: string;
+}
+
+/**
+ * Where onnxruntime-web leaves outputs: `'gpu-buffer'` keeps them on the GPU until the worker reads them back.
+ * @example
+ * ```ts
+ * import { createSession, type OutputLocation } from 'tensorlane';
+ *
+ * const preferredOutputLocation: OutputLocation = 'gpu-buffer';
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'webgpu', preferredOutputLocation });
+ * ```
+ */
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/** The onnxruntime-web session options tensorlane passes through (see `SessionOptions`). */
+export interface OrtSessionOptions {
+  readonly freeDimensionOverrides?: Readonly<Record<string, number>>;
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  readonly enableGraphCapture?: boolean;
+  readonly preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/** What the warm-up runs: one run per batch size, on zeros; `freeDimensions` sizes the other symbolic dims. */
+export interface WarmupRequest {
+  readonly batchSizes: readonly number[];
+  readonly freeDimensions?: Readonly<Record<string, number>>;
+}
+
 /** What the page asks the worker to load. */
 export interface LoadRequest {
   /** An absolute URL (already resolved against the page), or the model bytes (transferred). */
@@ -224,6 +293,30 @@ export interface LoadRequest {
   /** How long the oldest queued request may wait for a fuller batch. */
   readonly maxQueueDelayMs: number;
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
+  /** SRI digest (`sha256-<base64>`) the model bytes must have. */
+  readonly integrity?: string;
+  /** Read URLs from, and store them in, the model cache. */
+  readonly cache: boolean;
+  readonly externalData?: readonly ExternalDataRequest[];
+  readonly warmup?: WarmupRequest;
+  readonly sessionOptions?: OrtSessionOptions;
+}
+
+/**
+ * What the warm-up did: the batch sizes it ran, in order, and how long all runs took together.
+ * @example
+ * ```ts
+ * import { createSession } from 'tensorlane';
+ *
+ * const session = await createSession({ model: '/models/net.onnx', warmup: { batchSizes: [1, 8] } });
+ * const { warmup } = await session.stats(); // { batchSizes: [1, 8], ms: 41.7 }
+ * ```
+ */
+export interface WarmupInfo {
+  /** The batch sizes run, in order. */
+  readonly batchSizes: readonly number[];
+  /** All warm-up runs together, in ms. */
+  readonly ms: number;
 }
 
 /** What the worker loaded. */
@@ -234,7 +327,17 @@ export interface LoadReply {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
+  /** Present when a warm-up ran. */
+  readonly warmup?: WarmupInfo;
+  /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
+  readonly warnings: readonly string[];
 }
+
+/**
+ * Receives progress during `load`. Passed through comlink as a proxy: in the worker each call returns a promise
+ * that settles once the page has handled the event, which lets the worker deliver every event before it replies.
+ */
+export type ProgressSink = (progress: LoadProgress) => void | Promise<void>;
 
 /** An error as it crosses the boundary: comlink would keep only name/message/stack of an Error. */
 export interface WireError {
@@ -335,7 +438,7 @@ export interface SchedulerStats {
 
 /** The API the worker exposes. Requests carry an id so that the page can cancel them. */
 export interface HostApi {
-  load(request: LoadRequest): Promise<Result<LoadReply>>;
+  load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
   /** Queues calls; each is answered by `Results` messages, never by this call's reply. */
   submit(submissions: readonly Submission[]): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */

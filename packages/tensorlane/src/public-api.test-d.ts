@@ -23,14 +23,18 @@ import type {
 } from './index.js';
 
 describe('public surface', () => {
-  it('should export exactly createSession, TensorlaneError and isTensorlaneError at runtime', () => {
-    expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<'createSession' | 'TensorlaneError' | 'isTensorlaneError'>();
+  it('should export exactly createSession, the cache helpers, TensorlaneError and isTensorlaneError at runtime', () => {
+    expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<
+      'createSession' | 'listCachedModels' | 'deleteCachedModels' | 'TensorlaneError' | 'isTensorlaneError'
+    >();
   });
 
   it('should take exactly the documented options', () => {
     expectTypeOf<keyof SessionOptions>().toEqualTypeOf<
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
-      | 'signal' | 'wasmPaths' | 'worker'
+      | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
+      | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
+      | 'logSeverityLevel'
     >();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
     expectTypeOf<PredictBatchOptions>().toEqualTypeOf<PredictOptions>();
@@ -40,7 +44,7 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching'
+      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching' | 'warnings'
       | 'predict' | 'predictBatch' | 'stats' | 'dispose' | typeof Symbol.asyncDispose
     >();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
@@ -52,7 +56,7 @@ describe('public surface', () => {
     expectTypeOf<BatchingInfo>().toEqualTypeOf<{ readonly stacked: boolean; readonly reason: string }>();
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
-      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs'
+      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
     >();
     expectTypeOf<SessionStats['requests']>().toEqualTypeOf<Counts>();
     expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();

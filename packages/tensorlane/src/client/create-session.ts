@@ -1,9 +1,10 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { transfer } from 'comlink';
+import { proxy, transfer } from 'comlink';
 import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
+import { isIntegrity } from '../integrity.js';
 import type {
-  AdapterInfo, Backend, BatchingInfo, BatchingMode, FallbackAttempt, Feeds, LoadReply, LoadRequest, SchedulerStats, Tensor,
-  TensorInfo,
+  AdapterInfo, Backend, BatchingInfo, BatchingMode, ExternalDataRequest, FallbackAttempt, Feeds, LoadProgress, LoadReply,
+  LoadRequest, OrtSessionOptions, OutputLocation, SchedulerStats, Tensor, TensorInfo, WarmupInfo, WarmupRequest,
 } from '../protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/stack.js';
@@ -74,6 +75,105 @@ export interface SessionOptions {
    * @defaultValue a module worker running tensorlane's own worker script
    */
   worker?: () => Worker;
+  /**
+   * Called as the model loads, at most about 20 times a second, with `{ phase, loaded, total? }`: phases
+   * `'download'` and `'cache'` count bytes over all files (`total` from Content-Length, when sent), `'compile'`
+   * (session creation) goes from 0 to 1 of 1, `'warmup'` counts batch sizes run. Every event is delivered before
+   * `createSession` settles; the last of a phase always is.
+   */
+  onProgress?: (progress: LoadProgress) => void;
+  /**
+   * The SRI digest the model bytes must have, `'sha256-<base64>'` (as `openssl dgst -sha256 -binary model.onnx |
+   * openssl base64 -A`). Checked with SubtleCrypto before the session is built, whether the bytes came from the
+   * network, the cache or the caller; a mismatch rejects with `INTEGRITY_MISMATCH`.
+   */
+  integrity?: string;
+  /**
+   * Keep downloaded model files in the Cache API (cache `'tensorlane-models'`), keyed by URL with their digest,
+   * and load them from there next time without any request. With `integrity`, only an entry with that digest is
+   * used. If the cache cannot store a file (quota exceeded, no Cache API), the model still loads and
+   * `session.warnings` says why. Applies to URLs only. See {@link listCachedModels}, {@link deleteCachedModels}.
+   * @defaultValue `true`
+   */
+  cache?: boolean;
+  /**
+   * The model's external weights (`model.onnx` + `model.onnx.data`), passed to onnxruntime-web's `externalData`.
+   * A string is a file name the model references, fetched relative to the model URL; `{ path, data }` names the
+   * file as the model references it and gives a URL or the bytes (transferred), with an optional `integrity`.
+   * URLs are fetched and cached as the model is, with the same progress.
+   */
+  externalData?: readonly (string | ExternalDataFile)[];
+  /**
+   * Run the model once per batch size on zeros after it loads, so that the first `predict` does not pay for shader
+   * compilation. `true` means `{ batchSizes: [1] }`. A symbolic first dim takes the batch size; other symbolic
+   * dims take their size from `freeDimensions`, then from `freeDimensionOverrides`. `session.stats()` reports it (`warmup`).
+   * @defaultValue `false`
+   */
+  warmup?: boolean | WarmupOptions;
+  /** Fixes symbolic dims to sizes (onnxruntime-web's `freeDimensionOverrides`), e.g. `{ batch: 1 }`. */
+  freeDimensionOverrides?: Readonly<Record<string, number>>;
+  /**
+   * onnxruntime-web's graph optimization level.
+   * @defaultValue `'all'`, onnxruntime-web's own
+   */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /**
+   * onnxruntime-web's WebGPU graph capture, for models with static shapes. Not supported yet: onnxruntime-web then
+   * requires every input and output to be bound to GPU buffers across runs, so `true` rejects with
+   * `INVALID_OPTIONS` rather than fail every run.
+   * @defaultValue `false`
+   */
+  enableGraphCapture?: boolean;
+  /**
+   * Where onnxruntime-web leaves outputs on WebGPU: `'gpu-buffer'` (for all or some outputs, by name) keeps them on
+   * the GPU until the worker reads them back to send them; outputs always reach the page as arrays. Ignored on WASM.
+   * @defaultValue `'cpu'`
+   */
+  preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  /**
+   * onnxruntime-web's log severity for this session: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal.
+   * @defaultValue `2`, onnxruntime-web's own
+   */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/**
+ * An external data file of {@link SessionOptions.externalData}.
+ * @example
+ * ```ts
+ * import { createSession, type ExternalDataFile } from 'tensorlane';
+ *
+ * const weights: ExternalDataFile = { path: 'model.onnx.data', data: '/models/model.onnx.data' };
+ * const session = await createSession({ model: '/models/model.onnx', externalData: [weights] });
+ * ```
+ */
+export interface ExternalDataFile {
+  /** The file name as the model references it, e.g. `'model.onnx.data'`. */
+  path: string;
+  /** A URL (relative to the page) or the bytes (transferred). */
+  data: string | URL | ArrayBuffer | Uint8Array;
+  /** The SRI digest its bytes must have, as {@link SessionOptions.integrity}. */
+  integrity?: string;
+}
+
+/**
+ * Options of {@link SessionOptions.warmup}.
+ * @example
+ * ```ts
+ * import { createSession, type WarmupOptions } from 'tensorlane';
+ *
+ * const warmup: WarmupOptions = { batchSizes: [1, 8], freeDimensions: { sequence: 128 } };
+ * const session = await createSession({ model: '/models/encoder.onnx', warmup });
+ * ```
+ */
+export interface WarmupOptions {
+  /**
+   * One warm-up run per batch size, in order.
+   * @defaultValue `[1]`
+   */
+  batchSizes?: readonly number[];
+  /** Sizes of symbolic dims other than the batch, for the warm-up inputs only, e.g. `{ sequence: 128 }`. */
+  freeDimensions?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -154,6 +254,8 @@ export interface SessionStats extends SchedulerStats {
   readonly meanRowsPerRun: number;
   /** Rejected calls, by error code. */
   readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
+  /** The warm-up run at load (see {@link SessionOptions.warmup}): batch sizes and total ms; not counted in `runs`. */
+  readonly warmup: WarmupInfo | undefined;
 }
 
 /**
@@ -192,6 +294,8 @@ export interface Session {
   readonly outputs: readonly TensorInfo[];
   /** Whether the worker stacks concurrent requests into one run, and why. */
   readonly batching: BatchingInfo;
+  /** What went less well than asked without failing the load, e.g. `model "…" was not cached: …`. */
+  readonly warnings: readonly string[];
   /**
    * Runs the model on `feeds`. The call is queued in the worker and may share a run with other concurrent calls of
    * the same shape beyond dim 0 (dynamic batching); it gets exactly its own rows back. The inputs' buffers are
@@ -223,7 +327,8 @@ export interface Session {
 
 const SESSION_OPTIONS = [
   'model', 'backend', 'allowSoftwareAdapter', 'batching', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueueSize', 'signal',
-  'wasmPaths', 'worker',
+  'wasmPaths', 'worker', 'onProgress', 'integrity', 'cache', 'externalData', 'warmup',
+  'freeDimensionOverrides', 'graphOptimizationLevel', 'enableGraphCapture', 'preferredOutputLocation', 'logSeverityLevel',
 ];
 const PREDICT_OPTIONS = ['signal', 'timeoutMs', 'copy'];
 
@@ -290,6 +395,100 @@ function modelForWorker(model: unknown): { model: string | Uint8Array; transfer:
   throw badOption(`model is ${describe(model)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
 }
 
+function checkIntegrity(value: unknown, name: string): string | undefined {
+  if (value === undefined || isIntegrity(value)) return value;
+  throw badOption(`${name} is ${describe(value)}; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`);
+}
+
+function checkSizes(value: unknown, name: string): Readonly<Record<string, number>> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badOption(`${name} is ${describe(value)}; expected an object of dim sizes, e.g. { batch: 1 }`);
+  }
+  for (const [dim, size] of Object.entries(value)) {
+    if (!Number.isSafeInteger(size) || (size as number) < 1) {
+      throw badOption(`${name} gives dim "${dim}" the size ${describe(size)}; expected a positive integer`);
+    }
+  }
+  return value as Record<string, number>;
+}
+
+function checkWarmup(value: unknown): WarmupRequest | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { batchSizes: [1] };
+  checkKeys(checkObject(value, 'option "warmup"'), ['batchSizes', 'freeDimensions'], 'option "warmup"');
+  const { batchSizes = [1], freeDimensions } = value as WarmupOptions;
+  if (!Array.isArray(batchSizes) || batchSizes.length === 0 || !batchSizes.every((b) => Number.isSafeInteger(b) && b >= 1)) {
+    const shown = Array.isArray(batchSizes) && batchSizes.length <= 16 ? JSON.stringify(batchSizes) : describe(batchSizes);
+    throw badOption(`option "warmup.batchSizes" is ${shown}; expected a non-empty array of positive integers`);
+  }
+  const sizes = checkSizes(freeDimensions, 'option "warmup.freeDimensions"');
+  return { batchSizes: [...batchSizes], ...(sizes ? { freeDimensions: sizes } : {}) };
+}
+
+function checkExternalData(value: unknown, model: string | Uint8Array, transferList: ArrayBuffer[]): ExternalDataRequest[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw badOption(`option "externalData" is ${describe(value)}; expected an array of file names or { path, data } objects`);
+  }
+  return value.map((entry: unknown, i): ExternalDataRequest => {
+    const name = `option "externalData[${i}]"`;
+    if (typeof entry === 'string') {
+      if (typeof model !== 'string') {
+        throw badOption(`${name} is the file name "${entry}", which resolves against the model URL, but the model is bytes; pass { path, data }`);
+      }
+      return { path: entry, data: new URL(entry, model).href };
+    }
+    checkKeys(checkObject(entry, name), ['path', 'data', 'integrity'], name);
+    const { path, data, integrity } = entry as ExternalDataFile;
+    if (typeof path !== 'string' || path === '') throw badOption(`${name}.path is ${describe(path)}; expected the file name the model references`);
+    const file = modelForWorker(data);
+    transferList.push(...file.transfer);
+    const checked = checkIntegrity(integrity, `${name}.integrity`);
+    return { path, data: file.model, ...(checked ? { integrity: checked } : {}) };
+  });
+}
+
+/** The onnxruntime-web session options, checked. */
+function ortOptions(options: SessionOptions): OrtSessionOptions | undefined {
+  const out: { -readonly [K in keyof OrtSessionOptions]: OrtSessionOptions[K] } = {};
+  const overrides = checkSizes(options.freeDimensionOverrides, 'option "freeDimensionOverrides"');
+  if (overrides) out.freeDimensionOverrides = overrides;
+  const level = checkOneOf(options.graphOptimizationLevel, ['disabled', 'basic', 'extended', 'layout', 'all'], 'option "graphOptimizationLevel"');
+  if (level) out.graphOptimizationLevel = level;
+  if (checkBoolean(options.enableGraphCapture, 'option "enableGraphCapture"')) {
+    // onnxruntime-web then rejects every run whose inputs and outputs are not GPU buffers bound across runs.
+    throw badOption(
+      'option "enableGraphCapture" is true, but graph capture needs every input and output bound to the same GPU buffers on every run, which tensorlane does not do yet; leave it off',
+    );
+  }
+  const location = options.preferredOutputLocation;
+  if (location !== undefined) {
+    const locations = typeof location === 'object' && location !== null ? Object.values(location) : [location];
+    for (const l of locations) checkOneOf(l, ['cpu', 'gpu-buffer'], 'option "preferredOutputLocation"');
+    out.preferredOutputLocation = location;
+  }
+  const severity = options.logSeverityLevel;
+  if (severity !== undefined) {
+    if (![0, 1, 2, 3, 4].includes(severity)) throw badOption(`option "logSeverityLevel" is ${describe(severity)}; expected 0 | 1 | 2 | 3 | 4`);
+    out.logSeverityLevel = severity;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Calls the user's callback; an exception in it is reported, not allowed to break loading. */
+function progressSink(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {
+  return (progress) => {
+    try {
+      onProgress(progress);
+    } catch (error) {
+      setTimeout(() => {
+        throw error;
+      });
+    }
+  };
+}
+
 /** In Node or during SSR there is no `Worker`: say so before anything else fails for the same reason. */
 function checkBrowser(): void {
   if (typeof Worker === 'undefined') {
@@ -350,6 +549,8 @@ class SessionImpl implements Session {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
+  readonly warnings: readonly string[];
+  readonly #warmup: WarmupInfo | undefined;
   readonly #connection: Connection;
   readonly #maxQueueSize: number;
   readonly #counters = createCounters();
@@ -363,6 +564,8 @@ class SessionImpl implements Session {
     this.inputs = reply.inputs;
     this.outputs = reply.outputs;
     this.batching = reply.batching;
+    this.#warmup = reply.warmup;
+    this.warnings = reply.warnings;
   }
 
   async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
@@ -419,7 +622,7 @@ class SessionImpl implements Session {
   async stats(): Promise<SessionStats> {
     const scheduler = await this.#connection.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun };
+    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: this.#warmup };
   }
 
   dispose(): Promise<void> {
@@ -434,13 +637,17 @@ class SessionImpl implements Session {
 /**
  * Loads an ONNX model in a dedicated worker and returns a session to run it.
  * @param options - the model and where to run it; see {@link SessionOptions}.
- * @throws TensorlaneError `INVALID_OPTIONS`, `MODEL_LOAD_FAILED`, `MODEL_INVALID`, `BACKEND_UNAVAILABLE`,
- * `ABORTED`, `WORKER_CRASHED`.
+ * @throws TensorlaneError `INVALID_OPTIONS`, `MODEL_FETCH_FAILED`, `INTEGRITY_MISMATCH`, `MODEL_INVALID`,
+ * `BACKEND_UNAVAILABLE`, `RUN_FAILED` (a warm-up run), `ABORTED`, `WORKER_CRASHED`.
  * @example
  * ```ts
  * import { createSession } from 'tensorlane';
  *
- * const session = await createSession({ model: '/models/mlp.onnx' });
+ * const session = await createSession({
+ *   model: '/models/mlp.onnx',
+ *   onProgress: ({ phase, loaded, total }) => console.log(phase, loaded, total),
+ *   warmup: { batchSizes: [1, 8] },
+ * });
  * console.log(session.backend, session.fallback); // 'webgpu' [] or 'wasm' [{ backend: 'webgpu', reason: '…' }]
  * const x = new Float32Array(2 * 256);
  * const { y } = await session.predict({ x: { type: 'float32', data: x, dims: [2, 256] } });
@@ -465,16 +672,28 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   if (worker !== undefined && typeof worker !== 'function') {
     throw badOption(`option "worker" is ${describe(worker)}; expected a function that returns a Worker`);
   }
+  const { onProgress } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw badOption(`option "onProgress" is ${describe(onProgress)}; expected a function`);
+  }
+  const integrity = checkIntegrity(options.integrity, 'option "integrity"');
+  const cache = options.cache === undefined ? true : checkBoolean(options.cache, 'option "cache"');
+  const warmup = checkWarmup(options.warmup);
+  const sessionOptions = ortOptions(options);
   if (signal?.aborted) throw abortError(signal, 'createSession');
   if (worker === undefined) checkBrowser();
   const { model, transfer: transferList } = modelForWorker(options.model);
+  const externalData = checkExternalData(options.externalData, model, transferList);
   const request: LoadRequest = {
-    model, backend, allowSoftwareAdapter, batching, maxBatchSize, maxQueueDelayMs, ...(wasmPaths ? { wasmPaths } : {}),
+    model, backend, allowSoftwareAdapter, batching, maxBatchSize, maxQueueDelayMs, cache, ...(wasmPaths ? { wasmPaths } : {}),
+    ...(integrity ? { integrity } : {}), ...(externalData ? { externalData } : {}), ...(warmup ? { warmup } : {}),
+    ...(sessionOptions ? { sessionOptions } : {}),
   };
+  const sink = onProgress === undefined ? undefined : proxy(progressSink(onProgress));
 
   const connection = connect((worker ?? defaultWorker)() as WorkerLike);
   try {
-    const reply = await connection.call((api) => api.load(transfer(request, transferList)), { signal, what: 'createSession' });
+    const reply = await connection.call((api) => api.load(transfer(request, transferList), sink), { signal, what: 'createSession' });
     return new SessionImpl(connection, reply, maxQueueSize);
   } catch (error) {
     void connection.close(error as TensorlaneError);

@@ -76,14 +76,44 @@ const CSP_HINT = ` (the Content-Security-Policy forbids WebAssembly: add 'wasm-u
 
 /** onnxruntime-web's codes for a model it cannot parse (INVALID_PROTOBUF = 7) or whose graph is invalid (10). */
 const MODEL_ERROR = /ERROR_CODE: (7|10)\b|protobuf parsing failed/;
+const MISSING_EXTERNAL_DATA = /Failed to load external data file "+([^"]+)"+/;
 
-async function createSession(ort: OrtModule, bytes: Uint8Array, backend: Backend): Promise<Ort.InferenceSession> {
+/** The model as the worker has it: its bytes, its external data files, and how messages name it. */
+export interface ModelFiles {
+  readonly bytes: Uint8Array;
+  readonly externalData?: readonly { readonly path: string; readonly data: Uint8Array }[];
+  /** `the model`, or `model "<url>"`. */
+  readonly label?: string;
+}
+
+function sessionOptions(model: ModelFiles, request: LoadRequest, backend: Backend): Ort.InferenceSession.SessionOptions {
+  const { enableGraphCapture, preferredOutputLocation, ...common } = request.sessionOptions ?? {};
+  return {
+    executionProviders: [backend],
+    ...common,
+    // WebGPU-only: graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
+    ...(backend === 'webgpu' && enableGraphCapture !== undefined ? { enableGraphCapture } : {}),
+    ...(backend === 'webgpu' && preferredOutputLocation !== undefined ? { preferredOutputLocation } : {}),
+    ...(model.externalData?.length ? { externalData: model.externalData } : {}),
+  };
+}
+
+async function createSession(ort: OrtModule, model: ModelFiles, request: LoadRequest, backend: Backend): Promise<Ort.InferenceSession> {
+  const label = model.label ?? 'the model';
   try {
-    return await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
+    return await ort.InferenceSession.create(model.bytes, sessionOptions(model, request, backend));
   } catch (error) {
     const message = messageOf(error);
+    const missing = MISSING_EXTERNAL_DATA.exec(message)?.[1];
+    if (missing !== undefined && !model.externalData?.some((file) => file.path === missing)) {
+      throw new TensorlaneError(
+        'MODEL_INVALID',
+        `${label} keeps its weights in "${missing}", which was not given: pass externalData: ['${missing}']`,
+        { cause: error, details: { externalData: missing } },
+      );
+    }
     if (MODEL_ERROR.test(message)) {
-      throw new TensorlaneError('MODEL_INVALID', `the model could not be loaded: ${message}`, { cause: error });
+      throw new TensorlaneError('MODEL_INVALID', `${label} could not be loaded: ${message}`, { cause: error });
     }
     throw new AttemptFailed(`session creation failed: ${message}${CSP_BLOCKED.test(message) ? CSP_HINT : ''}`);
   }
@@ -100,7 +130,7 @@ async function importOrt(env: BackendEnv, backend: Backend, wasmPaths: LoadReque
   return ort;
 }
 
-async function tryWebGpu(bytes: Uint8Array, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
+async function tryWebGpu(model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
   const gpu = env.gpu();
   if (gpu === undefined) {
     throw new AttemptFailed(
@@ -128,13 +158,13 @@ async function tryWebGpu(bytes: Uint8Array, request: LoadRequest, env: BackendEn
   // Deprecated in favour of env.webgpu.device, but setting the adapter lets onnxruntime-web request the device with
   // the limits and features it needs, and it runs on exactly the adapter inspected above.
   ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter;
-  const session = await createSession(ort, bytes, 'webgpu');
+  const session = await createSession(ort, model, request, 'webgpu');
   return { ort, session, backend: 'webgpu', fallback: [], adapter: info };
 }
 
-async function tryWasm(bytes: Uint8Array, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
+async function tryWasm(model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
   const ort = await importOrt(env, 'wasm', request.wasmPaths);
-  const session = await createSession(ort, bytes, 'wasm');
+  const session = await createSession(ort, model, request, 'wasm');
   return { ort, session, backend: 'wasm', fallback: [] };
 }
 
@@ -144,12 +174,12 @@ async function tryWasm(bytes: Uint8Array, request: LoadRequest, env: BackendEnv)
  * @throws TensorlaneError `BACKEND_UNAVAILABLE` when no attempt succeeded (`details.attempts` lists them), or
  * `MODEL_INVALID` when onnxruntime-web cannot parse the model.
  */
-export async function resolveBackend(bytes: Uint8Array, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
+export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
   const order: Backend[] = request.backend === 'auto' ? ['webgpu', 'wasm'] : [request.backend];
   const fallback: FallbackAttempt[] = [];
   for (const backend of order) {
     try {
-      const resolved = await (backend === 'webgpu' ? tryWebGpu : tryWasm)(bytes, request, env);
+      const resolved = await (backend === 'webgpu' ? tryWebGpu : tryWasm)(model, request, env);
       return { ...resolved, fallback };
     } catch (error) {
       if (!(error instanceof AttemptFailed)) throw error;
@@ -157,7 +187,7 @@ export async function resolveBackend(bytes: Uint8Array, request: LoadRequest, en
     }
   }
   const attempts = fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
-  throw new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run the model: ${attempts}`, {
+  throw new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${attempts}`, {
     details: { attempts: fallback },
   });
 }

@@ -2,13 +2,12 @@ import { expose, type Endpoint } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, type Feeds, type HostApi, type LoadReply, type LoadRequest, type Result, type Results, type SchedulerStats, type Submission,
-  type Tensor,
+  READY, type Feeds, type HostApi, type LoadReply, type LoadRequest, type ProgressSink, type Result, type Results,
+  type SchedulerStats, type Submission, type Tensor,
 } from '../protocol.js';
-import { decideBatching, toTensorInfo } from '../tensor/metadata.js';
 import { buffersOf, readFeeds } from '../tensor/validate.js';
-import { browserEnv, resolveBackend, type BackendEnv, type OrtModule } from './backend.js';
-import { fetchModel } from './fetch-model.js';
+import { browserEnv, type BackendEnv, type OrtModule } from './backend.js';
+import { loadModel } from './load-model.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 
 interface Loaded {
@@ -39,7 +38,9 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
   }
   const outputs: Record<string, Tensor> = {};
   for (const [name, t] of Object.entries(results)) {
-    outputs[name] = { type: t.type as Tensor['type'], data: t.data as Tensor['data'], dims: [...t.dims] };
+    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
+    const data = t.location === 'cpu' ? t.data : await t.getData(true);
+    outputs[name] = { type: t.type as Tensor['type'], data: data as Tensor['data'], dims: [...t.dims] };
   }
   return outputs;
 }
@@ -58,34 +59,23 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
   const gone = () => new TensorlaneError('DISPOSED', 'the session was disposed');
 
   return {
-    load: (request: LoadRequest) =>
+    load: (request: LoadRequest, onProgress?: ProgressSink) =>
       settle('MODEL_LOAD_FAILED', async () => {
         if (loading || loaded !== undefined || disposed) {
           throw new TensorlaneError('MODEL_LOAD_FAILED', 'this worker already holds a session; use one worker per model');
         }
         loading = true;
         try {
-          const bytes = typeof request.model === 'string' ? await fetchModel(request.model) : request.model;
-          if (bytes.length === 0) throw new TensorlaneError('MODEL_INVALID', 'the model is empty (0 bytes)');
-          const { ort, session, backend, fallback, adapter } = await resolveBackend(bytes, request, env);
-          try {
-            const inputs = session.inputMetadata.map((m) => toTensorInfo(m, 'input'));
-            const outputs = session.outputMetadata.map((m) => toTensorInfo(m, 'output'));
-            const batching = decideBatching(inputs, outputs, request.batching);
-            const reply: LoadReply = { backend, fallback, inputs, outputs, batching, ...(adapter ? { adapter } : {}) };
-            const scheduler = createScheduler({
-              stacked: batching.stacked,
-              maxBatchSize: request.maxBatchSize,
-              maxQueueDelayMs: request.maxQueueDelayMs,
-              run: (feeds) => runOnce(ort, session, feeds),
-              post,
-            });
-            loaded = { session, reply, scheduler };
-            return reply;
-          } catch (error) {
-            await session.release();
-            throw error;
-          }
+          const { ort, session, reply } = await loadModel(request, env, onProgress);
+          const scheduler = createScheduler({
+            stacked: reply.batching.stacked,
+            maxBatchSize: request.maxBatchSize,
+            maxQueueDelayMs: request.maxQueueDelayMs,
+            run: (feeds) => runOnce(ort, session, feeds),
+            post,
+          });
+          loaded = { session, reply, scheduler };
+          return reply;
         } finally {
           loading = false;
         }

@@ -1,0 +1,75 @@
+import type * as Ort from 'onnxruntime-web';
+import { TensorlaneError, messageOf } from '../errors.js';
+import type { DType, TensorInfo, WarmupInfo, WarmupRequest } from '../protocol.js';
+import { formatDims } from '../tensor/metadata.js';
+import type { OrtModule } from './backend.js';
+import type { Progress } from './progress.js';
+
+const ZEROS: Record<DType, new (length: number) => Ort.Tensor.DataType> = {
+  float32: Float32Array, float64: Float64Array, float16: Uint16Array,
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
+  int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
+};
+
+/**
+ * The dims of a warm-up input: fixed dims as they are, a symbolic first dim as the batch size, other symbolic dims
+ * from `freeDimensions`, then from `freeDimensionOverrides`.
+ * @throws TensorlaneError `INVALID_OPTIONS` for a dim nothing sizes.
+ */
+export function warmupDims(input: TensorInfo, batchSize: number, sizes: Readonly<Record<string, number>>): number[] {
+  return input.dims.map((dim, i) => {
+    if (typeof dim === 'number') return dim;
+    if (i === 0) return batchSize;
+    const size = Object.hasOwn(sizes, dim) ? sizes[dim] : undefined;
+    if (size !== undefined) return size;
+    throw new TensorlaneError(
+      'INVALID_OPTIONS',
+      dim === '?'
+        ? `warm-up cannot shape input "${input.name}" ${formatDims(input.dims)}: dim ${i} is dynamic and unnamed; pass warmup: false`
+        : `warm-up cannot shape input "${input.name}" ${formatDims(input.dims)}: give dim "${dim}" a size in warmup.freeDimensions, e.g. { ${/^[A-Za-z_$][\w$]*$/.test(dim) ? dim : JSON.stringify(dim)}: 128 }`,
+    );
+  });
+}
+
+/**
+ * Runs the model once per batch size on zeros, so that the first real run does not pay for shader compilation
+ * and memory planning.
+ * @throws TensorlaneError `INVALID_OPTIONS` (a dim nothing sizes), `RUN_FAILED` (a warm-up run failed).
+ */
+export async function warmUp(
+  ort: OrtModule,
+  session: Ort.InferenceSession,
+  inputs: readonly TensorInfo[],
+  request: WarmupRequest,
+  overrides: Readonly<Record<string, number>>,
+  progress: Progress,
+): Promise<WarmupInfo> {
+  const sizes = { ...overrides, ...request.freeDimensions };
+  const feeds = request.batchSizes.map((batchSize) => {
+    const feed: Record<string, Ort.Tensor> = {};
+    for (const input of inputs) {
+      const dims = warmupDims(input, batchSize, sizes);
+      feed[input.name] = new ort.Tensor(input.type, new ZEROS[input.type](dims.reduce((a, b) => a * b, 1)), dims);
+    }
+    return feed;
+  });
+  const total = feeds.length;
+  progress.report({ phase: 'warmup', loaded: 0, total }, true);
+  const start = performance.now();
+  for (const [i, feed] of feeds.entries()) {
+    let outputs: Ort.InferenceSession.ReturnType;
+    try {
+      outputs = await session.run(feed);
+    } catch (error) {
+      throw new TensorlaneError(
+        'RUN_FAILED',
+        `the warm-up run with batch size ${request.batchSizes[i]} failed: ${messageOf(error)}`,
+        { cause: error },
+      );
+    }
+    // Outputs left on the GPU (preferredOutputLocation) are read back, as a real run's are.
+    for (const output of Object.values(outputs)) if (output.location !== 'cpu') await output.getData(true);
+    progress.report({ phase: 'warmup', loaded: i + 1, total }, i + 1 === total);
+  }
+  return { batchSizes: [...request.batchSizes], ms: performance.now() - start };
+}

@@ -342,7 +342,7 @@ function describeStaticBuild(title: string, fixture: Fixture, build: (app: strin
     test(`should reject with BACKEND_UNAVAILABLE naming 'wasm-unsafe-eval' when a ${fixture.name} build's CSP forbids WebAssembly`, async ({ page }) => {
       const result = await resultIn(page, servers.noWasm!, 'wasm');
       expect(result).toMatchObject({ ok: false, code: 'BACKEND_UNAVAILABLE' });
-      expect((result as { message: string }).message).toMatch(/^no backend could run the model: wasm: session creation failed: .*Content Security Policy.*add 'wasm-unsafe-eval' to script-src\)$/);
+      expect((result as { message: string }).message).toMatch(/^no backend could run model "[^"]+": wasm: session creation failed: .*Content Security Policy.*add 'wasm-unsafe-eval' to script-src\)$/);
     });
 
     for (const backend of BACKENDS) {
@@ -393,7 +393,7 @@ test.describe('consumer: server-side rendering in Node', () => {
     const app = await freshApp(FIXTURES.vite);
     const output = await mustRun('node ssr.js', process.execPath, ['ssr.js'], app);
     const { html, added, error } = JSON.parse(output) as { html: string; added: string[]; error: unknown };
-    expect(html).toContain('exports: TensorlaneError, createSession, isTensorlaneError');
+    expect(html).toContain('exports: TensorlaneError, createSession, deleteCachedModels, isTensorlaneError, listCachedModels');
     expect(added).toEqual([]); // importing changes no global
     expect(error).toEqual({
       name: 'TensorlaneError',

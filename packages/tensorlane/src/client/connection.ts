@@ -198,8 +198,10 @@ export function connect(endpoint: WorkerLike): Connection {
       if (batch.length > 1) return batch.forEach((submission) => send([submission]));
       const request = requests.get(batch[0]!.id);
       if (request === undefined) return;
-      // postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of wasm memory; it
-      // transfers nothing then, so the other calls can be sent again.
+      // postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of wasm memory. The
+      // session moves every buffer first where the engine can (see moved() in create-session.ts), so this is the
+      // fallback of engines without ArrayBuffer.prototype.transfer: Chromium may have detached the buffers listed
+      // before the bad one, and those calls fail too.
       const sendFailed = error instanceof Error && error.name === 'DataCloneError';
       request.reject(
         sendFailed

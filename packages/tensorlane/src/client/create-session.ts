@@ -1,6 +1,6 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { proxy, transfer } from 'comlink';
-import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import { isIntegrity } from '../integrity.js';
 import type {
   AdapterInfo, Backend, BatchingInfo, BatchingMode, ExternalDataRequest, FallbackAttempt, Feeds, LoadProgress, LoadReply,
@@ -510,6 +510,49 @@ function copied(feeds: Record<string, Tensor>): Record<string, Tensor> {
   return out;
 }
 
+type Movable = ArrayBuffer & { transfer?(): ArrayBuffer };
+
+/**
+ * Moves each tensor's buffer into a new `ArrayBuffer` with `ArrayBuffer.prototype.transfer` (no copy), detaching the
+ * caller's now, as sending would. A buffer that cannot be transferred (a view of WebAssembly memory, a mapped GPU
+ * buffer) fails here, this call alone: in postMessage it would fail every call sent in the same message, and
+ * Chromium detaches the buffers listed before it. Without `transfer` (Node 20) the feeds are sent as they are.
+ * @throws TensorlaneError `INVALID_INPUT` naming the input.
+ */
+function moved(items: readonly Feeds[]): Feeds[] {
+  // Where each view sits, read before any buffer is detached (a detached view reads as empty).
+  const views = items.map((feeds) =>
+    Object.entries(feeds).map(([name, t]) => ({ name, t, buffer: t.data.buffer, byteOffset: t.data.byteOffset, length: t.data.length })),
+  );
+  const done = new Map<ArrayBufferLike, ArrayBuffer>();
+  return views.map((tensors, i) => {
+    const out: Record<string, Tensor> = {};
+    for (const { name, t, buffer, byteOffset, length } of tensors) {
+      const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+      if (shared || typeof (buffer as Movable).transfer !== 'function') {
+        out[name] = t;
+        continue;
+      }
+      let target = done.get(buffer);
+      if (target === undefined) {
+        try {
+          target = (buffer as Movable).transfer!();
+        } catch (error) {
+          throw new TensorlaneError(
+            'INVALID_INPUT',
+            `${items.length > 1 ? `item ${i}: ` : ''}input "${name}" data cannot be transferred to the worker (${messageOf(error)}), as with a view of WebAssembly memory; pass { copy: true } to send a copy`,
+            { cause: error },
+          );
+        }
+        done.set(buffer, target);
+      }
+      const View = t.data.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Tensor['data'];
+      out[name] = { ...t, data: new View(target, byteOffset, length) };
+    }
+    return out;
+  });
+}
+
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
   const counts = () => ({ submitted: 0, resolved: 0, rejected: 0 });
@@ -606,7 +649,8 @@ class SessionImpl implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      const outputs = await this.#connection.request(copy ? checked.map(copied) : checked, {
+      const sent = copy ? checked.map(copied) : moved(checked);
+      const outputs = await this.#connection.request(sent, {
         signal,
         timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs,
         what,

@@ -42,9 +42,31 @@ for (const backend of ['webgpu', 'wasm'] as const) {
       expect(report.stats.rows).toEqual({ submitted: 48, resolved: 17, rejected: 31, pending: 0 });
     });
 
+    if (backend === 'webgpu') {
+      test('should reject, not hang, once a native failure has left the WebGPU session unable to run', async ({ harness }) => {
+        const outcomes = await harness.evaluate(async () => {
+          const session = await window.harness.tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu' });
+          const x = (rows: number) => ({ x: { type: 'float32' as const, data: new Float32Array(rows * 3).fill(1), dims: [rows, 3] } });
+          const outcome = (rows: number) =>
+            session.predict(x(rows), { timeoutMs: 30_000 }).then((out) => `ok ${out['y']!.dims[0]}`, (e) => `${e.code}: ${e.message}`);
+          const results = [await outcome(2), await outcome(1), await outcome(4)];
+          await session.dispose();
+          const fresh = await window.harness.tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu' });
+          results.push(await fresh.predict(x(2)).then((out) => `ok ${out['y']!.dims[0]}`, (e) => e.code));
+          await fresh.dispose();
+          return results;
+        });
+        expect(outcomes[0]).toBe('ok 2');
+        expect(outcomes[1]).toMatch(/^RUN_FAILED: onnxruntime-web failed to run the model: failed to call OrtRun\(\)/);
+        expect(outcomes[2]).toMatch(/^RUN_FAILED: this WebGPU session cannot run again: an earlier run failed inside onnxruntime-web \(.*\), after which its runs never finish; create a new session$/);
+        expect(outcomes[3]).toBe('ok 2');
+      });
+    }
+
     // WASM only: on WebGPU, onnxruntime-web 1.30 cannot fail a run by value and go on. Its GPU kernels clamp an
     // index out of range instead of failing (GatherElements, GatherND gave 0 or the last element), and after a CPU
-    // kernel fails inside a WebGPU session (Reshape, or GatherElements on float64), the next run never settles.
+    // kernel fails inside a WebGPU session (Reshape, or GatherElements on float64) the session is done for (the
+    // test above).
     if (backend === 'wasm') {
       test('should fail only the poisoned call of a failed batch, retrying the others alone', async ({ harness }) => {
         const report = await scenario('poisonedRequest')({ harness });

@@ -255,6 +255,27 @@ export function buildUnsupported(): Uint8Array {
 }
 
 /** Every generated test model (and external data file) by file name. */
+/**
+ * y = x, through a Reshape to [-1, 2] and back: a request with an odd row count fails inside onnxruntime's native
+ * Reshape (3 * rows elements do not split in pairs). On WebGPU that failure leaves onnxruntime-web 1.30's session
+ * unable to run again.
+ */
+export function buildEvenRows(): Uint8Array {
+  return encodeModel({
+    name: 'even-rows',
+    inputs: [{ name: 'x', type: 'float32', dims: ['batch', 3] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', 3] }],
+    initializers: [
+      { name: 'pairs', dims: [2], data: BigInt64Array.of(-1n, 2n) },
+      { name: 'rows', dims: [2], data: BigInt64Array.of(-1n, 3n) },
+    ],
+    nodes: [
+      { op: 'Reshape', inputs: ['x', 'pairs'], outputs: ['p'] },
+      { op: 'Reshape', inputs: ['p', 'rows'], outputs: ['y'] },
+    ],
+  });
+}
+
 export const MODELS = {
   'mlp.onnx': buildMlp,
   'convnet.onnx': buildConvNet,
@@ -263,6 +284,7 @@ export const MODELS = {
   'dtypes.onnx': buildDtypes,
   'broadcast.onnx': buildBroadcast,
   'lookup.onnx': buildLookup,
+  'even-rows.onnx': buildEvenRows,
   'unsupported.onnx': buildUnsupported,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,

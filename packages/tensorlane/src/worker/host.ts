@@ -2,7 +2,7 @@ import { expose, type Endpoint } from 'comlink';
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, type Feeds, type HostApi, type LoadReply, type LoadRequest, type ProgressSink, type Result, type Results,
+  READY, type Backend, type Feeds, type HostApi, type LoadReply, type LoadRequest, type ProgressSink, type Result, type Results,
   type SchedulerStats, type Submission, type Tensor,
 } from '../protocol.js';
 import { buffersOf, readFeeds } from '../tensor/validate.js';
@@ -46,6 +46,32 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
 }
 
 /**
+ * On WebGPU, after a run fails inside onnxruntime-web's native code ("failed to call OrtRun()", e.g. a Reshape that
+ * cannot reshape), onnxruntime-web 1.30's next run of that session never settles (seen on SwiftShader). From then on
+ * every run fails at once with `RUN_FAILED` saying so, instead of hanging every queued call. Failures in its
+ * JavaScript kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ */
+function guardWebGpu(backend: Backend, run: (feeds: Feeds) => Promise<Feeds>): (feeds: Feeds) => Promise<Feeds> {
+  if (backend !== 'webgpu') return run;
+  let broken: TensorlaneError | undefined;
+  return async (feeds) => {
+    if (broken) throw broken;
+    try {
+      return await run(feeds);
+    } catch (error) {
+      if (/failed to call OrtRun\(\)/.test(messageOf(error))) {
+        broken = new TensorlaneError(
+          'RUN_FAILED',
+          `this WebGPU session cannot run again: an earlier run failed inside onnxruntime-web (${messageOf(error)}), after which its runs never finish; create a new session`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+/**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}. Exposed
  * to the page through comlink by `worker/entry.ts`; tests expose it on a MessageChannel.
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers.
@@ -71,7 +97,7 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
             stacked: reply.batching.stacked,
             maxBatchSize: request.maxBatchSize,
             maxQueueDelayMs: request.maxQueueDelayMs,
-            run: (feeds) => runOnce(ort, session, feeds),
+            run: guardWebGpu(reply.backend, (feeds) => runOnce(ort, session, feeds)),
             post,
           });
           loaded = { session, reply, scheduler };

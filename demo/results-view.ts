@@ -97,7 +97,7 @@ function median(values: readonly number[]): number {
 export function showTimings(timings: Timings, softwareAdapter: boolean): void {
   byId('time-load').textContent = timings.loadMs === undefined ? '–' : `${ms(timings.loadMs)} (createSession: fetch, backend choice, session set-up)`;
   byId('time-first').textContent =
-    timings.firstMs === undefined ? '–' : `${ms(timings.firstMs)} (the first call after loading, which includes warm-up)`;
+    timings.firstMs === undefined ? '–' : `${ms(timings.firstMs)} (the first call after loading: it compiles shaders and plans memory, unless createSession had warmup)`;
   const later = timings.laterMs;
   byId('time-median').textContent =
     later === undefined || later.length === 0

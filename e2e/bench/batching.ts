@@ -7,12 +7,9 @@
 // burst without batching takes a minute on SwiftShader); medians printed.
 //   MODEL=mlp BACKEND=wasm pnpm bench:batching   (only the cells whose model file / backend start so)
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
 import type { Throughput, ThroughputMode } from '../harness/throughput.ts';
+import { printTable, runBench } from './harness.ts';
 
-const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 const REQUESTS = Number(process.env['REQUESTS'] ?? 2000);
 const REPEATS = { wasm: Number(process.env['REPEATS'] ?? 5), webgpu: Number(process.env['REPEATS'] ?? 1) };
 const MODELS = [
@@ -30,10 +27,7 @@ const LABEL: Record<ThroughputMode, string> = {
   'ort-main': '(d) onnxruntime-web, main thread',
 };
 
-await build({ configFile: CONFIG, logLevel: 'warn' });
-const server = await preview({ configFile: CONFIG, preview: { port: 4176, strictPort: false } });
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
-try {
+await runBench(async ({ browser, openPage }) => {
   console.log(
     `Chromium ${browser.version()}; bursts of ${REQUESTS} single-row requests fired at once; medians of ${REPEATS.wasm} bursts on wasm, ` +
       `${REPEATS.webgpu} on webgpu; latency from firing to each answer`,
@@ -44,9 +38,7 @@ try {
       const results = new Map<ThroughputMode, Throughput>();
       for (const mode of MODES[backend]) {
         // A fresh page per cell: onnxruntime-web's proxy setting is global to a page.
-        const page = await browser.newPage();
-        await page.goto(server.resolvedUrls!.local[0]!);
-        await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+        const page = await openPage();
         results.set(mode, await page.evaluate(
           ({ model, backend, mode, count, repeats }) => window.harness.measureThroughput(model, backend, mode, count, repeats),
           { model, backend, mode, count: REQUESTS, repeats: REPEATS[backend] },
@@ -72,10 +64,5 @@ try {
     }
   }
   const header = ['model', 'backend', 'path', 'rows/s', 'p50 ms', 'p95 ms', 'rows/run', 'run µs/row', 'ratio'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-}
+  printTable(header, rows);
+});

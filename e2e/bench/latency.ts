@@ -2,11 +2,8 @@
 // in Chromium, through the built SDK. Prints figures; asserts nothing.
 //   pnpm bench:latency                 (MLP and text-direction, 5 fresh sessions each, 30 steady runs)
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
+import { printTable, runBench } from './harness.ts';
 
-const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 const SESSIONS = Number(process.env['SESSIONS'] ?? 5);
 const RUNS = Number(process.env['RUNS'] ?? 30);
 const CASES = [
@@ -14,13 +11,8 @@ const CASES = [
   { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192] },
 ];
 
-await build({ configFile: CONFIG, logLevel: 'warn' });
-const server = await preview({ configFile: CONFIG, preview: { port: 4175 } });
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
-try {
-  const page = await browser.newPage();
-  await page.goto(server.resolvedUrls!.local[0]!);
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+await runBench(async ({ browser, openPage }) => {
+  const page = await openPage();
   console.log(`Chromium ${browser.version()}; ${SESSIONS} fresh sessions per cell (load, first), ${RUNS} steady runs each; medians, ms`);
   const rows: string[][] = [];
   for (const model of CASES) {
@@ -35,10 +27,5 @@ try {
     rows.push(['', 'wasm', ...[wasm.load, wasm.first, wasm.steady].map((v) => v.toFixed(1)), `${(webgpu.steady / wasm.steady).toFixed(0)}x`]);
   }
   const header = ['model', 'backend', 'load', 'first predict', 'steady predict', 'webgpu/wasm steady'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-}
+  printTable(header, rows);
+});

@@ -2,11 +2,8 @@
 // side, in Chromium, through the built SDK. Prints figures; asserts nothing.
 //   pnpm bench:warmup                 (MLP and text-direction, 5 sessions of each kind per backend)
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
+import { printTable, runBench } from './harness.ts';
 
-const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 const SESSIONS = Number(process.env['SESSIONS'] ?? 5);
 const CASES = [
   { file: 'mlp.onnx', input: 'x', dims: [1, 256] },
@@ -14,15 +11,8 @@ const CASES = [
   { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192], freeDimensions: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
 ];
 
-await build({ configFile: CONFIG, logLevel: 'warn' });
-// Port 0: the OS picks a free one, so the bench runs beside the tests and other checkouts.
-const server = await preview({ configFile: CONFIG, preview: { port: 0, strictPort: false } });
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
-try {
-  const page = await browser.newPage();
-  const address = server.httpServer.address();
-  await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+await runBench(async ({ browser, openPage }) => {
+  const page = await openPage();
   console.log(`Chromium ${browser.version()}; ${SESSIONS} fresh sessions without and ${SESSIONS} with warmup: true per row, alternating; medians, ms`);
   const rows: string[][] = [];
   for (const model of CASES) {
@@ -44,10 +34,5 @@ try {
     }
   }
   const header = ['model', 'backend', 'load', 'first predict', 'load (warm-up)', 'of which warm-up', 'first predict (warm-up)', 'first: cold/warm'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-} finally {
-  await browser.close();
-  await new Promise((resolve) => server.httpServer.close(resolve));
-}
+  printTable(header, rows);
+});

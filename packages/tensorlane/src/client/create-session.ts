@@ -642,8 +642,8 @@ class SessionImpl implements Session {
       if (rows > this.#maxQueueSize) {
         throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
       }
-      const waiting = counters.pendingRows - rows;
-      if (waiting + rows > this.#maxQueueSize) {
+      if (counters.pendingRows > this.#maxQueueSize) {
+        const waiting = counters.pendingRows - rows;
         throw new TensorlaneError(
           'QUEUE_FULL',
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,

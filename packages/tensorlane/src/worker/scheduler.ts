@@ -55,6 +55,8 @@ interface Item {
 
 interface Group {
   readonly key: string;
+  /** Its requests run one per run: the model is not stacked, or they cannot be stacked (see stackKey). */
+  readonly alone: boolean;
   readonly items: Item[];
   rows: number;
 }
@@ -80,10 +82,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   function enqueue(item: Item): void {
     // Requests that cannot be stacked (see stackKey) get a group of their own.
-    const key = stacked ? (stackKey(item.feeds) ?? `alone ${loners++}`) : '';
+    const stackable = stacked ? stackKey(item.feeds) : undefined;
+    const key = stacked ? (stackable ?? `alone ${loners++}`) : '';
     let group = groups.get(key);
     if (group === undefined) {
-      group = { key, items: [], rows: 0 };
+      group = { key, alone: stackable === undefined, items: [], rows: 0 };
       groups.set(key, group);
       turns.push(group);
     }
@@ -96,7 +99,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     let count = 0;
     let rows = 0;
     for (const item of group.items) {
-      if (count > 0 && (!stacked || rows + item.rows > maxBatchSize)) break;
+      if (count > 0 && (group.alone || rows + item.rows > maxBatchSize)) break;
       count++;
       rows += item.rows;
     }
@@ -109,7 +112,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function isDue(group: Group, at: number): boolean {
-    return !stacked || group.key.startsWith('alone') || group.rows >= maxBatchSize || at - group.items[0]!.arrived >= maxQueueDelayMs;
+    // A group whose requests run one by one gains nothing from waiting.
+    return group.alone || group.rows >= maxBatchSize || at - group.items[0]!.arrived >= maxQueueDelayMs;
   }
 
   /** Starts the next due batch if the session is free; otherwise wakes up when the first group falls due. */

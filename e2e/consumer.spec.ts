@@ -139,7 +139,9 @@ async function prepareApp(fixture: Fixture, app: string, tarball: string): Promi
   await writeFile(join(app, 'pnpm-workspace.yaml'), `${JSON.stringify(workspace, null, 2)}\n`);
   await mkdir(join(app, fixture.publicDir), { recursive: true });
   await writeFile(join(app, fixture.publicDir, 'mlp.onnx'), buildMlp());
-  const hint = " (it installs from pnpm's store only: run `pnpm install` at the repo root first)";
+  // The store must be the one the repo's node_modules came from: an install under another HOME leaves this one empty
+  // while the root's node_modules looks up to date.
+  const hint = " (it installs from pnpm's store only: run `pnpm install` at the repo root first, or `pnpm install --force` if node_modules came from another pnpm store)";
   await timed(`${fixture.name}: pnpm install --offline`, () => mustRun('pnpm install --offline', 'pnpm', ['install', '--offline'], app, hint));
 }
 

@@ -391,7 +391,7 @@ test.describe('consumer: no bundler, the built ESM files through an import map',
 });
 
 test.describe('consumer: server-side rendering in Node', () => {
-  test('should import in Node and reject createSession with BACKEND_UNAVAILABLE saying a browser is needed', async () => {
+  test('should import in Node and reject createSession with ENVIRONMENT_UNSUPPORTED saying a browser is needed', async () => {
     const app = await freshApp(FIXTURES.vite);
     const output = await mustRun('node ssr.js', process.execPath, ['ssr.js'], app);
     const { html, added, error } = JSON.parse(output) as { html: string; added: string[]; error: unknown };
@@ -399,7 +399,7 @@ test.describe('consumer: server-side rendering in Node', () => {
     expect(added).toEqual([]); // importing changes no global
     expect(error).toEqual({
       name: 'TensorlaneError',
-      code: 'BACKEND_UNAVAILABLE',
+      code: 'ENVIRONMENT_UNSUPPORTED',
       message: 'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)',
       isTensorlaneError: true,
     });

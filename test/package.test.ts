@@ -84,4 +84,10 @@ describe('the packed package', () => {
     const changelog = await readFile(join(packageDir, 'CHANGELOG.md'), 'utf8');
     expect(changelog).toMatch(new RegExp(`^## ${version.replaceAll('.', '\\.')}\\b`, 'm'));
   });
+
+  it('should report the same version to the worker handshake as its package.json', async () => {
+    const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+    const { VERSION } = (await import(join(packageDir, 'dist', 'version.js'))) as { VERSION: string };
+    expect(VERSION).toBe(version);
+  });
 });

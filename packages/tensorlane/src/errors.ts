@@ -4,7 +4,8 @@ import type { WireError } from './protocol.js';
  * What went wrong, as a stable code to branch on.
  * - `MODEL_FETCH_FAILED`: a model file could not be downloaded: network error, HTTP status, a download cut short,
  *   or an HTML page where a model was expected.
- * - `MODEL_LOAD_FAILED`: the worker cannot take this load (it already holds a session).
+ * - `MODEL_LOAD_FAILED`: loading failed in the worker for a reason no code below names (the `cause` says what), or
+ *   the worker cannot take this load (it already holds a session, or was disposed).
  * - `MODEL_INVALID`: the bytes are empty or not a model onnxruntime-web can parse, or it has inputs tensorlane
  *   cannot feed.
  * - `INTEGRITY_MISMATCH`: the bytes of a file do not have the digest given as `integrity`.
@@ -17,11 +18,13 @@ import type { WireError } from './protocol.js';
  * - `TIMEOUT`: the call took longer than its `timeoutMs`.
  * - `DISPOSED`: the session was disposed before or while the call ran.
  * - `WORKER_CRASHED`: the worker failed to start, threw, or could not deliver a message.
+ * - `ENVIRONMENT_UNSUPPORTED`: this JavaScript environment lacks what the call needs: `Worker` for `createSession`
+ *   (Node, a server render), or the Cache API for the cache helpers (not a secure context).
  * @example
  * ```ts
  * import { isTensorlaneError, type ErrorCode } from 'tensorlane';
  *
- * const retryable: readonly ErrorCode[] = ['MODEL_LOAD_FAILED', 'WORKER_CRASHED'];
+ * const retryable: readonly ErrorCode[] = ['MODEL_FETCH_FAILED', 'TIMEOUT', 'WORKER_CRASHED'];
  * const shouldRetry = (e: unknown) => isTensorlaneError(e) && retryable.includes(e.code);
  * ```
  */
@@ -38,7 +41,8 @@ export type ErrorCode =
   | 'ABORTED'
   | 'TIMEOUT'
   | 'DISPOSED'
-  | 'WORKER_CRASHED';
+  | 'WORKER_CRASHED'
+  | 'ENVIRONMENT_UNSUPPORTED';
 
 /**
  * Options of {@link TensorlaneError}.
@@ -46,8 +50,8 @@ export type ErrorCode =
  * ```ts
  * import { TensorlaneError, type TensorlaneErrorOptions } from 'tensorlane';
  *
- * const options: TensorlaneErrorOptions = { cause: new Error('timeout'), details: { url: '/models/net.onnx' } };
- * throw new TensorlaneError('MODEL_LOAD_FAILED', 'model "/models/net.onnx" timed out', options);
+ * const options: TensorlaneErrorOptions = { cause: new TypeError('Failed to fetch'), details: { url: '/models/net.onnx' } };
+ * throw new TensorlaneError('MODEL_FETCH_FAILED', 'could not fetch model "/models/net.onnx": Failed to fetch', options);
  * ```
  */
 export interface TensorlaneErrorOptions {
@@ -117,18 +121,20 @@ export function isTensorlaneError(value: unknown, code?: ErrorCode): value is Te
   return name === 'TensorlaneError' && typeof actual === 'string' && (code === undefined || actual === code);
 }
 
+/** Anything thrown, as a {@link TensorlaneError}: tensorlane's own as they are, others with `fallbackCode` and as `cause`. */
+export function toTensorlaneError(error: unknown, fallbackCode: ErrorCode): TensorlaneError {
+  return isTensorlaneError(error) ? error : new TensorlaneError(fallbackCode, messageOf(error), { cause: error });
+}
+
 /** Converts anything thrown into a wire error; errors that are not tensorlane's get `fallbackCode`. */
 export function toWireError(error: unknown, fallbackCode: ErrorCode): WireError {
-  if (isTensorlaneError(error)) {
-    const cause = error.cause === undefined ? undefined : describeCause(error.cause);
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.details === undefined ? {} : { details: error.details }),
-      ...(cause === undefined ? {} : { cause }),
-    };
-  }
-  return { code: fallbackCode, message: messageOf(error), cause: describeCause(error) };
+  const { code, message, details, cause } = toTensorlaneError(error, fallbackCode);
+  return {
+    code,
+    message,
+    ...(details === undefined ? {} : { details }),
+    ...(cause === undefined ? {} : { cause: describeCause(cause) }),
+  };
 }
 
 /** Rebuilds a {@link TensorlaneError} from its wire form. */

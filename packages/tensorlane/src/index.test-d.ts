@@ -68,7 +68,7 @@ describe('public API', () => {
     expectTypeOf<ErrorCode>().toEqualTypeOf<
       | 'MODEL_FETCH_FAILED' | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'INTEGRITY_MISMATCH' | 'BACKEND_UNAVAILABLE'
       | 'INVALID_OPTIONS' | 'INVALID_INPUT' | 'RUN_FAILED' | 'QUEUE_FULL' | 'ABORTED' | 'TIMEOUT' | 'DISPOSED'
-      | 'WORKER_CRASHED'
+      | 'WORKER_CRASHED' | 'ENVIRONMENT_UNSUPPORTED'
     >();
   });
 });

@@ -4,6 +4,7 @@
 // worker-only), it stores a body with its headers (URL, digest, size, date) in one entry with no index to keep,
 // and it is where transformers.js and web-llm keep their models, so users know where to look in devtools.
 import { TensorlaneError, messageOf } from './errors.js';
+import { resolveUrl } from './url.js';
 
 /** The Cache API cache that holds models. */
 export const MODEL_CACHE_NAME = 'tensorlane-models';
@@ -73,18 +74,9 @@ export function storeCached(cache: Cache, url: string, bytes: Uint8Array, integr
   return cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
 }
 
-function absolute(url: string | URL): string {
-  const base = (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? globalThis.location?.href;
-  try {
-    return new URL(url, base).href;
-  } catch {
-    throw new TensorlaneError('INVALID_OPTIONS', `"${String(url)}" is not a valid URL${base ? ` relative to ${base}` : ''}`);
-  }
-}
-
 /**
  * Lists the model files in the cache (models and external data alike).
- * @throws TensorlaneError `BACKEND_UNAVAILABLE` when the Cache API is unavailable (not a secure context).
+ * @throws TensorlaneError `ENVIRONMENT_UNSUPPORTED` when the Cache API is unavailable (not a secure context).
  * @example
  * ```ts
  * for (const { url, bytes } of await listCachedModels()) console.log(url, bytes);
@@ -110,7 +102,7 @@ export async function listCachedModels(): Promise<CachedModel[]> {
 /**
  * Deletes cached model files: the one at `url` (resolved against the page, like `createSession`'s `model`), or
  * every one when `url` is omitted. Resolves to the number of files deleted.
- * @throws TensorlaneError `BACKEND_UNAVAILABLE` when the Cache API is unavailable (not a secure context).
+ * @throws TensorlaneError `ENVIRONMENT_UNSUPPORTED` when the Cache API is unavailable (not a secure context).
  * @example
  * ```ts
  * import { deleteCachedModels } from 'tensorlane';
@@ -125,13 +117,13 @@ export async function deleteCachedModels(url?: string | URL): Promise<number> {
     await cacheStorage().delete(MODEL_CACHE_NAME);
     return count;
   }
-  return (await (await open()).delete(absolute(url))) ? 1 : 0;
+  return (await (await open()).delete(resolveUrl(url, 'deleteCachedModels() url'))) ? 1 : 0;
 }
 
 async function open(): Promise<Cache> {
   try {
     return await openModelCache();
   } catch (error) {
-    throw new TensorlaneError('BACKEND_UNAVAILABLE', `the model cache cannot be opened: ${messageOf(error)}`, { cause: error });
+    throw new TensorlaneError('ENVIRONMENT_UNSUPPORTED', `the model cache cannot be opened: ${messageOf(error)}`, { cause: error });
   }
 }

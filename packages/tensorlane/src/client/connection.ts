@@ -1,7 +1,11 @@
-import { transfer, wrap, type Endpoint, type Remote } from 'comlink';
+import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError, fromWireError, messageOf } from '../errors.js';
-import { isReady, isResults, type Feeds, type HostApi, type Result, type Submission } from '../protocol.js';
-import { buffersOf } from '../tensor/validate.js';
+import {
+  PROTOCOL_VERSION, isReady, isResults, type Cancel, type HostApi, type Ready, type Result, type Submission, type Submit,
+} from '../protocol.js';
+import { buffersOf } from '../tensor/transfer.js';
+import type { Feeds } from '../tensor/types.js';
+import { VERSION } from '../version.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
@@ -58,6 +62,27 @@ function crashMessage(event: Event): string {
   return 'the worker failed to start (is its script served, as JavaScript, from the same origin?)';
 }
 
+/**
+ * What a failed send means: postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of
+ * WebAssembly memory (the caller's input is at fault); anything else lost the message in transit.
+ */
+function transitError(error: unknown, what: string): TensorlaneError {
+  return error instanceof Error && error.name === 'DataCloneError'
+    ? new TensorlaneError('INVALID_INPUT', `${what} could not send its data to the worker: ${messageOf(error)}`, { cause: error })
+    : new TensorlaneError('WORKER_CRASHED', `${what} failed in transit: ${messageOf(error)}`, { cause: error });
+}
+
+/** The error for a worker of another protocol version, or undefined when it speaks this one. */
+function versionMismatch(ready: Partial<Ready>): TensorlaneError | undefined {
+  if (ready.protocol === PROTOCOL_VERSION) return undefined;
+  const theirs = typeof ready.protocol === 'number' ? `protocol ${ready.protocol}` : `an older protocol (before ${PROTOCOL_VERSION})`;
+  return new TensorlaneError(
+    'INVALID_OPTIONS',
+    `the worker runs tensorlane/worker ${ready.version ?? '(unknown version)'}, which speaks ${theirs}, but this page runs tensorlane ${VERSION}, which speaks protocol ${PROTOCOL_VERSION}: a custom worker (option "worker") must import 'tensorlane/worker' from the same tensorlane as the page`,
+    { details: { worker: { version: ready.version, protocol: ready.protocol }, page: { version: VERSION, protocol: PROTOCOL_VERSION } } },
+  );
+}
+
 const START_TIMEOUT_MS = 30_000;
 
 /**
@@ -72,7 +97,10 @@ export function connect(endpoint: WorkerLike): Connection {
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
-  const requests = new Map<number, { outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError): void }>();
+  const requests = new Map<
+    number,
+    { what: string; outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError): void }
+  >();
   let nextId = 1;
   /** Calls of the current task, sent together when it ends, or every SEND_EVERY calls. */
   let outbox: Submission[] = [];
@@ -121,9 +149,12 @@ export function connect(endpoint: WorkerLike): Connection {
     );
   }, START_TIMEOUT_MS);
   const onMessage = (event: Event) => {
-    if (!isReady((event as MessageEvent).data)) return;
+    const { data } = event as MessageEvent;
+    if (!isReady(data)) return;
     clearTimeout(startTimer);
     endpoint.removeEventListener('message', onMessage);
+    const mismatch = versionMismatch(data);
+    if (mismatch) return void close(mismatch);
     started();
     listening = true;
     flush();
@@ -179,42 +210,28 @@ export function connect(endpoint: WorkerLike): Connection {
           else reject(fromWireError(result.error));
         },
         (error: unknown) => {
-          if (!pending.has(fail)) return;
-          // postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of wasm memory.
-          const sendFailed = error instanceof Error && error.name === 'DataCloneError';
-          fail(
-            sendFailed
-              ? new TensorlaneError('INVALID_INPUT', `${what} could not send its data to the worker: ${messageOf(error)}`, { cause: error })
-              : new TensorlaneError('WORKER_CRASHED', `${what} failed in transit: ${messageOf(error)}`, { cause: error }),
-          );
+          if (pending.has(fail)) fail(transitError(error, what));
         },
       );
     });
   }
 
-  /** Sends `batch` in one message; if it cannot be sent, sends each call alone, so that only the bad one fails. */
+  /**
+   * Sends `batch` in one message; if it cannot be sent, sends each call alone, so that only the bad one fails. The
+   * session moves every buffer first where the engine can (see moved() in tensor/transfer.ts), so this is the
+   * fallback of engines without ArrayBuffer.prototype.transfer: Chromium may have detached the buffers listed before
+   * the bad one, and those calls fail too.
+   */
   function send(batch: Submission[]): void {
-    const rejectAll = (error: unknown) => {
-      if (batch.length > 1) return batch.forEach((submission) => send([submission]));
-      const request = requests.get(batch[0]!.id);
-      if (request === undefined) return;
-      // postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of wasm memory. The
-      // session moves every buffer first where the engine can (see moved() in create-session.ts), so this is the
-      // fallback of engines without ArrayBuffer.prototype.transfer: Chromium may have detached the buffers listed
-      // before the bad one, and those calls fail too.
-      const sendFailed = error instanceof Error && error.name === 'DataCloneError';
-      request.reject(
-        sendFailed
-          ? new TensorlaneError('INVALID_INPUT', `could not send the inputs to the worker: ${messageOf(error)}`, { cause: error })
-          : new TensorlaneError('WORKER_CRASHED', `the inputs were lost in transit: ${messageOf(error)}`, { cause: error }),
-      );
-    };
     const live = batch.filter((submission) => requests.has(submission.id));
     if (live.length === 0 || closed) return;
+    const message: Submit = { tensorlane: 'submit', submissions: live };
     try {
-      api.submit(transfer(live, buffersOf(live.flatMap((submission) => submission.items)))).catch(rejectAll);
+      endpoint.postMessage(message, buffersOf(live.flatMap((submission) => submission.items)));
     } catch (error) {
-      rejectAll(error);
+      if (live.length > 1) return live.forEach((submission) => send([submission]));
+      const request = requests.get(live[0]!.id);
+      request?.reject(transitError(error, request.what));
     }
   }
 
@@ -239,10 +256,10 @@ export function connect(endpoint: WorkerLike): Connection {
       const giveUp = (error: TensorlaneError) => {
         if (!requests.has(id)) return;
         fail(error);
-        if (!closed) void api.cancel(id);
+        if (!closed) endpoint.postMessage({ tensorlane: 'cancel', id } satisfies Cancel);
       };
       const onSignal = () => giveUp(abortError(signal!, what));
-      requests.set(id, { outputs: new Array<Feeds>(items.length), resolve: (outputs) => (settle(), resolve(outputs)), reject: fail });
+      requests.set(id, { what, outputs: new Array<Feeds>(items.length), resolve: (outputs) => (settle(), resolve(outputs)), reject: fail });
       pending.add(fail);
       signal?.addEventListener('abort', onSignal, { once: true });
       if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that

@@ -1,26 +1,37 @@
-import type { DType, TensorData } from '../protocol.js';
+import type { DType, TensorData } from './types.js';
 
-/** For each dtype, the typed array classes that may hold it (by name, so that arrays from other realms match). */
-const ARRAYS_OF: Readonly<Record<DType, readonly string[]>> = {
-  float32: ['Float32Array'],
-  float64: ['Float64Array'],
-  float16: ['Float16Array', 'Uint16Array'],
-  int8: ['Int8Array'],
-  uint8: ['Uint8Array'],
-  int16: ['Int16Array'],
-  uint16: ['Uint16Array'],
-  int32: ['Int32Array'],
-  uint32: ['Uint32Array'],
-  int64: ['BigInt64Array'],
-  uint64: ['BigUint64Array'],
-  bool: ['Uint8Array'],
+type ArrayClass = new (length: number) => TensorData;
+
+/**
+ * For each dtype, the typed array class tensorlane creates for it, and the class names that may hold it (by name,
+ * so that arrays from other realms match). `float16` is created as a `Uint16Array` of raw half bits, which every
+ * engine has and onnxruntime-web accepts.
+ */
+const DTYPE_ARRAYS: Readonly<Record<DType, { readonly create: ArrayClass; readonly names: readonly string[] }>> = {
+  float32: { create: Float32Array, names: ['Float32Array'] },
+  float64: { create: Float64Array, names: ['Float64Array'] },
+  float16: { create: Uint16Array, names: ['Float16Array', 'Uint16Array'] },
+  int8: { create: Int8Array, names: ['Int8Array'] },
+  uint8: { create: Uint8Array, names: ['Uint8Array'] },
+  int16: { create: Int16Array, names: ['Int16Array'] },
+  uint16: { create: Uint16Array, names: ['Uint16Array'] },
+  int32: { create: Int32Array, names: ['Int32Array'] },
+  uint32: { create: Uint32Array, names: ['Uint32Array'] },
+  int64: { create: BigInt64Array, names: ['BigInt64Array'] },
+  uint64: { create: BigUint64Array, names: ['BigUint64Array'] },
+  bool: { create: Uint8Array, names: ['Uint8Array'] },
 };
 
 /** Every supported dtype name. */
-export const DTYPES = Object.keys(ARRAYS_OF) as readonly DType[];
+export const DTYPES = Object.keys(DTYPE_ARRAYS) as readonly DType[];
 
 export function isDType(value: unknown): value is DType {
-  return typeof value === 'string' && Object.hasOwn(ARRAYS_OF, value);
+  return typeof value === 'string' && Object.hasOwn(DTYPE_ARRAYS, value);
+}
+
+/** A zero-filled array of `length` elements of `type`. */
+export function zeros(type: DType, length: number): TensorData {
+  return new DTYPE_ARRAYS[type].create(length);
 }
 
 /** The class name of a typed array (`'Float32Array'`), or undefined for anything else, DataView included. */
@@ -32,13 +43,13 @@ export function typedArrayName(value: unknown): string | undefined {
 
 /** The typed array classes that may hold `type`, e.g. `['Float16Array', 'Uint16Array']`. */
 export function arraysOf(type: DType): readonly string[] {
-  return ARRAYS_OF[type];
+  return DTYPE_ARRAYS[type].names;
 }
 
 /** Whether `data` is a typed array that may hold `type`. */
 export function holds(type: DType, data: unknown): data is TensorData {
   const name = typedArrayName(data);
-  return name !== undefined && ARRAYS_OF[type].includes(name);
+  return name !== undefined && DTYPE_ARRAYS[type].names.includes(name);
 }
 
 /** A short description of any value for an error message: `Float64Array(6)`, `Array(3)`, `"x"`, `null`. */

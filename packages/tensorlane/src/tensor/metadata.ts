@@ -1,6 +1,8 @@
 import { TensorlaneError } from '../errors.js';
-import type { BatchingInfo, BatchingMode, Dim, TensorInfo } from '../protocol.js';
+import type { BatchingMode } from '../options.js';
+import type { BatchingInfo } from '../session-types.js';
 import { DTYPES, isDType } from './dtypes.js';
+import type { Dim, TensorInfo } from './types.js';
 
 /** The shape of onnxruntime-web's `session.inputMetadata` entries (structural, so this file needs no ORT import). */
 export type OrtValueMetadata =
@@ -34,11 +36,6 @@ export function toTensorInfo(meta: OrtValueMetadata, role: 'input' | 'output'): 
     );
   }
   return { name: meta.name, type: meta.type, dims: meta.shape.map(toDim) };
-}
-
-/** `[batch,256]`: dims as they read in messages. */
-export function formatDims(dims: readonly Dim[]): string {
-  return `[${dims.join(',')}]`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Feeds } from '../protocol.js';
-import { rowsOf, stack, stackKey, unstack } from './stack.js';
+import { rowsOf } from './shape.js';
+import { stack, stackKey, unstack } from './stack.js';
+import type { Feeds } from './types.js';
 
 function item(rows: number, start: number): Feeds {
   return {

@@ -1,13 +1,6 @@
 import { TensorlaneError } from '../errors.js';
-import type { Feeds, Tensor, TensorData } from '../protocol.js';
-import { formatDims } from './metadata.js';
-import { sizeOf } from './validate.js';
-
-/** The rows of one request: dim 0 of its first input, or 1 when that input is a scalar. */
-export function rowsOf(feeds: Feeds): number {
-  for (const tensor of Object.values(feeds)) return tensor.dims[0] ?? 1;
-  return 1;
-}
+import { formatDims, sizeOf } from './shape.js';
+import type { Feeds, Tensor, TensorData } from './types.js';
 
 /**
  * What a request must share with others to be stacked with them: input names, dtypes and dims beyond dim 0.

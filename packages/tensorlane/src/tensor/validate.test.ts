@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TensorInfo } from '../protocol.js';
-import { buffersOf, readFeeds } from './validate.js';
+import type { TensorInfo } from './types.js';
+import { readFeeds } from './validate.js';
 
 const inputs: TensorInfo[] = [
   { name: 'x', type: 'float32', dims: ['batch', 4] },
@@ -95,14 +95,5 @@ describe('readFeeds', () => {
   it('should skip rank checks when the model declares no shape', () => {
     const any: TensorInfo[] = [{ name: 'x', type: 'float32', dims: [] }];
     expect(readFeeds({ x: { type: 'float32', data: new Float32Array(6), dims: [2, 3] } }, any)['x']!.dims).toEqual([2, 3]);
-  });
-});
-
-describe('buffersOf', () => {
-  it('should list each buffer once even when tensors share it', () => {
-    const buffer = new ArrayBuffer(64);
-    const a = { type: 'float32', data: new Float32Array(buffer, 0, 8), dims: [8] } as const;
-    const b = { type: 'float32', data: new Float32Array(buffer, 32, 8), dims: [8] } as const;
-    expect(buffersOf([{ a, b }, { a }])).toEqual([buffer]);
   });
 });

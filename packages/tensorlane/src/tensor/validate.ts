@@ -1,23 +1,11 @@
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { Feeds, Tensor, TensorData, TensorInfo } from '../protocol.js';
 import { arraysOf, describe, holds, isDType, typedArrayName } from './dtypes.js';
-import { formatDims } from './metadata.js';
+import { formatDims, sizeOf } from './shape.js';
+import { isDetached } from './transfer.js';
+import type { Tensor, TensorData, TensorInfo } from './types.js';
 
 function invalid(message: string): TensorlaneError {
   return new TensorlaneError('INVALID_INPUT', message);
-}
-
-/** Number of elements of a tensor with these dims. */
-export function sizeOf(dims: readonly number[]): number {
-  let n = 1;
-  for (const d of dims) n *= d;
-  return n;
-}
-
-/** Whether a buffer was transferred away (`detached` where the engine has it, else an empty buffer). */
-export function isDetached(buffer: ArrayBufferLike): boolean {
-  const flag = (buffer as { detached?: unknown }).detached;
-  return typeof flag === 'boolean' ? flag : buffer.byteLength === 0;
 }
 
 /**
@@ -114,17 +102,4 @@ export function readFeeds(feeds: unknown, inputs: readonly TensorInfo[], prefix 
     out[info.name] = tensor;
   }
   return out;
-}
-
-/** The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred). */
-export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const feed of feeds) {
-    for (const tensor of Object.values(feed)) {
-      const { buffer } = tensor.data;
-      if (typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer) continue;
-      buffers.add(buffer as ArrayBuffer);
-    }
-  }
-  return [...buffers];
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LoadProgress } from '../protocol.js';
+import type { LoadProgress } from '../options.js';
 import { createProgress } from './progress.js';
 
 describe('createProgress', () => {

@@ -1,5 +1,6 @@
 import { releaseProxy } from 'comlink';
-import type { LoadProgress, ProgressSink } from '../protocol.js';
+import type { LoadProgress } from '../options.js';
+import type { ProgressSink } from '../protocol.js';
 
 /** Sends load progress to the page at most every 50 ms (20 per second), plus the events that must not be lost. */
 export interface Progress {

@@ -2,8 +2,8 @@
 // test/session.test.ts and e2e/batching.spec.ts check the same behaviour on onnxruntime-web.
 import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
-import type { Feeds, Results } from '../protocol.js';
-import { createScheduler, type SchedulerOptions } from './scheduler.js';
+import type { Feeds } from '../tensor/types.js';
+import { createScheduler, type ItemOutputs, type Outcome, type SchedulerOptions } from './scheduler.js';
 
 const feeds = (rows: number, value = 1, width = 2): Feeds => ({
   x: { type: 'float32', data: new Float32Array(rows * width).fill(value), dims: [rows, width] },
@@ -13,14 +13,15 @@ const feeds = (rows: number, value = 1, width = 2): Feeds => ({
 function setup(options: Partial<SchedulerOptions> = {}) {
   const runs: number[] = [];
   const waiting: Array<() => void> = [];
-  const posted: Results[] = [];
+  /** What each onSettled call gave. */
+  const posted: Array<{ parts: readonly ItemOutputs[]; done: readonly Outcome[] }> = [];
   let clock = 0;
   const scheduler = createScheduler({
     stacked: true,
     maxBatchSize: 8,
     maxQueueDelayMs: 0,
     now: () => clock,
-    post: (results) => posted.push(results),
+    onSettled: (parts, done) => posted.push({ parts, done }),
     run: async (input) => {
       const x = input['x']!;
       runs.push(x.dims[0]!);
@@ -145,6 +146,23 @@ describe('createScheduler', () => {
     expect(t.runs).toEqual([2]);
     expect(t.done()).toEqual(['1']);
     expect(t.posted.flatMap((r) => r.parts.map((p) => p.id))).toEqual([1]);
+  });
+
+  it('should drop cancelled calls from every group and run the rest in arrival order', async () => {
+    const t = setup({ maxBatchSize: 64 });
+    t.scheduler.submit(1, [feeds(1)]); // runs at once
+    await t.tick();
+    // Three groups (widths 2, 3, 4), ten calls each; every other call is cancelled while queued.
+    for (let id = 2; id < 32; id++) t.scheduler.submit(id, [feeds(1, id, 2 + (id % 3))]);
+    for (let id = 2; id < 32; id += 2) t.scheduler.cancel(id);
+    for (let i = 0; i < 4; i++) await t.release();
+    expect(t.runs).toEqual([1, 5, 5, 5]);
+    const odd = (width: number) => Array.from({ length: 30 }, (_, i) => i + 2).filter((id) => id % 2 === 1 && 2 + (id % 3) === width);
+    // Groups take turns in the order they were made: width 4 (by call 2), 2 (call 3), 3 (call 4).
+    expect(t.done()).toEqual(['1', ...[...odd(4), ...odd(2), ...odd(3)].map(String)]);
+    expect(t.posted.flatMap((r) => r.parts.map((p) => (p.outputs['y']!.data as Float32Array)[0]))).toEqual(
+      [1, ...odd(4), ...odd(2), ...odd(3)].map((id) => 2 * id),
+    );
   });
 
   it('should answer a call of many items once all have run, and reject it as a whole if one fails', async () => {

@@ -1,7 +1,24 @@
-import { TensorlaneError, toWireError } from '../errors.js';
-import type { Feeds, Part, Results, SchedulerStats, WireError } from '../protocol.js';
-import { rowsOf, stack, stackKey, unstack } from '../tensor/stack.js';
+import { TensorlaneError, toTensorlaneError } from '../errors.js';
+import type { SchedulerStats } from '../session-types.js';
+import { rowsOf } from '../tensor/shape.js';
+import { stack, stackKey, unstack } from '../tensor/stack.js';
+import type { Feeds } from '../tensor/types.js';
 import { createHistogram } from './histogram.js';
+
+/** One item's outputs, from the run that computed it: views over that run's output buffers. */
+export interface ItemOutputs {
+  /** The call the item belongs to. */
+  readonly id: number;
+  /** The item's place in its call. */
+  readonly index: number;
+  readonly outputs: Feeds;
+}
+
+/** A call that is over: answered (all its items' outputs were given) or failed with `error`. */
+export interface Outcome {
+  readonly id: number;
+  readonly error?: TensorlaneError;
+}
 
 /** Options of {@link createScheduler}. */
 export interface SchedulerOptions {
@@ -13,8 +30,11 @@ export interface SchedulerOptions {
   readonly maxQueueDelayMs: number;
   /** Runs the model once; rejects if the model fails. */
   run(feeds: Feeds): Promise<Feeds>;
-  /** Sends answers to the page. Called after each run, with every output of that run. */
-  post(results: Results): void;
+  /**
+   * Called after each run with the items it answered, and with the calls that are over: those answered by it, or
+   * failed. Every item of a call comes before that call's outcome; a cancelled call gets nothing more.
+   */
+  onSettled(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): void;
   /** The clock, in ms. */
   now?: () => number;
 }
@@ -28,20 +48,21 @@ export interface SchedulerOptions {
  * request by request, so that only the request that makes the model fail is rejected.
  */
 export interface Scheduler {
-  /** Queues the items of call `id`; it is answered, through `post`, once all of them have run. */
+  /** Queues the items of call `id`; it is settled, through `onSettled`, once all of them have run. */
   submit(id: number, items: readonly Feeds[]): void;
-  /** Forgets call `id`: its queued items never run, and outputs of its running items are not sent. */
+  /** Forgets call `id`: its queued items never run, and outputs of its running items are not given. */
   cancel(id: number): void;
-  /** Rejects every call with `error`, and takes no more work. */
+  /** Fails every call with `error`, and takes no more work. */
   dispose(error: TensorlaneError): void;
   stats(): SchedulerStats;
 }
 
 interface Call {
   readonly id: number;
+  readonly items: Item[];
   /** Items not yet answered. */
   remaining: number;
-  /** Answered, failed or cancelled: nothing more is sent for it. */
+  /** Answered, failed or cancelled: nothing more is given for it. */
   over: boolean;
 }
 
@@ -51,28 +72,33 @@ interface Item {
   readonly feeds: Feeds;
   readonly rows: number;
   readonly arrived: number;
+  /** In its group's queue, not yet taken into a run nor dropped. */
+  queued: boolean;
+  group?: Group;
 }
 
 interface Group {
   readonly key: string;
   /** Its requests run one per run: the model is not stacked, or they cannot be stacked (see stackKey). */
   readonly alone: boolean;
+  /** Queued items from `head` on, in arrival order; dropped ones stay until they reach the head. */
   readonly items: Item[];
+  head: number;
+  /** Rows and count of the items still queued. */
   rows: number;
+  count: number;
 }
 
 /** setTimeout's longest delay; a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const message = (parts: Part[], done: Results['done']): Results => ({ tensorlane: 'results', parts, done });
-
 export function createScheduler(options: SchedulerOptions): Scheduler {
-  const { stacked, maxBatchSize, maxQueueDelayMs, run, post } = options;
+  const { stacked, maxBatchSize, maxQueueDelayMs, run, onSettled } = options;
   const now = options.now ?? (() => performance.now());
   const calls = new Map<number, Call>();
   const groups = new Map<string, Group>();
-  /** The groups with queued items, in turn order: the front one goes next if it is due. */
-  let turns: Group[] = [];
+  /** The groups with queued items, in turn order (a Set keeps insertion order): the first due one goes next. */
+  const turns = new Set<Group>();
   let busy = false;
   let pumpQueued = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -86,34 +112,58 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const key = stacked ? (stackable ?? `alone ${loners++}`) : '';
     let group = groups.get(key);
     if (group === undefined) {
-      group = { key, alone: stackable === undefined, items: [], rows: 0 };
+      group = { key, alone: stackable === undefined, items: [], head: 0, rows: 0, count: 0 };
       groups.set(key, group);
-      turns.push(group);
+      turns.add(group);
     }
     group.items.push(item);
     group.rows += item.rows;
+    group.count++;
+    item.group = group;
+  }
+
+  /** The oldest item still queued in `group`, skipping (and letting go of) dropped ones. */
+  function first(group: Group): Item {
+    while (!group.items[group.head]!.queued) group.head++;
+    return group.items[group.head]!;
+  }
+
+  /** Takes `item` out of its group's queue; forgets the group once it has none left. */
+  function unqueue(item: Item): void {
+    const group = item.group!;
+    item.queued = false;
+    group.rows -= item.rows;
+    if (--group.count > 0) return;
+    groups.delete(group.key);
+    turns.delete(group);
   }
 
   /** Takes the next batch off `group`, and sends the group to the back of the turn order. */
   function take(group: Group): Item[] {
-    let count = 0;
+    const batch: Item[] = [];
     let rows = 0;
-    for (const item of group.items) {
-      if (count > 0 && (group.alone || rows + item.rows > maxBatchSize)) break;
-      count++;
+    while (group.count > 0) {
+      const item = first(group);
+      if (batch.length > 0 && (group.alone || rows + item.rows > maxBatchSize)) break;
+      batch.push(item);
       rows += item.rows;
+      unqueue(item);
     }
-    const batch = group.items.splice(0, count);
-    group.rows -= rows;
-    turns = turns.filter((g) => g !== group);
-    if (group.items.length > 0) turns.push(group);
-    else groups.delete(group.key);
+    if (group.count > 0) {
+      // Let go of taken and dropped items once they are most of the array: amortised O(1) per item.
+      if (group.head * 2 >= group.items.length) {
+        group.items.splice(0, group.head);
+        group.head = 0;
+      }
+      turns.delete(group);
+      turns.add(group);
+    }
     return batch;
   }
 
   function isDue(group: Group, at: number): boolean {
     // A group whose requests run one by one gains nothing from waiting.
-    return group.alone || group.rows >= maxBatchSize || at - group.items[0]!.arrived >= maxQueueDelayMs;
+    return group.alone || group.rows >= maxBatchSize || at - first(group).arrived >= maxQueueDelayMs;
   }
 
   /** Starts the next due batch if the session is free; otherwise wakes up when the first group falls due. */
@@ -129,7 +179,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         void runBatch(take(group));
         return;
       }
-      wake = Math.min(wake, group.items[0]!.arrived + maxQueueDelayMs);
+      wake = Math.min(wake, first(group).arrived + maxQueueDelayMs);
     }
     if (wake < Infinity) timer = setTimeout(pump, Math.min(wake - at, MAX_TIMER_MS));
   }
@@ -153,40 +203,30 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   function deliver(answers: ReadonlyArray<readonly [Item, Feeds]>): void {
-    const parts: Part[] = [];
-    const done: Array<{ id: number }> = [];
+    const items: ItemOutputs[] = [];
+    const outcomes: Outcome[] = [];
     for (const [{ call, index }, outputs] of answers) {
       if (call.over) continue;
-      parts.push({ id: call.id, index, outputs });
+      items.push({ id: call.id, index, outputs });
       if (--call.remaining === 0) {
         finish(call);
-        done.push({ id: call.id });
+        outcomes.push({ id: call.id });
       }
     }
-    if (parts.length > 0) post(message(parts, done));
+    if (items.length > 0) onSettled(items, outcomes);
   }
 
-  function fail(call: Call, error: WireError): void {
+  function fail(call: Call, error: TensorlaneError): void {
     if (call.over) return;
     finish(call);
-    post(message([], [{ id: call.id, error }]));
+    onSettled([], [{ id: call.id, error }]);
   }
 
-  /** Marks `call` over and drops its items still queued. */
+  /** Marks `call` over and drops its items still queued: O(items of the call). */
   function finish(call: Call): void {
     call.over = true;
     calls.delete(call.id);
-    if (call.remaining === 0) return;
-    for (const group of [...turns]) {
-      const kept = group.items.filter((item) => item.call !== call);
-      if (kept.length === group.items.length) continue;
-      group.items.splice(0, group.items.length, ...kept);
-      group.rows = kept.reduce((n, item) => n + item.rows, 0);
-      if (kept.length === 0) {
-        groups.delete(group.key);
-        turns = turns.filter((g) => g !== group);
-      }
-    }
+    for (const item of call.items) if (item.queued) unqueue(item);
   }
 
   async function runBatch(batch: Item[]): Promise<void> {
@@ -194,22 +234,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
-      const live = batch.filter((item) => !item.call.over);
-      if (live.length === 0) return;
-      const rows = live.map((item) => item.rows);
+      const rows = batch.map((item) => item.rows);
       try {
-        const outputs = await timedRun(live.length === 1 ? live[0]!.feeds : stack(live.map((item) => item.feeds)), rows.reduce((a, b) => a + b));
-        const split = live.length === 1 ? [outputs] : unstack(outputs, rows);
-        deliver(live.map((item, i) => [item, split[i]!] as const));
+        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows.reduce((a, b) => a + b));
+        const split = batch.length === 1 ? [outputs] : unstack(outputs, rows);
+        deliver(batch.map((item, i) => [item, split[i]!] as const));
       } catch (error) {
-        if (live.length === 1) return fail(live[0]!.call, toWireError(error, 'RUN_FAILED'));
+        if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));
         // One request may have made the whole batch fail: run each alone, so that only that one is rejected.
-        for (const item of live) {
+        for (const item of batch) {
           if (item.call.over) continue;
           try {
             deliver([[item, await timedRun(item.feeds, item.rows)]]);
           } catch (alone) {
-            fail(item.call, toWireError(alone, 'RUN_FAILED'));
+            fail(item.call, toTensorlaneError(alone, 'RUN_FAILED'));
           }
         }
       }
@@ -221,12 +259,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     submit(id: number, items: readonly Feeds[]): void {
-      if (disposed) return post(message([], [{ id, error: toWireError(new TensorlaneError('DISPOSED', 'the session was disposed'), 'DISPOSED') }]));
-      if (items.length === 0) return post(message([], [{ id }]));
-      const call: Call = { id, remaining: items.length, over: false };
+      if (disposed) return onSettled([], [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
+      if (items.length === 0) return onSettled([], [{ id }]);
+      const call: Call = { id, items: [], remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
-      items.forEach((feeds, index) => enqueue({ call, index, feeds, rows: rowsOf(feeds), arrived }));
+      items.forEach((feeds, index) => {
+        const item: Item = { call, index, feeds, rows: rowsOf(feeds), arrived, queued: true };
+        call.items.push(item);
+        enqueue(item);
+      });
       schedulePump();
     },
 
@@ -239,10 +281,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (disposed) return;
       disposed = true;
       clearTimeout(timer);
-      const wire = toWireError(error, error.code);
-      const done = [...calls.values()].map((call) => ({ id: call.id, error: wire }));
-      for (const call of [...calls.values()]) finish(call);
-      if (done.length > 0) post(message([], done));
+      const outcomes = [...calls.values()].map((call) => ({ id: call.id, error }));
+      for (const call of calls.values()) call.over = true;
+      calls.clear();
+      groups.clear();
+      turns.clear();
+      if (outcomes.length > 0) onSettled([], outcomes);
     },
 
     stats(): SchedulerStats {

@@ -1,15 +1,12 @@
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { DType, TensorInfo, WarmupInfo, WarmupRequest } from '../protocol.js';
-import { formatDims } from '../tensor/metadata.js';
-import type { OrtModule } from './backend.js';
+import type { WarmupRequest } from '../protocol.js';
+import type { WarmupInfo } from '../session-types.js';
+import { zeros } from '../tensor/dtypes.js';
+import { formatDims, sizeOf } from '../tensor/shape.js';
+import type { TensorInfo } from '../tensor/types.js';
+import type { OrtModule } from './backends.js';
 import type { Progress } from './progress.js';
-
-const ZEROS: Record<DType, new (length: number) => Ort.Tensor.DataType> = {
-  float32: Float32Array, float64: Float64Array, float16: Uint16Array,
-  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
-  int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array,
-};
 
 /**
  * The dims of a warm-up input: fixed dims as they are, a symbolic first dim as the batch size, other symbolic dims
@@ -49,7 +46,7 @@ export async function warmUp(
     const feed: Record<string, Ort.Tensor> = {};
     for (const input of inputs) {
       const dims = warmupDims(input, batchSize, sizes);
-      feed[input.name] = new ort.Tensor(input.type, new ZEROS[input.type](dims.reduce((a, b) => a * b, 1)), dims);
+      feed[input.name] = new ort.Tensor(input.type, zeros(input.type, sizeOf(dims)) as Ort.Tensor.DataType as Float32Array, dims);
     }
     return feed;
   });

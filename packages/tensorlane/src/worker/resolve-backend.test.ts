@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadRequest } from '../protocol.js';
-import { resolveBackend, type BackendEnv, type OrtModule } from './backend.js';
+import type { BackendEnv, OrtModule } from './backends.js';
+import { resolveBackend } from './resolve-backend.js';
 
 /** An onnxruntime-web whose session creation fails with `message`, as the browser reported it. */
 function ortFailingWith(message: string): OrtModule {

@@ -1,0 +1,22 @@
+// The backends tensorlane can run on: one list, in the order `backend: 'auto'` tries them. The `Backend` type and
+// the option check derive from it; worker/backends.ts holds one entry per name (how to import, attempt and guard
+// it). Adding a backend is a name here plus an entry there.
+
+/** Every backend, in the order `'auto'` tries them. */
+export const BACKENDS = ['webgpu', 'wasm'] as const;
+
+/**
+ * The backends tensorlane can run on: `'webgpu'` or `'wasm'`.
+ * @example
+ * ```ts
+ * import type { Backend } from 'tensorlane';
+ *
+ * const backend: Backend = session.backend; // 'webgpu' or 'wasm'
+ * ```
+ */
+export type Backend = (typeof BACKENDS)[number];
+
+/** Whether `value` names a backend. */
+export function isBackend(value: unknown): value is Backend {
+  return (BACKENDS as readonly unknown[]).includes(value);
+}

@@ -1,0 +1,236 @@
+// Option checking, on the page, before anything is sent: every option of createSession, predict and predictBatch,
+// each rejected with INVALID_OPTIONS naming the option, the value and what was expected. The lists of option names
+// derive from the option interfaces, so an option added there and not here fails to compile.
+import { BACKENDS } from '../backends.js';
+import { TensorlaneError } from '../errors.js';
+import { isIntegrity } from '../integrity.js';
+import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
+import type { ExternalDataRequest, LoadRequest, OrtSessionOptions, WarmupRequest } from '../protocol.js';
+import { describe, typedArrayName } from '../tensor/dtypes.js';
+import { resolveUrl } from '../url.js';
+
+const SESSION_OPTIONS = keysOf({
+  model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
+  maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
+  externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
+  preferredOutputLocation: true, logSeverityLevel: true,
+} satisfies Record<keyof SessionOptions, true>);
+const PREDICT_OPTIONS = keysOf({ signal: true, timeoutMs: true, copy: true } satisfies Record<keyof PredictOptions, true>);
+const WARMUP_OPTIONS = keysOf({ batchSizes: true, freeDimensions: true } satisfies Record<keyof WarmupOptions, true>);
+const EXTERNAL_DATA_FILE = keysOf({ path: true, data: true, integrity: true } satisfies Record<keyof ExternalDataFile, true>);
+const GRAPH_OPTIMIZATION_LEVELS = keysOf({
+  disabled: true, basic: true, extended: true, layout: true, all: true,
+} satisfies Record<NonNullable<SessionOptions['graphOptimizationLevel']>, true>);
+
+function keysOf<K extends string>(table: Record<K, true>): readonly K[] {
+  return Object.keys(table) as K[];
+}
+
+function badOption(message: string): TensorlaneError {
+  return new TensorlaneError('INVALID_OPTIONS', message);
+}
+
+function checkKeys(options: object, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw badOption(`${what} has no option "${key}"; its options are ${allowed.map((k) => `"${k}"`).join(', ')}`);
+    }
+  }
+}
+
+function checkOneOf<T>(value: unknown, allowed: readonly T[], name: string): T | undefined {
+  if (value === undefined || allowed.includes(value as T)) return value as T | undefined;
+  throw badOption(`${name} is ${describe(value)}; expected ${allowed.map((v) => JSON.stringify(v)).join(' | ')}`);
+}
+
+function checkSignal(value: unknown, name: string): AbortSignal | undefined {
+  if (value === undefined || value instanceof AbortSignal) return value;
+  throw badOption(`${name} is ${describe(value)}; expected an AbortSignal`);
+}
+
+function checkBoolean(value: unknown, name: string, fallback = false): boolean {
+  if (value === undefined || typeof value === 'boolean') return value ?? fallback;
+  throw badOption(`${name} is ${describe(value)}; expected true or false`);
+}
+
+/** A number within `[min, Infinity]`, integral if `integer`; `fallback` when undefined. */
+function checkNumber(value: unknown, name: string, fallback: number, { min = 0, integer = false } = {}): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && value >= min && (integer ? Number.isSafeInteger(value) || value === Infinity : !Number.isNaN(value));
+  if (ok) return value;
+  throw badOption(`${name} is ${describe(value)}; expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
+}
+
+function checkFunction<T>(value: unknown, name: string, expected: string): T | undefined {
+  if (value === undefined || typeof value === 'function') return value as T | undefined;
+  throw badOption(`${name} is ${describe(value)}; expected ${expected}`);
+}
+
+function checkObject(value: unknown, what: string): object {
+  if (typeof value === 'object' && value !== null) return value;
+  throw badOption(`${what} expects an options object, got ${describe(value)}`);
+}
+
+function checkIntegrity(value: unknown, name: string): string | undefined {
+  if (value === undefined || isIntegrity(value)) return value;
+  throw badOption(`${name} is ${describe(value)}; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`);
+}
+
+/** Model bytes or a URL, as the worker takes them, and the buffer to transfer with them. */
+function checkSource(value: unknown, name: string): { data: string | Uint8Array; transfer: ArrayBuffer[] } {
+  if (typeof value === 'string' || value instanceof URL) return { data: resolveUrl(value, name), transfer: [] };
+  // Empty bytes are the worker's to report (MODEL_INVALID); only a buffer the engine says is detached stops here.
+  const detached = (buffer: ArrayBufferLike) => (buffer as { detached?: boolean }).detached === true;
+  const view = value instanceof ArrayBuffer && !detached(value) ? new Uint8Array(value) : value;
+  if (typedArrayName(view) === 'Uint8Array') {
+    const { buffer } = view as Uint8Array;
+    if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+    return { data: view as Uint8Array, transfer: shared ? [] : [buffer as ArrayBuffer] };
+  }
+  if (value instanceof ArrayBuffer) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
+  throw badOption(`${name} is ${describe(value)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
+}
+
+function checkSizes(value: unknown, name: string): Readonly<Record<string, number>> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badOption(`${name} is ${describe(value)}; expected an object of dim sizes, e.g. { batch: 1 }`);
+  }
+  for (const [dim, size] of Object.entries(value)) {
+    if (!Number.isSafeInteger(size) || (size as number) < 1) {
+      throw badOption(`${name} gives dim "${dim}" the size ${describe(size)}; expected a positive integer`);
+    }
+  }
+  return value as Record<string, number>;
+}
+
+function checkWarmup(value: unknown): WarmupRequest | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { batchSizes: [1] };
+  checkKeys(checkObject(value, 'option "warmup"'), WARMUP_OPTIONS, 'option "warmup"');
+  const { batchSizes = [1], freeDimensions } = value as WarmupOptions;
+  if (!Array.isArray(batchSizes) || batchSizes.length === 0 || !batchSizes.every((b) => Number.isSafeInteger(b) && b >= 1)) {
+    const shown = Array.isArray(batchSizes) && batchSizes.length <= 16 ? JSON.stringify(batchSizes) : describe(batchSizes);
+    throw badOption(`option "warmup.batchSizes" is ${shown}; expected a non-empty array of positive integers`);
+  }
+  const sizes = checkSizes(freeDimensions, 'option "warmup.freeDimensions"');
+  return { batchSizes: [...batchSizes], ...(sizes ? { freeDimensions: sizes } : {}) };
+}
+
+function checkExternalData(value: unknown, model: string | Uint8Array, transfer: ArrayBuffer[]): ExternalDataRequest[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw badOption(`option "externalData" is ${describe(value)}; expected an array of file names or { path, data } objects`);
+  }
+  return value.map((entry: unknown, i): ExternalDataRequest => {
+    const name = `option "externalData[${i}]"`;
+    if (typeof entry === 'string') {
+      if (typeof model !== 'string') {
+        throw badOption(`${name} is the file name "${entry}", which resolves against the model URL, but the model is bytes; pass { path, data }`);
+      }
+      return { path: entry, data: resolveUrl(entry, name, model) };
+    }
+    checkKeys(checkObject(entry, name), EXTERNAL_DATA_FILE, name);
+    const { path, data, integrity } = entry as ExternalDataFile;
+    if (typeof path !== 'string' || path === '') throw badOption(`${name}.path is ${describe(path)}; expected the file name the model references`);
+    const file = checkSource(data, `${name}.data`);
+    transfer.push(...file.transfer);
+    const checked = checkIntegrity(integrity, `${name}.integrity`);
+    return { path, data: file.data, ...(checked ? { integrity: checked } : {}) };
+  });
+}
+
+/** The onnxruntime-web session options, checked. */
+function checkOrtOptions(options: SessionOptions): OrtSessionOptions | undefined {
+  const out: { -readonly [K in keyof OrtSessionOptions]: OrtSessionOptions[K] } = {};
+  const overrides = checkSizes(options.freeDimensionOverrides, 'option "freeDimensionOverrides"');
+  if (overrides) out.freeDimensionOverrides = overrides;
+  const level = checkOneOf(options.graphOptimizationLevel, GRAPH_OPTIMIZATION_LEVELS, 'option "graphOptimizationLevel"');
+  if (level) out.graphOptimizationLevel = level;
+  if (checkBoolean(options.enableGraphCapture, 'option "enableGraphCapture"')) {
+    // onnxruntime-web then rejects every run whose inputs and outputs are not GPU buffers bound across runs.
+    throw badOption(
+      'option "enableGraphCapture" is true, but graph capture needs every input and output bound to the same GPU buffers on every run, which tensorlane does not do yet; leave it off',
+    );
+  }
+  const location = options.preferredOutputLocation;
+  if (location !== undefined) {
+    const locations = typeof location === 'object' && location !== null ? Object.values(location) : [location];
+    for (const l of locations) checkOneOf(l, ['cpu', 'gpu-buffer'], 'option "preferredOutputLocation"');
+    out.preferredOutputLocation = location;
+  }
+  const severity = checkOneOf(options.logSeverityLevel, [0, 1, 2, 3, 4] as const, 'option "logSeverityLevel"');
+  if (severity !== undefined) out.logSeverityLevel = severity;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** What `createSession` needs on the page, beside the request it sends. */
+export interface PageOptions {
+  readonly maxQueueSize: number;
+  readonly signal: AbortSignal | undefined;
+  readonly worker: (() => Worker) | undefined;
+  readonly onProgress: SessionOptions['onProgress'];
+}
+
+/**
+ * Checks `createSession`'s options and builds the load request, with the buffers it transfers.
+ * @throws TensorlaneError `INVALID_OPTIONS` naming the option; `ENVIRONMENT_UNSUPPORTED` without `Worker` nor `worker`.
+ */
+export function checkSessionOptions(options: SessionOptions): { request: LoadRequest; transfer: ArrayBuffer[]; page: PageOptions } {
+  checkKeys(checkObject(options, 'createSession()'), SESSION_OPTIONS, 'createSession()');
+  if (options.model === undefined) throw badOption('createSession() needs a model: a URL, an ArrayBuffer or a Uint8Array');
+  const wasmPaths = options.wasmPaths;
+  if (wasmPaths !== undefined && typeof wasmPaths !== 'string' && (typeof wasmPaths !== 'object' || wasmPaths === null)) {
+    throw badOption(`option "wasmPaths" is ${describe(wasmPaths)}; expected a URL prefix string or an object of file URLs`);
+  }
+  const page: PageOptions = {
+    maxQueueSize: checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true }),
+    signal: checkSignal(options.signal, 'option "signal"'),
+    worker: checkFunction(options.worker, 'option "worker"', 'a function that returns a Worker'),
+    onProgress: checkFunction(options.onProgress, 'option "onProgress"', 'a function'),
+  };
+  // In Node or during SSR there is no `Worker`: say so before anything else fails for the same reason.
+  if (page.worker === undefined && typeof Worker === 'undefined') {
+    throw new TensorlaneError(
+      'ENVIRONMENT_UNSUPPORTED',
+      'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)',
+    );
+  }
+  const integrity = checkIntegrity(options.integrity, 'option "integrity"');
+  const warmup = checkWarmup(options.warmup);
+  const sessionOptions = checkOrtOptions(options);
+  const { data: model, transfer } = checkSource(options.model, 'model');
+  const externalData = checkExternalData(options.externalData, model, transfer);
+  const request: LoadRequest = {
+    model,
+    backend: checkOneOf(options.backend, ['auto', ...BACKENDS] as const, 'option "backend"') ?? 'auto',
+    allowSoftwareAdapter: checkBoolean(options.allowSoftwareAdapter, 'option "allowSoftwareAdapter"'),
+    batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',
+    maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
+    maxQueueDelayMs: checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0),
+    cache: checkBoolean(options.cache, 'option "cache"', true),
+    ...(wasmPaths ? { wasmPaths } : {}),
+    ...(integrity ? { integrity } : {}),
+    ...(externalData ? { externalData } : {}),
+    ...(warmup ? { warmup } : {}),
+    ...(sessionOptions ? { sessionOptions } : {}),
+  };
+  return { request, transfer, page };
+}
+
+/**
+ * Checks the options of `predict` or `predictBatch`, named `what` in messages.
+ * @throws TensorlaneError `INVALID_OPTIONS` naming the option.
+ */
+export function checkPredictOptions(options: unknown, what: string): { signal?: AbortSignal; timeoutMs?: number; copy: boolean } {
+  checkKeys(checkObject(options, `${what}()`), PREDICT_OPTIONS, `${what}()`);
+  const { signal, timeoutMs, copy } = options as PredictOptions;
+  const checkedSignal = checkSignal(signal, `${what}() option "signal"`);
+  const checkedTimeout = checkNumber(timeoutMs, `${what}() option "timeoutMs"`, Infinity);
+  return {
+    ...(checkedSignal ? { signal: checkedSignal } : {}),
+    ...(checkedTimeout === Infinity ? {} : { timeoutMs: checkedTimeout }),
+    copy: checkBoolean(copy, `${what}() option "copy"`),
+  };
+}

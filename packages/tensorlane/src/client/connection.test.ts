@@ -1,0 +1,159 @@
+// The page's end of a worker, against a hand-driven worker end on a MessageChannel: what it sends and when, how it
+// settles calls from what comes back, and how it fails when the worker does.
+import { expose } from 'comlink';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TensorlaneError, toWireError } from '../errors.js';
+import { PROTOCOL_VERSION, READY, isCancel, isSubmit, type Cancel, type HostApi, type Results, type Submit } from '../protocol.js';
+import type { Feeds } from '../tensor/types.js';
+import { connect, type Connection, type WorkerLike } from './connection.js';
+
+/** A call the test does not await: its rejection when the connection closes is expected. */
+const unawaited = (promise: Promise<unknown>) => void promise.catch(() => undefined);
+
+const row = (value: number): Feeds => ({ x: { type: 'float32', data: Float32Array.of(value, value), dims: [1, 2] } });
+
+/** A worker end that records what the page sends, answers comlink calls with `api`, and says ready when told. */
+function fakeWorker(api: Partial<HostApi> = {}) {
+  const { port1, port2 } = new MessageChannel();
+  const received: Array<Submit | Cancel> = [];
+  let disposed = 0;
+  expose({ dispose: async () => void disposed++, ...api }, port2);
+  port2.addEventListener('message', (event) => {
+    if (isSubmit(event.data) || isCancel(event.data)) received.push(event.data);
+  });
+  const connection = connect(port1 as unknown as WorkerLike);
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  return {
+    connection,
+    received,
+    get disposed() {
+      return disposed;
+    },
+    ready: (message: unknown = READY) => port2.postMessage(message),
+    answer: (results: Omit<Results, 'tensorlane'>) => port2.postMessage({ tensorlane: 'results', ...results }),
+    crash: () => port1.dispatchEvent(new Event('error')),
+    tick,
+  };
+}
+
+let open: Connection[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((c) => c.close(new TensorlaneError('DISPOSED', 'test over'))));
+  open = [];
+});
+function start(api?: Partial<HostApi>) {
+  const worker = fakeWorker(api);
+  open.push(worker.connection);
+  return worker;
+}
+
+describe('connect', () => {
+  it('should send nothing before the worker is ready, then the calls made meanwhile in one message', async () => {
+    const w = start();
+    unawaited(w.connection.request([row(1)], { what: 'predict' }));
+    unawaited(w.connection.request([row(2), row(3)], { what: 'predictBatch' }));
+    await w.tick();
+    expect(w.received).toEqual([]);
+    w.ready();
+    await w.tick();
+    expect(w.received.map((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([[1, 2]]);
+  });
+
+  it('should send the calls of one task 64 to a message, so the worker starts while the page still sends', async () => {
+    const w = start();
+    w.ready();
+    await w.tick();
+    for (let i = 0; i < 130; i++) unawaited(w.connection.request([row(i)], { what: 'predict' }));
+    await w.tick();
+    expect(w.received.map((m) => (m as Submit).submissions.length)).toEqual([64, 64, 2]);
+  });
+
+  it('should settle each call with its own parts, in order, and reject with the code the worker sent', async () => {
+    const w = start();
+    w.ready();
+    const first = w.connection.request([row(1), row(2)], { what: 'predictBatch' });
+    const second = w.connection.request([row(3)], { what: 'predict' });
+    await w.tick();
+    const [a, b] = (w.received[0] as Submit).submissions;
+    w.answer({ parts: [{ id: a!.id, index: 1, outputs: row(20) }], done: [] });
+    w.answer({
+      parts: [{ id: a!.id, index: 0, outputs: row(10) }],
+      done: [{ id: a!.id }, { id: b!.id, error: toWireError(new TensorlaneError('RUN_FAILED', 'boom'), 'RUN_FAILED') }],
+    });
+    const outputs = await first;
+    expect(outputs.map((o) => Array.from(o['x']!.data as Float32Array))).toEqual([[10, 10], [20, 20]]);
+    await expect(second).rejects.toMatchObject({ name: 'TensorlaneError', code: 'RUN_FAILED', message: 'boom' });
+  });
+
+  it('should reject at once with ABORTED or TIMEOUT and tell the worker to drop the call', async () => {
+    const w = start();
+    w.ready();
+    const controller = new AbortController();
+    const aborted = expect(w.connection.request([row(1)], { what: 'predict', signal: controller.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+      message: 'predict was aborted: user left',
+    });
+    const timedOut = expect(w.connection.request([row(2)], { what: 'predict', timeoutMs: 1 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: 'predict took longer than its timeoutMs of 1 ms',
+    });
+    await w.tick();
+    controller.abort(new Error('user left'));
+    await aborted;
+    await timedOut;
+    await w.tick();
+    const [submit, ...cancels] = w.received;
+    const ids = (submit as Submit).submissions.map((s) => s.id);
+    expect(cancels.map((m) => (m as Cancel).id).sort()).toEqual([...ids].sort());
+  });
+
+  it('should fail only the call whose data cannot be sent when several travel in one message', async () => {
+    const w = start();
+    w.ready();
+    await w.tick();
+    // A value postMessage cannot clone: DataCloneError, as for a view of WebAssembly memory in a browser.
+    const uncloneable = { x: { ...row(2)['x']!, extra: () => 2 } } as Feeds;
+    const good = w.connection.request([row(1)], { what: 'predict' });
+    const bad = w.connection.request([uncloneable], { what: 'predict' });
+    await expect(bad).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^predict could not send its data to the worker: /) });
+    await w.tick();
+    expect(w.received.flatMap((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([1]);
+    const { id } = (w.received[0] as Submit).submissions[0]!;
+    w.answer({ parts: [{ id, index: 0, outputs: row(7) }], done: [{ id }] });
+    expect(Array.from((await good)[0]!['x']!.data as Float32Array)).toEqual([7, 7]);
+  });
+
+  it('should reject every call in flight, and every later one, with WORKER_CRASHED when the worker fails', async () => {
+    const w = start({ load: () => new Promise<never>(() => undefined) });
+    w.ready();
+    const crashed = { code: 'WORKER_CRASHED', message: 'the worker failed to start (is its script served, as JavaScript, from the same origin?)' };
+    const request = expect(w.connection.request([row(1)], { what: 'predict' })).rejects.toMatchObject(crashed);
+    const call = expect(w.connection.call((api) => api.load({} as never), { what: 'createSession' })).rejects.toMatchObject(crashed);
+    await w.tick();
+    w.crash();
+    await request;
+    await call;
+    await expect(w.connection.request([row(2)], { what: 'predict' })).rejects.toMatchObject(crashed);
+    expect(w.connection.closed).toMatchObject(crashed);
+  });
+
+  it('should refuse a worker of another protocol version at once, naming both versions', async () => {
+    const w = start();
+    const load = w.connection.call((api) => api.stats(), { what: 'createSession' });
+    w.ready({ tensorlane: 'ready', protocol: 1, version: '0.0.9' });
+    await expect(load).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: expect.stringContaining(`the worker runs tensorlane/worker 0.0.9, which speaks protocol 1, but this page runs tensorlane 0.1.0, which speaks protocol ${PROTOCOL_VERSION}`),
+    });
+  });
+
+  it('should ask the worker to release its session on close, once, and then reject calls with the close error', async () => {
+    const w = start();
+    w.ready();
+    await w.tick();
+    const disposed = new TensorlaneError('DISPOSED', 'the session was disposed');
+    await Promise.all([w.connection.close(disposed, { release: true }), w.connection.close(disposed, { release: true })]);
+    expect(w.disposed).toBe(1);
+    await expect(w.connection.request([row(1)], { what: 'predict' })).rejects.toBe(disposed);
+  });
+});

@@ -1,0 +1,265 @@
+// The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
+// The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
+import type { Backend } from './backends.js';
+
+/**
+ * Options of {@link createSession}.
+ * @example
+ * ```ts
+ * import { createSession, type SessionOptions } from 'tensorlane';
+ *
+ * const options: SessionOptions = { model: '/models/net.onnx', backend: 'auto', signal: AbortSignal.timeout(30_000) };
+ * const session = await createSession(options);
+ * ```
+ */
+export interface SessionOptions {
+  /**
+   * The ONNX model. A string or URL is fetched inside the worker; a relative one resolves against the page
+   * (`document.baseURI`), as `fetch()` on the page would. An `ArrayBuffer` or `Uint8Array` is transferred to the
+   * worker: the caller's buffer is detached afterwards.
+   */
+  model: string | URL | ArrayBuffer | Uint8Array;
+  /**
+   * Where to run: `'auto'` tries WebGPU, then WASM, recording each failed attempt in `session.fallback`;
+   * `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
+   * @defaultValue `'auto'`
+   */
+  backend?: 'auto' | Backend;
+  /**
+   * Let `'auto'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower than WASM.
+   * `backend: 'webgpu'` uses whatever adapter there is regardless.
+   * @defaultValue `false`
+   */
+  allowSoftwareAdapter?: boolean;
+  /**
+   * Whether queued requests are stacked along dim 0 into one run: `'auto'` stacks when every input and output of
+   * the model has the same symbolic first dim; `'stack'` always stacks; `'off'` never does (every request still
+   * goes through the queue, one per run). `session.batching` says what was decided, and why.
+   * @defaultValue `'auto'`
+   */
+  batching?: BatchingMode;
+  /**
+   * Rows (dim 0) per run at most, when requests are stacked. A request with more rows runs alone. As Triton's
+   * `max_batch_size` or Ray Serve's `max_batch_size`.
+   * @defaultValue `64`
+   */
+  maxBatchSize?: number;
+  /**
+   * How long the oldest queued request may wait for a fuller batch, in ms. At 0 a run starts as soon as the session
+   * is free, with whatever has queued meanwhile: no added latency at low load, full batches at high load. As
+   * Triton's `max_queue_delay_microseconds` or Ray Serve's `batch_wait_timeout_s`.
+   * @defaultValue `0`
+   */
+  maxQueueDelayMs?: number;
+  /**
+   * Rows submitted and not yet answered (queued or running) at most. A `predict` that would go past it rejects at
+   * once with `QUEUE_FULL`, before its inputs are transferred, so the caller still has them to retry.
+   * @defaultValue `Infinity`
+   */
+  maxQueueSize?: number;
+  /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
+  signal?: AbortSignal;
+  /** Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle. */
+  wasmPaths?: string | Readonly<Record<string, string>>;
+  /**
+   * Builds the worker, for setups that must (a CSP, a custom bundler). Its module must `import 'tensorlane/worker'`.
+   * @defaultValue a module worker running tensorlane's own worker script
+   */
+  worker?: () => Worker;
+  /**
+   * Called as the model loads, at most about 20 times a second, with `{ phase, loaded, total? }`: phases
+   * `'download'` and `'cache'` count bytes over all files (`total` from Content-Length, when sent), `'compile'`
+   * (session creation) goes from 0 to 1 of 1, `'warmup'` counts batch sizes run. Every event is delivered before
+   * `createSession` settles; the last of a phase always is.
+   */
+  onProgress?: (progress: LoadProgress) => void;
+  /**
+   * The SRI digest the model bytes must have, `'sha256-<base64>'` (as `openssl dgst -sha256 -binary model.onnx |
+   * openssl base64 -A`). Checked with SubtleCrypto before the session is built, whether the bytes came from the
+   * network, the cache or the caller; a mismatch rejects with `INTEGRITY_MISMATCH`.
+   */
+  integrity?: string;
+  /**
+   * Keep downloaded model files in the Cache API (cache `'tensorlane-models'`), keyed by URL with their digest,
+   * and load them from there next time without any request. With `integrity`, only an entry with that digest is
+   * used. If the cache cannot store a file (quota exceeded, no Cache API), the model still loads and
+   * `session.warnings` says why. Applies to URLs only. See {@link listCachedModels}, {@link deleteCachedModels}.
+   * @defaultValue `true`
+   */
+  cache?: boolean;
+  /**
+   * The model's external weights (`model.onnx` + `model.onnx.data`), passed to onnxruntime-web's `externalData`.
+   * A string is a file name the model references, fetched relative to the model URL; `{ path, data }` names the
+   * file as the model references it and gives a URL or the bytes (transferred), with an optional `integrity`.
+   * URLs are fetched and cached as the model is, with the same progress.
+   */
+  externalData?: readonly (string | ExternalDataFile)[];
+  /**
+   * Run the model once per batch size on zeros after it loads, so that the first `predict` does not pay for shader
+   * compilation. `true` means `{ batchSizes: [1] }`. A symbolic first dim takes the batch size; other symbolic
+   * dims take their size from `freeDimensions`, then from `freeDimensionOverrides`. `session.stats()` reports it (`warmup`).
+   * @defaultValue `false`
+   */
+  warmup?: boolean | WarmupOptions;
+  /** Fixes symbolic dims to sizes (onnxruntime-web's `freeDimensionOverrides`), e.g. `{ batch: 1 }`. */
+  freeDimensionOverrides?: Readonly<Record<string, number>>;
+  /**
+   * onnxruntime-web's graph optimization level.
+   * @defaultValue `'all'`, onnxruntime-web's own
+   */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /**
+   * onnxruntime-web's WebGPU graph capture, for models with static shapes. Not supported yet: onnxruntime-web then
+   * requires every input and output to be bound to GPU buffers across runs, so `true` rejects with
+   * `INVALID_OPTIONS` rather than fail every run.
+   * @defaultValue `false`
+   */
+  enableGraphCapture?: boolean;
+  /**
+   * Where onnxruntime-web leaves outputs on WebGPU: `'gpu-buffer'` (for all or some outputs, by name) keeps them on
+   * the GPU until the worker reads them back to send them; outputs always reach the page as arrays. Ignored on WASM.
+   * @defaultValue `'cpu'`
+   */
+  preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
+  /**
+   * onnxruntime-web's log severity for this session: 0 verbose, 1 info, 2 warning, 3 error, 4 fatal.
+   * @defaultValue `2`, onnxruntime-web's own
+   */
+  logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/**
+ * An external data file of {@link SessionOptions.externalData}.
+ * @example
+ * ```ts
+ * import { createSession, type ExternalDataFile } from 'tensorlane';
+ *
+ * const weights: ExternalDataFile = { path: 'model.onnx.data', data: '/models/model.onnx.data' };
+ * const session = await createSession({ model: '/models/model.onnx', externalData: [weights] });
+ * ```
+ */
+export interface ExternalDataFile {
+  /** The file name as the model references it, e.g. `'model.onnx.data'`. */
+  path: string;
+  /** A URL (relative to the page) or the bytes (transferred). */
+  data: string | URL | ArrayBuffer | Uint8Array;
+  /** The SRI digest its bytes must have, as {@link SessionOptions.integrity}. */
+  integrity?: string;
+}
+
+/**
+ * Options of {@link SessionOptions.warmup}.
+ * @example
+ * ```ts
+ * import { createSession, type WarmupOptions } from 'tensorlane';
+ *
+ * const warmup: WarmupOptions = { batchSizes: [1, 8], freeDimensions: { sequence: 128 } };
+ * const session = await createSession({ model: '/models/encoder.onnx', warmup });
+ * ```
+ */
+export interface WarmupOptions {
+  /**
+   * One warm-up run per batch size, in order.
+   * @defaultValue `[1]`
+   */
+  batchSizes?: readonly number[];
+  /** Sizes of symbolic dims other than the batch, for the warm-up inputs only, e.g. `{ sequence: 128 }`. */
+  freeDimensions?: Readonly<Record<string, number>>;
+}
+
+/**
+ * Options of {@link Session.predict}.
+ * @example
+ * ```ts
+ * import type { PredictOptions } from 'tensorlane';
+ *
+ * const options: PredictOptions = { copy: true, signal: AbortSignal.timeout(1000) }; // keep my arrays; give up after 1 s
+ * const outputs = await session.predict(feeds, options);
+ * ```
+ */
+export interface PredictOptions {
+  /**
+   * Aborts the call: it rejects with `ABORTED` at once, with the signal's reason as `cause`. If it is still queued
+   * it never runs; if it is running, its outputs are dropped. Other requests are not affected.
+   */
+  signal?: AbortSignal;
+  /** Rejects with `TIMEOUT` after this many ms (queue wait included), as an abort does. */
+  timeoutMs?: number;
+  /**
+   * Copy the inputs instead of transferring their buffers, so that the caller's arrays stay usable. Copies only the
+   * bytes of each view.
+   * @defaultValue `false`
+   */
+  copy?: boolean;
+}
+
+/**
+ * Options of {@link Session.predictBatch}: those of `predict`, for the whole call.
+ * @example
+ * ```ts
+ * import type { PredictBatchOptions } from 'tensorlane';
+ *
+ * const options: PredictBatchOptions = { timeoutMs: 5000 };
+ * const results = await session.predictBatch(items, options); // one Outputs per item, in order
+ * ```
+ */
+export type PredictBatchOptions = PredictOptions;
+
+/**
+ * How to decide stacking: from the model's dims (`'auto'`), always, or never.
+ * @example
+ * ```ts
+ * import { createSession, type BatchingMode } from 'tensorlane';
+ *
+ * const batching: BatchingMode = 'stack'; // dim 0 is the batch everywhere, whatever the exporter named it
+ * const session = await createSession({ model: '/models/net.onnx', batching });
+ * ```
+ */
+export type BatchingMode = 'auto' | 'stack' | 'off';
+
+/**
+ * Where onnxruntime-web leaves outputs: `'gpu-buffer'` keeps them on the GPU until the worker reads them back.
+ * @example
+ * ```ts
+ * import { createSession, type OutputLocation } from 'tensorlane';
+ *
+ * const preferredOutputLocation: OutputLocation = 'gpu-buffer';
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'webgpu', preferredOutputLocation });
+ * ```
+ */
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/**
+ * Where loading is: `download` (bytes from the network), `cache` (bytes read from the model cache), `compile`
+ * (onnxruntime-web builds the session) or `warmup` (the warm-up runs).
+ * @example
+ * ```ts
+ * import { createSession, type LoadPhase } from 'tensorlane';
+ *
+ * const labels: Record<LoadPhase, string> = { download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', warmup: 'Warming up' };
+ * await createSession({ model: '/models/net.onnx', onProgress: ({ phase }) => console.log(labels[phase]) });
+ * ```
+ */
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
+
+/**
+ * A loading progress event. For `download` and `cache`, `loaded` and `total` count bytes over all files (the model
+ * and its external data); `total` is absent when a server sends no Content-Length. For `compile` they count steps
+ * (0 of 1, then 1 of 1); for `warmup`, batch sizes run out of those listed.
+ * @example
+ * ```ts
+ * import { createSession, type LoadProgress } from 'tensorlane';
+ *
+ * const onProgress = ({ phase, loaded, total }: LoadProgress) =>
+ *   console.log(phase, total ? `${Math.round((100 * loaded) / total)}%` : `${loaded} B`);
+ * const session = await createSession({ model: '/models/net.onnx', onProgress });
+ * ```
+ */
+export interface LoadProgress {
+  /** Which step of loading this event is about. */
+  readonly phase: LoadPhase;
+  /** Bytes (download, cache) or steps (compile, warmup) done so far in this phase. */
+  readonly loaded: number;
+  /** The bytes or steps this phase will take, when known. */
+  readonly total?: number;
+}

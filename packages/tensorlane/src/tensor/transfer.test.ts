@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buffersOf, copied, isDetached, moved } from './transfer.js';
+
+describe('buffersOf', () => {
+  it('should list each buffer once even when tensors share it', () => {
+    const buffer = new ArrayBuffer(64);
+    const a = { type: 'float32', data: new Float32Array(buffer, 0, 8), dims: [8] } as const;
+    const b = { type: 'float32', data: new Float32Array(buffer, 32, 8), dims: [8] } as const;
+    expect(buffersOf([{ a, b }, { a }])).toEqual([buffer]);
+  });
+
+  it('should leave out SharedArrayBuffers, which are shared rather than transferred', () => {
+    const shared = { type: 'float32', data: new Float32Array(new SharedArrayBuffer(16)), dims: [4] } as const;
+    expect(buffersOf([{ shared }])).toEqual([]);
+  });
+});
+
+describe('copied', () => {
+  it('should copy only the bytes of each view into a buffer of its own, leaving the caller\'s alone', () => {
+    const buffer = new ArrayBuffer(64);
+    const x = { type: 'float32', data: new Float32Array(buffer, 16, 4).fill(3), dims: [1, 4] } as const;
+    const out = copied({ x })['x']!;
+    expect(out.data.buffer).not.toBe(buffer);
+    expect(out.data.buffer.byteLength).toBe(16);
+    expect(Array.from(out.data as Float32Array)).toEqual([3, 3, 3, 3]);
+    expect(out.dims).toEqual([1, 4]);
+    expect(buffer.byteLength).toBe(64);
+  });
+});
+
+describe('moved', () => {
+  it('should detach the caller\'s buffer, keep each view where it was, and move a shared buffer once', () => {
+    const buffer = new ArrayBuffer(32);
+    const a = { type: 'float32', data: new Float32Array(buffer, 0, 4).fill(1), dims: [4] } as const;
+    const b = { type: 'float32', data: new Float32Array(buffer, 16, 4).fill(2), dims: [4] } as const;
+    const [first, second] = moved([{ a }, { b }]);
+    if (typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer !== 'function') {
+      // Node 20 has no ArrayBuffer.prototype.transfer: the feeds go as they are, and postMessage transfers them.
+      expect(first!['a']).toBe(a);
+      return;
+    }
+    expect(isDetached(buffer)).toBe(true);
+    expect(first!['a']!.data.buffer).toBe(second!['b']!.data.buffer);
+    expect(Array.from(first!['a']!.data as Float32Array)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(second!['b']!.data as Float32Array)).toEqual([2, 2, 2, 2]);
+  });
+});
+
+describe('isDetached', () => {
+  it('should tell a transferred buffer from a live one', () => {
+    const buffer = new ArrayBuffer(8);
+    expect(isDetached(buffer)).toBe(false);
+    structuredClone(buffer, { transfer: [buffer] });
+    expect(isDetached(buffer)).toBe(true);
+  });
+});

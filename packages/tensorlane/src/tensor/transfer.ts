@@ -1,0 +1,75 @@
+// Moving tensors across the worker boundary: which buffers a message transfers, and how the page hands its inputs
+// over (moved, or copied on request). Transfers never copy; `copied` is the one deliberate copy, for `copy: true`.
+import { TensorlaneError, messageOf } from '../errors.js';
+import type { Feeds, Tensor } from './types.js';
+
+type Movable = ArrayBuffer & { transfer?(): ArrayBuffer };
+
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
+/** Whether a buffer was transferred away (`detached` where the engine has it, else an empty buffer). */
+export function isDetached(buffer: ArrayBufferLike): boolean {
+  const flag = (buffer as { detached?: unknown }).detached;
+  return typeof flag === 'boolean' ? flag : buffer.byteLength === 0;
+}
+
+/** The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred). */
+export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const feed of feeds) {
+    for (const tensor of Object.values(feed)) {
+      const { buffer } = tensor.data;
+      if (!isShared(buffer)) buffers.add(buffer as ArrayBuffer);
+    }
+  }
+  return [...buffers];
+}
+
+/** Copies each tensor's viewed bytes into a buffer of its own, so the caller's buffers are left alone. */
+export function copied(feeds: Feeds): Feeds {
+  const out: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) out[name] = { ...t, data: t.data.slice() as Tensor['data'] };
+  return out;
+}
+
+/**
+ * Moves each tensor's buffer into a new `ArrayBuffer` with `ArrayBuffer.prototype.transfer` (no copy), detaching the
+ * caller's now, as sending would. A buffer that cannot be transferred (a view of WebAssembly memory, a mapped GPU
+ * buffer) fails here, this call alone: in postMessage it would fail every call sent in the same message, and
+ * Chromium detaches the buffers listed before it. Without `transfer` (Node 20) the feeds are sent as they are.
+ * @throws TensorlaneError `INVALID_INPUT` naming the input.
+ */
+export function moved(items: readonly Feeds[]): Feeds[] {
+  // Where each view sits, read before any buffer is detached (a detached view reads as empty).
+  const views = items.map((feeds) =>
+    Object.entries(feeds).map(([name, t]) => ({ name, t, buffer: t.data.buffer, byteOffset: t.data.byteOffset, length: t.data.length })),
+  );
+  const done = new Map<ArrayBufferLike, ArrayBuffer>();
+  return views.map((tensors, i) => {
+    const out: Record<string, Tensor> = {};
+    for (const { name, t, buffer, byteOffset, length } of tensors) {
+      if (isShared(buffer) || typeof (buffer as Movable).transfer !== 'function') {
+        out[name] = t;
+        continue;
+      }
+      let target = done.get(buffer);
+      if (target === undefined) {
+        try {
+          target = (buffer as Movable).transfer!();
+        } catch (error) {
+          throw new TensorlaneError(
+            'INVALID_INPUT',
+            `${items.length > 1 ? `item ${i}: ` : ''}input "${name}" data cannot be transferred to the worker (${messageOf(error)}), as with a view of WebAssembly memory; pass { copy: true } to send a copy`,
+            { cause: error },
+          );
+        }
+        done.set(buffer, target);
+      }
+      const View = t.data.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Tensor['data'];
+      out[name] = { ...t, data: new View(target, byteOffset, length) };
+    }
+    return out;
+  });
+}

@@ -1,0 +1,158 @@
+// The backend table: one entry per name of BACKENDS (../backends.ts), in the spirit of onnxruntime-web's
+// registerBackend. Each says how to import its onnxruntime-web build, how to attempt it (what it needs from the
+// browser, how to set onnxruntime-web up for it), which session options apply, and how to guard its runs.
+// resolve-backend.ts walks them in order. Adding a backend (WebNN, say) is one name there and one entry here.
+import type * as Ort from 'onnxruntime-web';
+import { TensorlaneError, messageOf } from '../errors.js';
+import type { Backend } from '../backends.js';
+import type { LoadRequest, OrtSessionOptions } from '../protocol.js';
+import type { AdapterInfo } from '../session-types.js';
+import type { Feeds } from '../tensor/types.js';
+
+/** The onnxruntime-web module: every build exports the same API. */
+export type OrtModule = typeof Ort;
+
+/** The parts of WebGPU that backend choice needs (structural, so no @webgpu/types dependency). */
+export interface GpuLike {
+  requestAdapter(options?: { forceFallbackAdapter?: boolean }): Promise<AdapterLike | null>;
+}
+export interface AdapterLike {
+  readonly info?: Partial<AdapterInfo>;
+  readonly isFallbackAdapter?: boolean;
+}
+
+/** What backend choice depends on, injectable for tests. */
+export interface BackendEnv {
+  /** Loads the onnxruntime-web build for a backend. */
+  importOrt(backend: Backend): Promise<OrtModule>;
+  /** `navigator.gpu`, or undefined where there is none. */
+  gpu(): GpuLike | undefined;
+  /** Whether the worker runs in a secure context (WebGPU is exposed only there). */
+  secure(): boolean;
+}
+
+/** A backend attempt that failed in a way the next backend may get past. */
+export class AttemptFailed extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** What an attempt found: how to set up onnxruntime-web for it, and the adapter (WebGPU). */
+export interface Prepared {
+  configure(ort: OrtModule): void;
+  readonly adapter?: AdapterInfo;
+}
+
+export type Run = (feeds: Feeds) => Promise<Feeds>;
+
+export interface BackendEntry {
+  /** Imports the onnxruntime-web build this backend runs on. */
+  importOrt(): Promise<OrtModule>;
+  /** Checks what the backend needs from the browser. @throws AttemptFailed to let the next backend try. */
+  prepare(request: LoadRequest, env: BackendEnv): Promise<Prepared>;
+  /** The onnxruntime-web session options that apply on this backend. */
+  sessionOptions(options: OrtSessionOptions): Ort.InferenceSession.SessionOptions;
+  /** Wraps the session's runs, for what this backend's runtime gets wrong. */
+  guard(run: Run): Run;
+}
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
+
+function adapterInfo(adapter: AdapterLike): AdapterInfo {
+  const info = adapter.info ?? {};
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const device = info.device ?? '';
+  const description = info.description ?? '';
+  const isFallbackAdapter =
+    info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? SOFTWARE_ADAPTER.test(`${vendor} ${architecture} ${description}`);
+  return { vendor, architecture, device, description, isFallbackAdapter };
+}
+
+function describeAdapter(info: AdapterInfo): string {
+  return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+}
+
+/**
+ * On WebGPU, after a run fails inside onnxruntime-web's native code ("failed to call OrtRun()", e.g. a Reshape that
+ * cannot reshape), onnxruntime-web 1.30's next run of that session never settles (seen on SwiftShader). From then on
+ * every run fails at once with `RUN_FAILED` saying so, instead of hanging every queued call. Failures in its
+ * JavaScript kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ */
+function guardWebGpu(run: Run): Run {
+  let broken: TensorlaneError | undefined;
+  return async (feeds) => {
+    if (broken) throw broken;
+    try {
+      return await run(feeds);
+    } catch (error) {
+      if (/failed to call OrtRun\(\)/.test(messageOf(error))) {
+        broken = new TensorlaneError(
+          'RUN_FAILED',
+          `this WebGPU session cannot run again: an earlier run failed inside onnxruntime-web (${messageOf(error)}), after which its runs never finish; create a new session`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * WebGPU runs onnxruntime-web's default (JSEP) build: on recurrent models the native WebGPU EP
+ * (`onnxruntime-web/webgpu`) drifted from WASM while JSEP matched. WASM runs the plain `/wasm` build: half the
+ * download of the WebGPU builds and a WASM EP about 2x faster. See the README, "Builds".
+ */
+export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
+  webgpu: {
+    importOrt: () => import('onnxruntime-web'),
+    async prepare(request, env) {
+      const gpu = env.gpu();
+      if (gpu === undefined) {
+        throw new AttemptFailed(
+          env.secure()
+            ? 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)'
+            : 'navigator.gpu is undefined (not a secure context: serve the page over https or from localhost)',
+        );
+      }
+      let adapter: AdapterLike | null;
+      try {
+        adapter = await gpu.requestAdapter();
+        // With no hardware adapter, `backend: 'webgpu'` takes whatever there is, software included.
+        if (adapter === null && request.backend === 'webgpu') adapter = await gpu.requestAdapter({ forceFallbackAdapter: true });
+      } catch (error) {
+        throw new AttemptFailed(`navigator.gpu.requestAdapter() failed: ${messageOf(error)}`);
+      }
+      if (adapter === null) throw new AttemptFailed('no WebGPU adapter (navigator.gpu.requestAdapter() returned null)');
+      const info = adapterInfo(adapter);
+      if (info.isFallbackAdapter && request.backend === 'auto' && !request.allowSoftwareAdapter) {
+        throw new AttemptFailed(
+          `skipped the software adapter (${describeAdapter(info)}): it ran 25-2500x slower than WASM in our measurements; pass allowSoftwareAdapter: true to use it`,
+        );
+      }
+      return {
+        adapter: info,
+        // Deprecated in favour of env.webgpu.device, but setting the adapter lets onnxruntime-web request the device
+        // with the limits and features it needs, and it runs on exactly the adapter inspected above.
+        configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),
+      };
+    },
+    sessionOptions: (options) => options,
+    guard: guardWebGpu,
+  },
+  wasm: {
+    importOrt: () => import('onnxruntime-web/wasm'),
+    prepare: async () => ({ configure: () => undefined }),
+    // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
+    sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
+    guard: (run) => run,
+  },
+};
+
+/** The browser's environment: each backend's own build, the real `navigator.gpu`. */
+export const browserEnv: BackendEnv = {
+  importOrt: (backend) => BACKEND_TABLE[backend].importOrt(),
+  gpu: () => (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu,
+  secure: () => globalThis.isSecureContext !== false,
+};

@@ -1,0 +1,88 @@
+// The worker host's one state (idle, loading, ready, disposed), driven directly with real onnxruntime-web (WASM) in
+// Node: what each call does in each state, and that no session outlives a dispose.
+import type * as Ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import type { LoadRequest, Results } from '../packages/tensorlane/src/protocol.ts';
+import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
+import { createHost } from '../packages/tensorlane/src/worker/host.ts';
+import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
+
+const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
+  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false,
+});
+
+/** The browser's environment, counting the sessions onnxruntime-web creates and releases. */
+function countingEnv() {
+  const counts = { created: 0, released: 0 };
+  const env: BackendEnv = {
+    ...browserEnv,
+    async importOrt(backend) {
+      const ort = await browserEnv.importOrt(backend);
+      const create = async (...args: unknown[]): Promise<Ort.InferenceSession> => {
+        const session = await (ort.InferenceSession.create as (...a: unknown[]) => Promise<Ort.InferenceSession>)(...args);
+        counts.created++;
+        const release = session.release.bind(session);
+        session.release = () => (counts.released++, release());
+        return session;
+      };
+      return { ...ort, InferenceSession: { ...ort.InferenceSession, create } } as unknown as typeof ort;
+    },
+  };
+  return { env, counts };
+}
+
+function setup() {
+  const posted: Results[] = [];
+  const { env, counts } = countingEnv();
+  const host = createHost((results) => posted.push(results), env);
+  const done = () => posted.flatMap((r) => r.done.map((d) => `${d.id}:${d.error?.code ?? 'ok'}`));
+  return { host, posted, counts, done };
+}
+
+const x = seededFloats(256, 3);
+
+describe('the worker host', () => {
+  it('should release a session that finishes loading after dispose, and answer the load with DISPOSED', async () => {
+    const { host, counts } = setup();
+    const load = host.api.load(request());
+    await host.api.dispose();
+    expect(await load).toMatchObject({ ok: false, error: { code: 'DISPOSED', message: 'the session was disposed' } });
+    expect(counts).toEqual({ created: 1, released: 1 });
+  });
+
+  it('should serve once ready, release the session on dispose, and answer later calls with DISPOSED', async () => {
+    const { host, posted, counts, done } = setup();
+    expect(await host.api.load(request())).toMatchObject({ ok: true, value: { backend: 'wasm' } });
+    host.submit([{ id: 1, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
+    await expect.poll(done).toEqual(['1:ok']);
+    expect(Array.from(posted[0]!.parts[0]!.outputs['y']!.data as Float32Array)).toEqual(
+      Array.from(mlpReference(x)).map((v) => expect.closeTo(v, 5)),
+    );
+    await host.api.dispose();
+    expect(counts).toEqual({ created: 1, released: 1 });
+    host.submit([{ id: 2, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
+    expect(done()).toEqual(['1:ok', '2:DISPOSED']);
+    expect(host.api.stats()).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
+    expect(await host.api.load(request())).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
+  });
+
+  it('should answer calls before any model is loaded with DISPOSED, and refuse a second model', async () => {
+    const { host, done } = setup();
+    host.submit([{ id: 1, items: [] }]);
+    expect(done()).toEqual(['1:DISPOSED']);
+    await host.api.load(request());
+    expect(await host.api.load(request())).toMatchObject({
+      ok: false,
+      error: { code: 'MODEL_LOAD_FAILED', message: 'this worker already holds a session; use one worker per model' },
+    });
+    await host.api.dispose();
+  });
+
+  it('should take a load again after one failed', async () => {
+    const { host, counts } = setup();
+    expect(await host.api.load(request(new TextEncoder().encode('not a model')))).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
+    expect(await host.api.load(request())).toMatchObject({ ok: true });
+    await host.api.dispose();
+    expect(counts).toEqual({ created: 1, released: 1 });
+  });
+});

@@ -67,3 +67,30 @@ describe('API reference', () => {
     for (const [path, text] of generated) expect(committed.get(path), `docs/${path} is out of date`).toBe(text);
   });
 });
+
+describe('ARCHITECTURE.md', () => {
+  const src = join(repoRoot, 'packages', 'tensorlane', 'src');
+  let text: string;
+  let sources: Map<string, string>;
+  beforeAll(async () => {
+    text = await readFile(join(repoRoot, 'ARCHITECTURE.md'), 'utf8');
+    sources = new Map([...(await filesUnder(src))].filter(([path]) => path.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(path)));
+  });
+
+  it('should name every source file, and only files that exist', () => {
+    const named = new Set([...text.matchAll(/`([\w/.-]+\.ts)`/g)].map(([, path]) => path!));
+    for (const path of named) expect(sources.has(path), `ARCHITECTURE.md names ${path}, which does not exist`).toBe(true);
+    const basename = (path: string) => path.split('/').at(-1)!.replace(/\.ts$/, '');
+    for (const path of sources.keys()) {
+      expect(named.has(path) || text.includes(`\`${basename(path)}\``) || text.includes(`${basename(path)}.ts`), `ARCHITECTURE.md does not mention ${path}`).toBe(true);
+    }
+  });
+
+  it('should name only functions and types that exist on the path of a predict', () => {
+    const section = text.slice(text.indexOf('## One `predict`'), text.indexOf('## Where state lives'));
+    const names = [...section.matchAll(/`(#?[A-Za-z]\w*)`/g)].map(([, name]) => name!.replace(/^#/, ''));
+    const code = [...sources.values()].join('\n');
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((name) => !new RegExp(`\\b${name}\\b`).test(code))).toEqual([]);
+  });
+});

@@ -8,7 +8,7 @@ import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
-  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false,
+  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, numThreads: 1,
 });
 
 /** The browser's environment, counting the sessions onnxruntime-web creates and releases. */

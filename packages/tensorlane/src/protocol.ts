@@ -10,7 +10,7 @@ import type { Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -46,6 +46,8 @@ export interface LoadRequest {
   readonly integrity?: string;
   /** Read URLs from, and store them in, the model cache. */
   readonly cache: boolean;
+  /** Threads asked for onnxruntime-web's WebAssembly runtime. */
+  readonly numThreads: 'auto' | number;
   readonly externalData?: readonly ExternalDataRequest[];
   readonly warmup?: WarmupRequest;
   readonly sessionOptions?: OrtSessionOptions;
@@ -59,6 +61,8 @@ export interface LoadReply {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
+  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
+  readonly threads: number;
   /** Present when a warm-up ran. */
   readonly warmup?: WarmupInfo;
   /** What went less well than asked without failing the load, e.g. a model that could not be cached. */

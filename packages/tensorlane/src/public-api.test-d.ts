@@ -34,8 +34,9 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel'
+      | 'logSeverityLevel' | 'numThreads'
     >();
+    expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
     expectTypeOf<PredictBatchOptions>().toEqualTypeOf<PredictOptions>();
     expectTypeOf<SessionOptions['worker']>().toEqualTypeOf<(() => Worker) | undefined>();
@@ -44,9 +45,10 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching' | 'warnings'
+      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
       | 'predict' | 'predictBatch' | 'stats' | 'dispose' | typeof Symbol.asyncDispose
     >();
+    expectTypeOf<Session['threads']>().toEqualTypeOf<number>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
     expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();

@@ -2,7 +2,7 @@
 // runs on. Both threads use the report types; the worker sends them in its load reply and stats.
 import type { Backend } from './backends.js';
 import type { ErrorCode } from './errors.js';
-import type { BatchingMode, PredictBatchOptions, PredictOptions } from './options.js';
+import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
 
 /**
@@ -205,6 +205,11 @@ export interface Session {
   readonly outputs: readonly TensorInfo[];
   /** Whether the worker stacks concurrent requests into one run, and why. */
   readonly batching: BatchingInfo;
+  /**
+   * Threads onnxruntime-web's WebAssembly runtime runs on (see {@link SessionOptions.numThreads}): more than 1 only
+   * on a cross-origin isolated page.
+   */
+  readonly threads: number;
   /** What went less well than asked without failing the load, e.g. `model "…" was not cached: …`. */
   readonly warnings: readonly string[];
   /**

@@ -13,7 +13,7 @@ const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
-  preferredOutputLocation: true, logSeverityLevel: true,
+  preferredOutputLocation: true, logSeverityLevel: true, numThreads: true,
 } satisfies Record<keyof SessionOptions, true>);
 const PREDICT_OPTIONS = keysOf({ signal: true, timeoutMs: true, copy: true } satisfies Record<keyof PredictOptions, true>);
 const WARMUP_OPTIONS = keysOf({ batchSizes: true, freeDimensions: true } satisfies Record<keyof WarmupOptions, true>);
@@ -74,6 +74,12 @@ function checkObject(value: unknown, what: string): object {
 function checkIntegrity(value: unknown, name: string): string | undefined {
   if (value === undefined || isIntegrity(value)) return value;
   throw badOption(`${name} is ${describe(value)}; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`);
+}
+
+function checkThreads(value: unknown): 'auto' | number {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (Number.isSafeInteger(value) && (value as number) >= 1) return value as number;
+  throw badOption(`option "numThreads" is ${describe(value)}; expected 'auto' or an integer >= 1`);
 }
 
 /** Model bytes or a URL, as the worker takes them, and the buffer to transfer with them. */
@@ -210,6 +216,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
     maxQueueDelayMs: checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0),
     cache: checkBoolean(options.cache, 'option "cache"', true),
+    numThreads: checkThreads(options.numThreads),
     ...(wasmPaths ? { wasmPaths } : {}),
     ...(integrity ? { integrity } : {}),
     ...(externalData ? { externalData } : {}),

@@ -89,6 +89,9 @@ export class SessionImpl implements Session {
   get batching(): BatchingInfo {
     return this.#link.reply.batching;
   }
+  get threads(): number {
+    return this.#link.reply.threads;
+  }
   get warnings(): readonly string[] {
     return this.#link.reply.warnings;
   }

@@ -8,6 +8,7 @@ import type { LoadReply, LoadRequest, ProgressSink } from '../protocol.js';
 import { decideBatching, toTensorInfo } from '../tensor/metadata.js';
 import type { BackendEnv, OrtModule } from './backends.js';
 import { resolveBackend } from './resolve-backend.js';
+import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
 import { createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
@@ -157,8 +158,11 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
     await verify(files);
 
     progress.report({ phase: 'compile', loaded: 0, total: 1 }, true);
+    const { isolated, cores } = env.threading();
+    const threading = decideThreads(request.numThreads, isolated, cores);
+    if (threading.warning !== undefined) warnings.push(threading.warning);
     const [model, ...externalData] = files;
-    const { ort, session, backend, fallback, adapter } = await resolveBackend(
+    const { ort, session, backend, fallback, adapter, threads } = await resolveBackend(
       {
         bytes: model!.bytes!,
         externalData: externalData.map((file, i) => ({ path: request.externalData![i]!.path, data: file.bytes! })),
@@ -166,6 +170,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       },
       request,
       env,
+      threading.threads,
     );
     progress.report({ phase: 'compile', loaded: 1, total: 1 }, true);
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
@@ -179,7 +184,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         (await warmUp(ort, session, inputs, request.warmup, request.sessionOptions?.freeDimensionOverrides ?? {}, progress));
       warnings.push(...(await stored));
       const reply: LoadReply = {
-        backend, fallback, inputs, outputs, batching, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
+        backend, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
       };
       await progress.flush();
       return { ort, session, reply };

@@ -19,16 +19,16 @@ describe('resolveBackend', () => {
     // Chromium's message, as onnxruntime-web wraps it; it names 'unsafe-eval', the wrong fix.
     const blocked =
       "no available backend found. ERR: [wasm] RuntimeError: Aborted(CompileError: WebAssembly.instantiate(): Compiling or instantiating WebAssembly module violates the following Content Security policy directive because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive: \"script-src 'self'\".)";
-    const env: BackendEnv = { importOrt: async () => ortFailingWith(blocked), gpu: () => undefined, secure: () => true };
-    await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env)).rejects.toMatchObject({
+    const env: BackendEnv = { importOrt: async () => ortFailingWith(blocked), gpu: () => undefined, secure: () => true, threading: () => ({ isolated: false, cores: 1 }) };
+    await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env, 1)).rejects.toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
       message: `no backend could run the model: wasm: session creation failed: ${blocked} (the Content-Security-Policy forbids WebAssembly: add 'wasm-unsafe-eval' to script-src)`,
     });
   });
 
   it('should add no CSP hint to other session creation failures', async () => {
-    const env: BackendEnv = { importOrt: async () => ortFailingWith('out of memory'), gpu: () => undefined, secure: () => true };
-    await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env)).rejects.toMatchObject({
+    const env: BackendEnv = { importOrt: async () => ortFailingWith('out of memory'), gpu: () => undefined, secure: () => true, threading: () => ({ isolated: false, cores: 1 }) };
+    await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env, 1)).rejects.toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
       message: 'no backend could run the model: wasm: session creation failed: out of memory',
     });

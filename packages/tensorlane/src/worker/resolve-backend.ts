@@ -11,6 +11,8 @@ export interface ResolvedBackend {
   readonly backend: Backend;
   readonly fallback: readonly FallbackAttempt[];
   readonly adapter?: AdapterInfo;
+  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
+  readonly threads: number;
 }
 
 /**
@@ -57,7 +59,9 @@ async function createOrtSession(ort: OrtModule, model: ModelFiles, request: Load
   }
 }
 
-async function attempt(backend: Backend, model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
+async function attempt(
+  backend: Backend, model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number,
+): Promise<Omit<ResolvedBackend, 'fallback'>> {
   const prepared = await BACKEND_TABLE[backend].prepare(request, env);
   let ort: OrtModule;
   try {
@@ -66,24 +70,26 @@ async function attempt(backend: Backend, model: ModelFiles, request: LoadRequest
     throw new AttemptFailed(`onnxruntime-web could not be imported: ${messageOf(error)}`);
   }
   if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
+  // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
+  ort.env.wasm.numThreads = threads;
   prepared.configure(ort);
   const session = await createOrtSession(ort, model, request, backend);
-  return { ort, session, backend, fallback: [], ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
+  return { ort, session, backend, threads, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
 }
 
 /**
- * Chooses the backend and builds the session on it. `'auto'` tries every backend in the order of BACKENDS (WebGPU,
- * skipping software adapters unless allowed, then WASM); every failed attempt is returned with its reason in
- * `fallback`.
+ * Chooses the backend and builds the session on it, with onnxruntime-web's WebAssembly runtime on `threads` threads.
+ * `'auto'` tries every backend in the order of BACKENDS (WebGPU, skipping software adapters unless allowed, then
+ * WASM); every failed attempt is returned with its reason in `fallback`.
  * @throws TensorlaneError `BACKEND_UNAVAILABLE` when no attempt succeeded (`details.attempts` lists them), or
  * `MODEL_INVALID` when onnxruntime-web cannot parse the model.
  */
-export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<ResolvedBackend> {
+export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number): Promise<ResolvedBackend> {
   const order: readonly Backend[] = request.backend === 'auto' ? BACKENDS : [request.backend];
   const fallback: FallbackAttempt[] = [];
   for (const backend of order) {
     try {
-      return { ...(await attempt(backend, model, request, env)), fallback };
+      return { ...(await attempt(backend, model, request, env, threads)), fallback };
     } catch (error) {
       if (!(error instanceof AttemptFailed)) throw error;
       fallback.push({ backend, reason: error.reason });

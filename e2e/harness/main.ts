@@ -4,13 +4,14 @@ import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency, measureWarmup } from './bench.ts';
-import { measureThroughput } from './throughput.ts';
+import * as perf from './perf.ts';
 
 const harness = {
   tensorlane,
   seededFloats,
   measureLatency,
-  measureThroughput,
+  /** The in-page halves of `pnpm bench`'s sections. */
+  perf,
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,

@@ -35,7 +35,7 @@ function setup() {
   const posted: Results[] = [];
   const { env, counts } = countingEnv();
   const host = createHost((results) => posted.push(results), env);
-  const done = () => posted.flatMap((r) => r.done.map((d) => `${d.id}:${d.error?.code ?? 'ok'}`));
+  const done = () => posted.flatMap((r) => [...Array.from(r.done, (id) => `${id}:ok`), ...r.failed.map((f) => `${f.id}:${f.error.code}`)]);
   return { host, posted, counts, done };
 }
 
@@ -55,7 +55,7 @@ describe('the worker host', () => {
     expect(await host.api.load(request())).toMatchObject({ ok: true, value: { backend: 'wasm' } });
     host.submit([{ id: 1, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
     await expect.poll(done).toEqual(['1:ok']);
-    expect(Array.from(posted[0]!.parts[0]!.outputs['y']!.data as Float32Array)).toEqual(
+    expect(Array.from(posted[0]!.outputs!['y']!.data as Float32Array)).toEqual(
       Array.from(mlpReference(x)).map((v) => expect.closeTo(v, 5)),
     );
     await host.api.dispose();

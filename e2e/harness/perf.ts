@@ -335,6 +335,10 @@ export async function profileBurst(count: number): Promise<number> {
   await Promise.all(inputs.map((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })));
   return performance.now() - start;
 }
+export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {
+  const { meanRowsPerRun, runMs, rowsRun } = await profiled!.session.stats();
+  return { rowsPerRun: meanRowsPerRun, runMicrosPerRow: (1000 * runMs.mean * runMs.count) / rowsRun };
+}
 export async function profileClose(): Promise<void> {
   await profiled?.session.dispose();
   profiled = undefined;

@@ -226,11 +226,20 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   return { request, transfer, page };
 }
 
+const NO_OPTIONS = { copy: false } as const;
+
+function isEmpty(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
 /**
  * Checks the options of `predict` or `predictBatch`, named `what` in messages.
  * @throws TensorlaneError `INVALID_OPTIONS` naming the option.
  */
 export function checkPredictOptions(options: unknown, what: string): { signal?: AbortSignal; timeoutMs?: number; copy: boolean } {
+  if (isEmpty(options)) return NO_OPTIONS; // the common case, checked per call
   checkKeys(checkObject(options, `${what}()`), PREDICT_OPTIONS, `${what}()`);
   const { signal, timeoutMs, copy } = options as PredictOptions;
   const checkedSignal = checkSignal(signal, `${what}() option "signal"`);

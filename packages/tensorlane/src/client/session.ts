@@ -8,7 +8,7 @@ import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../tensor/types.js';
-import { readFeeds } from '../tensor/validate.js';
+import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError, type Connection } from './connection.js';
 
@@ -59,6 +59,8 @@ export class SessionImpl implements Session {
   readonly #maxQueueSize: number;
   readonly #counters = createCounters();
   #link: Link;
+  /** Checks feeds against the inputs of the link it was made for. */
+  #reader: { readonly link: Link; readonly read: FeedsReader } | undefined;
 
   private constructor(connect: Connect, link: Link, maxQueueSize: number) {
     this.#connect = connect;
@@ -96,8 +98,13 @@ export class SessionImpl implements Session {
     return this.#link.reply.warnings;
   }
 
+  get #read(): FeedsReader {
+    if (this.#reader?.link !== this.#link) this.#reader = { link: this.#link, read: createFeedsReader(this.inputs) };
+    return this.#reader.read;
+  }
+
   async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
-    const [outputs] = await this.#submit('predict', () => [readFeeds(feeds, this.inputs)], options);
+    const [outputs] = await this.#submit('predict', () => [this.#read(feeds)], options);
     return outputs!;
   }
 
@@ -106,7 +113,8 @@ export class SessionImpl implements Session {
       if (!Array.isArray(items)) {
         throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
       }
-      return items.map((item: unknown, i) => readFeeds(item, this.inputs, `item ${i}: `));
+      const read = this.#read;
+      return items.map((item: unknown, i) => read(item, `item ${i}: `));
     }, options);
   }
 

@@ -64,3 +64,22 @@ describe('stack and unstack', () => {
     expect(() => unstack(outputs, [1, 1])).toThrow(expect.objectContaining({ code: 'RUN_FAILED', message: expect.stringContaining('output "y" has dims [1,2] for a batch of 2 rows') }));
   });
 });
+
+describe('stack of items that lie one after another', () => {
+  it('should return one view over their buffer, copying nothing', () => {
+    const buffer = new Float32Array([0, 1, 2, 3, 4, 5]).buffer;
+    const row = (i: number): Feeds => ({ x: { type: 'float32', data: new Float32Array(buffer, 8 * i, 2), dims: [1, 2] } });
+    const stacked = stack([row(0), row(1), row(2)]);
+    expect(stacked['x']!.data.buffer).toBe(buffer);
+    expect(Array.from(stacked['x']!.data as Float32Array)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(stacked['x']!.dims).toEqual([3, 2]);
+  });
+
+  it('should copy when one item is out of place', () => {
+    const buffer = new Float32Array([0, 1, 2, 3, 4, 5]).buffer;
+    const row = (i: number): Feeds => ({ x: { type: 'float32', data: new Float32Array(buffer, 8 * i, 2), dims: [1, 2] } });
+    const stacked = stack([row(0), row(2)]);
+    expect(stacked['x']!.data.buffer).not.toBe(buffer);
+    expect(Array.from(stacked['x']!.data as Float32Array)).toEqual([0, 1, 4, 5]);
+  });
+});

@@ -1,16 +1,18 @@
 import { expose, type Endpoint } from 'comlink';
 import { TensorlaneError, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, isCancel, isSubmit, type HostApi, type LoadReply, type LoadRequest, type ProgressSink, type Result, type Results,
-  type Submission,
+  READY, isCancel, isSubmit, type HostApi, type LoadReply, type LoadRequest, type PackedCalls, type ProgressSink, type Result,
+  type Results, type Submission, type WireError,
 } from '../protocol.js';
 import type { SchedulerStats } from '../session-types.js';
+import type { Feeds, TensorInfo } from '../tensor/types.js';
 import { buffersOf } from '../tensor/transfer.js';
-import { readFeeds } from '../tensor/validate.js';
+import { unpack } from '../tensor/pack.js';
+import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backends.js';
 import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
-import { createScheduler, type ItemOutputs, type Outcome, type Scheduler } from './scheduler.js';
+import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -20,14 +22,14 @@ import { createScheduler, type ItemOutputs, type Outcome, type Scheduler } from 
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly scheduler: Scheduler; release(): Promise<void> }
+  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly read: FeedsReader; readonly scheduler: Scheduler; release(): Promise<void> }
   | { readonly kind: 'disposed' };
 
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
-  /** Queues calls; each is answered by `Results` messages. */
-  submit(submissions: readonly Submission[]): void;
+  /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
+  submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
 }
@@ -40,13 +42,35 @@ async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promi
   }
 }
 
-/** The one place a `Results` message is built: outputs as they are, errors in their wire form. */
-function encode(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): Results {
-  return {
-    tensorlane: 'results',
-    parts: items,
-    done: outcomes.map(({ id, error }) => (error === undefined ? { id } : { id, error: toWireError(error, error.code) })),
-  };
+/** The one place a `Results` message is built: the run's outputs whole, the items' rows and ids as numbers. */
+function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): Results {
+  const items = answer?.items ?? [];
+  const parts = new Float64Array(4 * items.length);
+  let at = 0;
+  for (const { id, index, start, rows } of items) {
+    parts[at++] = id;
+    parts[at++] = index;
+    parts[at++] = start;
+    parts[at++] = rows;
+  }
+  const done: number[] = [];
+  const failed: Array<{ id: number; error: WireError }> = [];
+  for (const { id, error } of outcomes) {
+    if (error === undefined) done.push(id);
+    else failed.push({ id, error: toWireError(error, error.code) });
+  }
+  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done: Float64Array.from(done), failed };
+}
+
+/** Why packed inputs do not fit the model (other names or types than its inputs), or undefined when they do. */
+function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorInfo[]): TensorlaneError | undefined {
+  const fits = names.length === inputs.length && inputs.every((info, k) => names[k] === info.name && types[k] === info.type);
+  if (fits) return undefined;
+  const list = (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([name, type]) => `"${name}" ${type}`).join(', ');
+  return new TensorlaneError(
+    'INVALID_INPUT',
+    `the page sent inputs ${list(names.map((n, k) => [n, types[k]!] as const))} but the model takes ${list(inputs.map((i) => [i.name, i.type] as const))}`,
+  );
 }
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
@@ -58,7 +82,7 @@ const disposedError = () => new TensorlaneError('DISPOSED', 'the session was dis
  */
 export function createHost(post: (results: Results) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
-  const onSettled = (items: readonly ItemOutputs[], outcomes: readonly Outcome[]) => post(encode(items, outcomes));
+  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => post(encode(answer, outcomes));
 
   async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
     if (state.kind === 'disposed') throw disposedError();
@@ -84,8 +108,22 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
       run: createRun(ort, session, reply.backend),
       onSettled,
     });
-    state = { kind: 'ready', reply, scheduler, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
     return reply;
+  }
+
+  /** Queues call `id` (its items read against the model first when `check`), or fails it with `error`. */
+  function queue(id: number, items: readonly Feeds[], error: TensorlaneError | undefined, check: boolean): void {
+    try {
+      if (state.kind !== 'ready') {
+        throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
+      }
+      if (error) throw error;
+      const { read } = state;
+      state.scheduler.submit(id, check ? items.map((item, i) => read(item, items.length > 1 ? `item ${i}: ` : '')) : items);
+    } catch (failure) {
+      onSettled(undefined, [{ id, error: toTensorlaneError(failure, 'INVALID_INPUT') }]);
+    }
   }
 
   return {
@@ -107,19 +145,14 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
       },
     },
 
-    submit(submissions) {
-      for (const { id, items } of submissions) {
-        try {
-          if (state.kind !== 'ready') {
-            throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
-          }
-          const { inputs } = state.reply;
-          const checked = items.map((item, i) => readFeeds(item, inputs, items.length > 1 ? `item ${i}: ` : ''));
-          state.scheduler.submit(id, checked);
-        } catch (error) {
-          onSettled([], [{ id, error: toTensorlaneError(error, 'INVALID_INPUT') }]);
-        }
+    submit(submissions, packed) {
+      // Packed calls were read by the page and are rebuilt here from their dims: their inputs are checked against
+      // the model once per message. Calls sent as they are get checked in full.
+      if (packed) {
+        const mismatch = state.kind === 'ready' ? packedMismatch(packed, state.reply.inputs) : undefined;
+        for (const { id, items, error } of unpack(packed)) queue(id, items, error ?? mismatch, false);
       }
+      for (const { id, items } of submissions) queue(id, items, undefined, true);
     },
 
     cancel(id) {
@@ -133,11 +166,14 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
  * listener for the raw messages; then tells the page it is listening.
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
-  const host = createHost((results) => endpoint.postMessage(results, buffersOf(results.parts.map((part) => part.outputs))), env);
+  const host = createHost(
+    (results) => endpoint.postMessage(results, [...(results.outputs ? buffersOf([results.outputs]) : []), results.parts.buffer, results.done.buffer]),
+    env,
+  );
   expose(host.api, endpoint);
   endpoint.addEventListener('message', (event) => {
     const { data } = event as MessageEvent;
-    if (isSubmit(data)) host.submit(data.submissions);
+    if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
   });
   endpoint.postMessage(READY);

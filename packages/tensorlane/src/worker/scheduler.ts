@@ -1,17 +1,26 @@
 import { TensorlaneError, toTensorlaneError } from '../errors.js';
 import type { SchedulerStats } from '../session-types.js';
 import { rowsOf } from '../tensor/shape.js';
-import { stack, stackKey, unstack } from '../tensor/stack.js';
+import { checkBatched, stack, stackKey } from '../tensor/stack.js';
 import type { Feeds } from '../tensor/types.js';
 import { createHistogram } from './histogram.js';
 
-/** One item's outputs, from the run that computed it: views over that run's output buffers. */
-export interface ItemOutputs {
+/** An item a run answered: its rows of the run's outputs. */
+export interface ItemRows {
   /** The call the item belongs to. */
   readonly id: number;
   /** The item's place in its call. */
   readonly index: number;
+  /** Its first row in the run's outputs. */
+  readonly start: number;
+  /** Its row count; `-1` when it ran alone, and the outputs are all its own, as they are. */
+  readonly rows: number;
+}
+
+/** What one run answered: its outputs, whole, and the items whose rows they hold. */
+export interface RunAnswer {
   readonly outputs: Feeds;
+  readonly items: readonly ItemRows[];
 }
 
 /** A call that is over: answered (all its items' outputs were given) or failed with `error`. */
@@ -31,10 +40,11 @@ export interface SchedulerOptions {
   /** Runs the model once; rejects if the model fails. */
   run(feeds: Feeds): Promise<Feeds>;
   /**
-   * Called after each run with the items it answered, and with the calls that are over: those answered by it, or
-   * failed. Every item of a call comes before that call's outcome; a cancelled call gets nothing more.
+   * Called after each run with what it answered (undefined when it answered no item that is still wanted), and with
+   * the calls that are over: those answered by it, or failed. Every item of a call comes before that call's
+   * outcome; a cancelled call gets nothing more.
    */
-  onSettled(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): void;
+  onSettled(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): void;
   /** The clock, in ms. */
   now?: () => number;
 }
@@ -202,24 +212,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  function deliver(answers: ReadonlyArray<readonly [Item, Feeds]>): void {
-    const items: ItemOutputs[] = [];
+  /** Gives each item still wanted its rows of `outputs`: all of them when it ran alone. */
+  function deliver(batch: readonly Item[], outputs: Feeds): void {
+    const items: ItemRows[] = [];
     const outcomes: Outcome[] = [];
-    for (const [{ call, index }, outputs] of answers) {
-      if (call.over) continue;
-      items.push({ id: call.id, index, outputs });
-      if (--call.remaining === 0) {
-        finish(call);
-        outcomes.push({ id: call.id });
+    let start = 0;
+    for (const { call, index, rows } of batch) {
+      if (!call.over) {
+        items.push({ id: call.id, index, start, rows: batch.length === 1 ? -1 : rows });
+        if (--call.remaining === 0) {
+          finish(call);
+          outcomes.push({ id: call.id });
+        }
       }
+      start += rows;
     }
-    if (items.length > 0) onSettled(items, outcomes);
+    if (items.length > 0) onSettled({ outputs, items }, outcomes);
   }
 
   function fail(call: Call, error: TensorlaneError): void {
     if (call.over) return;
     finish(call);
-    onSettled([], [{ id: call.id, error }]);
+    onSettled(undefined, [{ id: call.id, error }]);
   }
 
   /** Marks `call` over and drops its items still queued: O(items of the call). */
@@ -234,18 +248,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
-      const rows = batch.map((item) => item.rows);
+      let rows = 0;
+      for (const item of batch) rows += item.rows;
       try {
-        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows.reduce((a, b) => a + b));
-        const split = batch.length === 1 ? [outputs] : unstack(outputs, rows);
-        deliver(batch.map((item, i) => [item, split[i]!] as const));
+        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows);
+        if (batch.length > 1) checkBatched(outputs, rows);
+        deliver(batch, outputs);
       } catch (error) {
         if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));
         // One request may have made the whole batch fail: run each alone, so that only that one is rejected.
         for (const item of batch) {
           if (item.call.over) continue;
           try {
-            deliver([[item, await timedRun(item.feeds, item.rows)]]);
+            deliver([item], await timedRun(item.feeds, item.rows));
           } catch (alone) {
             fail(item.call, toTensorlaneError(alone, 'RUN_FAILED'));
           }
@@ -259,8 +274,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     submit(id: number, items: readonly Feeds[]): void {
-      if (disposed) return onSettled([], [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
-      if (items.length === 0) return onSettled([], [{ id }]);
+      if (disposed) return onSettled(undefined, [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
+      if (items.length === 0) return onSettled(undefined, [{ id }]);
       const call: Call = { id, items: [], remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
@@ -286,7 +301,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       calls.clear();
       groups.clear();
       turns.clear();
-      if (outcomes.length > 0) onSettled([], outcomes);
+      if (outcomes.length > 0) onSettled(undefined, outcomes);
     },
 
     stats(): SchedulerStats {

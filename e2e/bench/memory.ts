@@ -1,7 +1,7 @@
 // 8. Memory: how many copies of a 64-row batch live at the peak, onnxruntime-web's own included, read from the
 // renderer process's peak resident memory (Linux: VmHWM, reset through /proc/<pid>/clear_refs).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { formatSample, sampleOf } from './report.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { formatSample, sampleOf, type SectionResult } from './report.ts';
 import { launch, openHarness, pick, type Section } from './harness.ts';
 
 const MiB = 2 ** 20;
@@ -14,7 +14,10 @@ function kibOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 export const memory: Section = {
   id: 'memory',
-  async run(bench) {
+  async run(bench): Promise<SectionResult> {
+    if (!existsSync('/proc/self/clear_refs')) {
+      return { id: 'memory', title: '8. Memory: copies of a batch at the peak', text: 'Not measured: it reads peak memory from Linux /proc.', header: ['batch'], rows: [['not measured']], figures: {} };
+    }
     const repeats = pick(bench.mode, { full: 5, quick: 2, smoke: 1 });
     const rowFloats = pick(bench.mode, { full: MiB / 4, quick: MiB / 4, smoke: 1024 });
     const batch = 64;

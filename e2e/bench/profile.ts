@@ -2,6 +2,7 @@
 // sampling profiler of every thread of the renderer) through Playwright, during bursts of one-row predicts; prints
 // each thread's busiest functions, self time, and the share of the burst each thread was busy.
 //   pnpm bench:profile                 (the tiny model: the path itself; MODEL=mlp.onnx for the MLP)
+//   SEQUENTIAL=1 pnpm bench:profile    (calls one after another instead of a burst)
 import { writeFileSync } from 'node:fs';
 import { runBench } from './harness.ts';
 import { MLP, TINY } from './models.ts';
@@ -48,22 +49,25 @@ function selfTimes(events: readonly TraceEvent[]) {
 
 const model = process.env['MODEL'] === 'mlp.onnx' ? MLP : TINY;
 const COUNT = Number(process.env['COUNT'] ?? 2000);
-const BURSTS = Number(process.env['BURSTS'] ?? 5);
+const BURSTS = Number(process.env['BURSTS'] ?? 20);
+const SEQUENTIAL = process.env['SEQUENTIAL'] === '1';
 
 // Unminified, so that the profile names tensorlane's functions.
 await runBench('full', async (bench) => {
   const page = await bench.openPage({ isolated: true });
   await page.evaluate((m) => window.harness.perf.profileOpen(m), model);
-  await page.evaluate((count) => window.harness.perf.profileBurst(count), COUNT); // warm-up
+  await page.evaluate((args) => window.harness.perf.profileBurst(args.count, args.sequential), { count: COUNT, sequential: SEQUENTIAL }); // warm-up
   await bench.browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline', 'disabled-by-default-v8.gc', '__metadata'] });
   let elapsed = 0;
-  for (let i = 0; i < BURSTS; i++) elapsed += await page.evaluate((count) => window.harness.perf.profileBurst(count), COUNT);
+  for (let i = 0; i < BURSTS; i++) {
+    elapsed += await page.evaluate((args) => window.harness.perf.profileBurst(args.count, args.sequential), { count: COUNT, sequential: SEQUENTIAL });
+  }
   const trace = JSON.parse((await bench.browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
   if (process.env['TRACE']) writeFileSync(process.env['TRACE'], JSON.stringify(trace));
   const { rowsPerRun, runMicrosPerRow } = await page.evaluate(() => window.harness.perf.profileStats());
   await page.evaluate(() => window.harness.perf.profileClose());
   console.log(
-    `${BURSTS} bursts of ${COUNT} one-row predicts on ${model.file}: ${(elapsed / BURSTS).toFixed(1)} ms a burst, ` +
+    `${BURSTS} ${SEQUENTIAL ? 'rounds' : 'bursts'} of ${COUNT} one-row predicts${SEQUENTIAL ? ' one after another' : ''} on ${model.file}: ${(elapsed / BURSTS).toFixed(1)} ms a burst, ` +
       `${((1000 * elapsed) / BURSTS / COUNT).toFixed(2)} µs a call; ${rowsPerRun.toFixed(1)} rows a run, ${runMicrosPerRow.toFixed(2)} µs a row in session.run`,
   );
   for (const profile of selfTimes(trace.traceEvents)) {

@@ -327,12 +327,13 @@ let profiled: { session: Session; model: ThroughputCase } | undefined;
 export async function profileOpen(model: ThroughputCase): Promise<void> {
   profiled = { session: await openSession(model), model };
 }
-export async function profileBurst(count: number): Promise<number> {
+export async function profileBurst(count: number, sequential = false): Promise<number> {
   const { session, model } = profiled!;
   const dims = [1, ...model.row];
   const inputs = Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
   const start = performance.now();
-  await Promise.all(inputs.map((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })));
+  if (sequential) for (const data of inputs) await session.predict({ [model.input]: { type: 'float32', data, dims } });
+  else await Promise.all(inputs.map((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })));
   return performance.now() - start;
 }
 export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {

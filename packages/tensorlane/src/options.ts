@@ -65,6 +65,11 @@ export interface SessionOptions {
    * number asks for that many; more than 1 on a page that is not isolated loads with 1 thread and says why in
    * `session.warnings`. `session.threads` reports what runs.
    * @defaultValue `'auto'`
+   * @example
+   * ```ts
+   * const session = await createSession({ model: '/models/net.onnx', backend: 'wasm' }); // numThreads: 'auto'
+   * if (session.threads === 1 && !crossOriginIsolated) console.info('serve the page with COOP/COEP to run WASM on more threads');
+   * ```
    */
   numThreads?: 'auto' | number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */

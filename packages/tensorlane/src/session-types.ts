@@ -188,7 +188,7 @@ export type Outputs = Record<string, Tensor>;
  * import { createSession } from 'tensorlane';
  *
  * await using session = await createSession({ model: '/models/net.onnx' }); // disposed at the end of the scope
- * console.log(session.backend, session.inputs);
+ * console.log(session.backend, session.threads, session.inputs); // e.g. 'wasm' 4 […] on a cross-origin isolated page
  * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
  * ```
  */

@@ -122,6 +122,16 @@ describe('connect', () => {
     expect(cancels.map((m) => (m as Cancel).id).sort()).toEqual([...ids].sort());
   });
 
+  it('should send neither the call nor a cancel when the page gives up before the worker is ready', async () => {
+    const w = start();
+    const timedOut = expect(w.connection.request([row(1)], { what: 'predict', timeoutMs: 1 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await w.tick();
+    await timedOut;
+    w.ready();
+    await w.tick();
+    expect(w.received).toEqual([]);
+  });
+
   it('should fail only the call whose data cannot be sent when several travel in one message', async () => {
     const w = start();
     w.ready();

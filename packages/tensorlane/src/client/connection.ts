@@ -95,6 +95,8 @@ interface Request {
   timer?: ReturnType<typeof setTimeout>;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Posted to the worker; until then, giving up needs no cancel message. */
+  sent?: boolean;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -235,7 +237,11 @@ export function connect(endpoint: WorkerLike): Connection {
    * (see moved() in tensor/transfer.ts), so this is the fallback for what moving cannot catch.
    */
   function send(batch: Submission[]): void {
-    const live = batch.filter((submission) => requests.has(submission.id));
+    const live = batch.filter((submission) => {
+      const request = requests.get(submission.id);
+      if (request) request.sent = true;
+      return request !== undefined;
+    });
     if (live.length === 0 || closed) return;
     const { packed, rest } = pack(live);
     const message: Submit = { tensorlane: 'submit', submissions: rest, ...(packed ? { packed } : {}) };
@@ -271,12 +277,12 @@ export function connect(endpoint: WorkerLike): Connection {
     request?.resolve(request.outputs);
   }
 
-  /** The page gives up first: the call rejects, and the worker is told to drop it. */
+  /** The page gives up first: the call rejects, and the worker, if the call reached it, is told to drop it. */
   function giveUp(id: number, error: TensorlaneError): void {
     const request = settle(id);
     if (request === undefined) return;
     request.reject(error);
-    if (!closed) endpoint.postMessage({ tensorlane: 'cancel', id } satisfies Cancel);
+    if (!closed && request.sent) endpoint.postMessage({ tensorlane: 'cancel', id } satisfies Cancel);
   }
 
   function request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]> {

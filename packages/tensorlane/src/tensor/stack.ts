@@ -99,22 +99,3 @@ export function rowSlicer(outputs: Feeds): (start: number, rows: number) => Feed
     return out;
   };
 }
-
-/** Rows `start` to `start + rows` of each output of a run, as `subarray` views over the outputs' buffers. */
-export function sliceRows(outputs: Feeds, start: number, rows: number): Feeds {
-  return rowSlicer(outputs)(start, rows);
-}
-
-/**
- * Splits the outputs of a stacked run back per item, as `subarray` views over each output's one buffer.
- * @throws TensorlaneError `RUN_FAILED` when an output's dim 0 is not the total of the rows fed in.
- */
-export function unstack(outputs: Feeds, rows: readonly number[]): Feeds[] {
-  checkBatched(outputs, rows.reduce((a, b) => a + b, 0));
-  let start = 0;
-  return rows.map((r) => {
-    const part = sliceRows(outputs, start, r);
-    start += r;
-    return part;
-  });
-}

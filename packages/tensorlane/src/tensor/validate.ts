@@ -73,11 +73,16 @@ function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
   return { type: info.type, data, dims: dims.slice() };
 }
 
-/** Reads feeds as {@link readFeeds} does, for the inputs it was made for. */
+/**
+ * Checks `feeds` against the model's inputs: names, dtypes, typed array classes, rank, fixed dims, element counts,
+ * detached buffers, and that a symbolic dim has one value across inputs. Returns plain tensors, in the order of the
+ * inputs. `prefix` is prepended to messages, e.g. `item 3: `.
+ * @throws TensorlaneError `INVALID_INPUT` naming the offending input and the expectation.
+ */
 export type FeedsReader = (feeds: unknown, prefix?: string) => Record<string, Tensor>;
 
 /**
- * A {@link readFeeds} for one model's inputs, with what it needs worked out once: the session checks every call
+ * The {@link FeedsReader} of one model's inputs, with what it needs worked out once: the session checks every call
  * with it, so the common case allocates nothing but the tensors it returns.
  */
 export function createFeedsReader(inputs: readonly TensorInfo[]): FeedsReader {
@@ -124,15 +129,4 @@ export function createFeedsReader(inputs: readonly TensorInfo[]): FeedsReader {
     if (symbolic && inputs.length > 1) checkSymbols(out, prefix);
     return out;
   };
-}
-
-/**
- * Checks `feeds` against the model's inputs: names, dtypes, typed array classes, rank, fixed dims, element
- * counts, detached buffers, and that a symbolic dim has one value across inputs. Returns plain tensors, in the
- * order of `inputs`.
- * @param prefix - prepended to messages, e.g. `item 3: `.
- * @throws TensorlaneError `INVALID_INPUT` naming the offending input and the expectation.
- */
-export function readFeeds(feeds: unknown, inputs: readonly TensorInfo[], prefix = ''): Record<string, Tensor> {
-  return createFeedsReader(inputs)(feeds, prefix);
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
 import type { Feeds } from '../tensor/types.js';
-import { sliceRows } from '../tensor/stack.js';
+import { rowSlicer } from '../tensor/stack.js';
 import { createScheduler, type Outcome, type SchedulerOptions } from './scheduler.js';
 
 /** An item's outputs, cut out of its run's as the page cuts them. */
@@ -33,7 +33,7 @@ function setup(options: Partial<SchedulerOptions> = {}) {
       const parts = (answer?.items ?? []).map(({ id, index, start, rows }) => ({
         id,
         index,
-        outputs: rows < 0 ? answer!.outputs : sliceRows(answer!.outputs, start, rows),
+        outputs: rows < 0 ? answer!.outputs : rowSlicer(answer!.outputs)(start, rows),
       }));
       posted.push({ parts, done });
     },

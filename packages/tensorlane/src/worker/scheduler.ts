@@ -180,8 +180,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function pump(): void {
     pumpQueued = false;
     if (busy || disposed) return;
-    clearTimeout(timer);
-    timer = undefined;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     const at = now();
     let wake = Infinity;
     for (const group of turns) {

@@ -55,10 +55,13 @@ function collect(suite: JsonSuite, into: Outcome[]): Outcome[] {
   return into;
 }
 
-/** The environment of a child Playwright: this one's, less the variables of the Playwright worker running us. */
+/** What the Playwright worker running us set in its environment (its own runner's internals start with PW_). */
+const WORKER_VARIABLES = /^(PW_|TEST_WORKER_INDEX$|TEST_PARALLEL_INDEX$|PLAYWRIGHT_TEST_BASE_URL$|PLAYWRIGHT_FORCE_TTY$)/;
+
+/** The environment of a child Playwright: this one's, less what the Playwright worker running us set. */
 function childEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(PW_|PLAYWRIGHT_|TEST_)/.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!WORKER_VARIABLES.test(key)) env[key] = value;
   return { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra };
 }
 

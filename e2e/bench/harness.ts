@@ -2,7 +2,8 @@
 // the sizes each mode runs at.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
+import { webgpu } from '@tensorlane/playwright';
+import { WEBGPU_ADAPTER, chromiumPath } from '../browser.ts';
 import type { SectionResult } from './report.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
@@ -27,9 +28,9 @@ export interface Section {
 /** Picks the value for the bench's mode. */
 export const pick = <T>(mode: Mode, values: Record<Mode, T>): T => values[mode];
 
-/** Launches Chromium as the tests do, with WebGPU on. */
+/** Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset). */
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
+  return chromium.launch(webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }).launchOptions);
 }
 
 /** Opens the harness at `url` in a new page of `browser`. */

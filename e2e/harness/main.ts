@@ -6,6 +6,9 @@ import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency, measureWarmup } from './bench.ts';
 import { measureThroughput } from './throughput.ts';
 
+/** Every worker faultWorkers() started, the last one current: tests post `{ fault }` to it. */
+const faultWorkerLog: Worker[] = [];
+
 const harness = {
   tensorlane,
   seededFloats,
@@ -20,6 +23,23 @@ const harness = {
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker whose Cache API rejects every put() with QuotaExceededError. */
   fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
+  /**
+   * A `worker` factory of workers with test hooks (see fault-worker.ts): the n-th worker gets the n-th name (the
+   * last one from then on), e.g. `['', 'no-adapter']`: the first normal, every later one without a GPU adapter.
+   */
+  faultWorkers: (names: readonly string[] = ['']) => {
+    let started = 0;
+    return () => {
+      const name = names[Math.min(started++, names.length - 1)]!;
+      const worker = new Worker(new URL('./fault-worker.ts', import.meta.url), { type: 'module', name });
+      faultWorkerLog.push(worker);
+      return worker;
+    };
+  },
+  /** Injects a fault into the worker faultWorkers() started last. */
+  injectFault: (fault: 'destroy-device' | 'throw' | 'reject') => faultWorkerLog.at(-1)!.postMessage({ fault }),
+  /** How many workers faultWorkers() has started (since the page loaded). */
+  faultWorkerCount: () => faultWorkerLog.length,
 };
 
 declare global {

@@ -104,7 +104,9 @@ export async function supervise(
     });
     return link;
   }
-  let state: State = { kind: 'up', link: await start(signal) };
+  const first = start(signal);
+  let state: State = { kind: 'restarting', next: first };
+  state = { kind: 'up', link: await first };
   let reply = state.link.reply;
 
   function stop(error: TensorlaneError): Promise<void> {

@@ -124,7 +124,9 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
     interrupt(error);
     broken(error);
   };
-  void (ort.env.webgpu.device as Promise<unknown> as Promise<DeviceLike>)
+  // onnxruntime-web's types say a promise of the device; its JSEP build gives the device itself.
+  void Promise.resolve()
+    .then(() => ort.env.webgpu.device as unknown as DeviceLike | Promise<DeviceLike>)
     .then((device) => device.lost)
     .then(({ reason, message }) => {
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;

@@ -130,6 +130,8 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         state = { kind: 'disposed' };
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
+        // Never release a session while it runs; the page terminates a worker whose run does not end.
+        await before.scheduler.idle();
         await before.release().catch(() => undefined);
       },
     },

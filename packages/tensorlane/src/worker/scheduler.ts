@@ -74,6 +74,8 @@ export interface Scheduler {
    * going are not given. The page sends them to another worker.
    */
   surrender(): Unanswered[];
+  /** Resolves once no run is in flight: after `dispose`, the session may then be released. */
+  idle(): Promise<void>;
   stats(): SchedulerStats;
 }
 
@@ -121,7 +123,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const groups = new Map<string, Group>();
   /** The groups with queued items, in turn order (a Set keeps insertion order): the first due one goes next. */
   const turns = new Set<Group>();
-  let busy = false;
+  /** The batch being run, if any. */
+  let running: Promise<void> | undefined;
   let pumpQueued = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** `halted` after a run broke the session: calls still queue, for `surrender`; `closed` takes none. */
@@ -192,14 +195,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** Starts the next due batch if the session is free; otherwise wakes up when the first group falls due. */
   function pump(): void {
     pumpQueued = false;
-    if (busy || mode !== 'serving') return;
+    if (running || mode !== 'serving') return;
     clearTimeout(timer);
     timer = undefined;
     const at = now();
     let wake = Infinity;
     for (const group of turns) {
       if (isDue(group, at)) {
-        void runBatch(take(group));
+        running = runBatch(take(group));
         return;
       }
       wake = Math.min(wake, first(group).arrived + maxQueueDelayMs);
@@ -264,7 +267,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function runBatch(batch: Item[]): Promise<void> {
-    busy = true;
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
@@ -289,7 +291,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         }
       }
     } finally {
-      busy = false;
+      running = undefined;
       pump();
     }
   }
@@ -335,6 +337,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     surrender(): Unanswered[] {
       return close().map((call) => ({ id: call.id, items: call.items.map((item) => item.feeds), alone: call.alone }));
     },
+
+    idle: () => running ?? Promise.resolve(),
 
     stats(): SchedulerStats {
       return { runs: stats.runs, rowsRun: stats.rowsRun, queueWaitMs: stats.queueWait.summary(), runMs: stats.run.summary() };

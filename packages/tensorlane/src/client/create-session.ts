@@ -4,7 +4,7 @@ import type { LoadProgress, SessionOptions } from '../options.js';
 import type { Session } from '../session-types.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError, connect, type WorkerLike } from './connection.js';
-import { SessionImpl } from './session.js';
+import { SessionImpl, unreadable } from './session.js';
 import type { Connect } from './supervisor.js';
 import type { LoadRequest } from '../protocol.js';
 
@@ -47,7 +47,7 @@ function defaultWorker(): Worker {
  * ```
  */
 export async function createSession(options: SessionOptions): Promise<Session> {
-  const { request, transfer: transferList, page } = checkSessionOptions(options);
+  const { request, transfer: transferList, page } = unreadable('INVALID_OPTIONS', 'createSession() options', () => checkSessionOptions(options));
   if (page.signal?.aborted) throw abortError(page.signal, 'createSession');
   const makeWorker = page.worker ?? defaultWorker;
   const sink = page.onProgress === undefined ? undefined : proxy(progressSink(page.onProgress));

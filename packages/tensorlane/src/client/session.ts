@@ -1,5 +1,5 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
 import type { AdapterInfo, BatchingInfo, Counts, FallbackAttempt, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
@@ -42,6 +42,19 @@ function createCounters() {
       return { requests: pending(requests), rows: pending(rows), rejections: { ...rejections } };
     },
   };
+}
+
+/**
+ * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
+ * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
+ */
+export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (isTensorlaneError(error)) throw error;
+    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
+  }
 }
 
 /**
@@ -105,11 +118,11 @@ export class SessionImpl extends EventTarget implements Session {
 
   /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
   async #submit(what: string, read: () => Feeds[], options: PredictOptions): Promise<Outputs[]> {
-    const { signal, timeoutMs, copy } = checkPredictOptions(options, what);
+    const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
     const supervisor = this.#supervisor;
     if (supervisor.stopped) throw supervisor.stopped;
     if (signal?.aborted) throw abortError(signal, what);
-    const checked = read();
+    const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
     if (checked.length === 0) return [];
     const rows = checked.reduce((n, item) => n + rowsOf(item), 0);
     const counters = this.#counters;
@@ -125,7 +138,7 @@ export class SessionImpl extends EventTarget implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      const sent = copy ? checked.map(copied) : moved(checked);
+      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
       // A timeout counts from here, across the restarts the call waits for.
       const deadline = timeoutMs === undefined || timeoutMs > 2_147_483_647 ? undefined : performance.now() + timeoutMs;
       const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });

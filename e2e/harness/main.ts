@@ -5,6 +5,8 @@ import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency, measureWarmup } from './bench.ts';
 import { measureThroughput } from './throughput.ts';
+import * as stress from './stress.ts';
+import { fuzz } from '../../test/fuzz.ts';
 
 /** Every worker faultWorkers() started, the last one current: tests post `{ fault }` to it. */
 const faultWorkerLog: Worker[] = [];
@@ -17,6 +19,10 @@ const harness = {
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,
+  /** Load, soak and create/dispose cycles (stress.ts). */
+  stress,
+  /** The seeded malformed calls that test/fuzz.test.ts also runs in Node. */
+  fuzz,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */

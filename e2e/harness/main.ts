@@ -6,6 +6,7 @@ import { seededFloats } from '../../test/models/zoo.ts';
 import { measureLatency, measureWarmup } from './bench.ts';
 import { measureThroughput } from './throughput.ts';
 import * as stress from './stress.ts';
+import { measureRecovery } from './recovery.ts';
 import { fuzz } from '../../test/fuzz.ts';
 
 /** Every worker faultWorkers() started, the last one current: tests post `{ fault }` to it. */
@@ -19,6 +20,7 @@ const harness = {
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,
+  measureRecovery,
   /** Load, soak and create/dispose cycles (stress.ts). */
   stress,
   /** The seeded malformed calls that test/fuzz.test.ts also runs in Node. */

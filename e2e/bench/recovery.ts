@@ -27,6 +27,7 @@ await runBench(async ({ browser, openPage }) => {
         { kind, backend, trials: TRIALS },
       );
       rows.push([label, backend, r.toEvent.toFixed(0), r.toAnswer.toFixed(0)]);
+      console.log(`${label} on ${backend}: ${r.toEvent.toFixed(0)} ms to the event, ${r.toAnswer.toFixed(0)} ms to the next answer`);
     }
   }
   printTable(['fault', 'backend', "to the 'restart' event", 'to the next answer'], rows);

@@ -157,12 +157,12 @@ test('should wait for a running run before releasing on dispose, reject the rest
     const factory = faultWorkers();
     let worker: Worker | undefined;
     const session = await tensorlane.createSession({
-      model: 'models/mlp.onnx', backend: 'wasm', maxBatchSize: 64, worker: () => (worker = factory()),
+      model: 'models/mlp.onnx', backend: 'wasm', maxBatchSize: 1, worker: () => (worker = factory()),
     });
     const calls = Array.from({ length: 500 }, (_, i) =>
       session.predict({ x: { type: 'float32', data: seededFloats(256, i), dims: [1, 256] } }).then(() => 'ok', (e: { code: string }) => e.code),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the first runs are going
+    await calls[0]; // runs are going: one call per run
     let after = 0;
     await session.dispose();
     worker!.addEventListener('message', () => after++);

@@ -71,8 +71,9 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
   const onSettled = (items: readonly ItemOutputs[], outcomes: readonly Outcome[]) => post(encode(items, outcomes));
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
-    fault = { tensorlane: 'fault', cause, message };
-    post(fault);
+    const told: Fault = (fault = { tensorlane: 'fault', cause, message });
+    // After the current task: the run that broke the session has answered the request it blames by then.
+    setTimeout(() => state.kind !== 'disposed' && post(told));
   };
 
   async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {

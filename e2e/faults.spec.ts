@@ -2,7 +2,8 @@
 // (harness/fault-worker.ts), through the real SDK, on the backends where it happens.
 import { expect, test } from './fixtures.ts';
 
-test('should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device', async ({ harness }) => {
+test('should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device', async ({ gpu, harness }) => {
+  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
   const result = await harness.evaluate(async () => {
     const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
     const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', worker: faultWorkers() });
@@ -31,7 +32,8 @@ test('should answer every call pending when the GPU device is lost, exactly once
   expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
 });
 
-test('should rebuild on WASM when the GPU device is lost and no adapter comes back, saying why in fallback', async ({ harness }) => {
+test('should rebuild on WASM when the GPU device is lost and no adapter comes back, saying why in fallback', async ({ gpu, harness }) => {
+  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
   const result = await harness.evaluate(async () => {
     const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
     const session = await tensorlane.createSession({
@@ -57,7 +59,8 @@ test('should rebuild on WASM when the GPU device is lost and no adapter comes ba
   expect(result.output).toEqual(result.expected);
 });
 
-test('should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it', async ({ harness }) => {
+test('should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it', async ({ gpu, harness }) => {
+  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
   const result = await harness.evaluate(async () => {
     const { tensorlane, seededFloats } = window.harness;
     const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu' });
@@ -88,6 +91,8 @@ test('should rebuild a WebGPU session a failed run left unable to run, failing o
 });
 
 for (const backend of ['webgpu', 'wasm'] as const) {
+  test.describe(backend, () => {
+  if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
   test(`should reject calls in flight with WORKER_CRASHED when the worker throws, then serve from a new worker on ${backend}`, async ({ harness }) => {
     const result = await harness.evaluate(async (backend) => {
       const { tensorlane, seededFloats, faultWorkers, injectFault, faultWorkerCount } = window.harness;
@@ -111,6 +116,7 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     expect(result.later).toEqual(result.expected);
     expect(result.detail).toMatchObject({ cause: 'worker-crashed', backend, restarts: 1 });
     expect(result.workers).toBe(2);
+  });
   });
 }
 

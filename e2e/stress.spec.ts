@@ -3,7 +3,8 @@
 // measures at its next garbage collection, which the page starts with gc() (--expose-gc).
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from './browser.ts';
+import { webgpu } from '@tensorlane/playwright';
+import { WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
 import { expect, test } from './fixtures.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
@@ -11,6 +12,8 @@ const MB = 1 << 20;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 
 for (const backend of ['webgpu', 'wasm'] as const) {
+  test.describe(backend, () => {
+  if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
   test(`should serve exactly maxQueueSize of 20,000 calls issued at once, reject the rest QUEUE_FULL at once, and block the page no more on ${backend}`, async ({ harness }) => {
     const result = await harness.evaluate((backend) => window.harness.stress.load(backend, 20_000, 1000), backend);
     console.log(`[load ${backend}] issued 20,000 calls in ${result.issueMs.toFixed(0)} ms; all settled in ${result.totalMs.toFixed(0)} ms`);
@@ -19,9 +22,11 @@ for (const backend of ['webgpu', 'wasm'] as const) {
       longTasksAfterIssuing: [],
     });
   });
+  });
 }
 
-test('should reject 1,000 seeded malformed calls with a TensorlaneError of their code each, and keep serving, on wasm and webgpu', async ({ harness }) => {
+test('should reject 1,000 seeded malformed calls with a TensorlaneError of their code each, and keep serving, on wasm and webgpu', async ({ gpu, harness }) => {
+  void gpu;
   const result = await harness.evaluate(async () => {
     const { tensorlane, fuzz, seededFloats } = window.harness;
     const reports = [];
@@ -58,7 +63,7 @@ const isolated = base.extend<{}, { server: StaticServer }>({
   ],
 });
 isolated.use({
-  launchOptions: { executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS, '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc'] },
+  launchOptions: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--js-flags=--expose-gc'] }).launchOptions,
 });
 
 isolated.describe('soak', () => {

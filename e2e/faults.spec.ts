@@ -92,31 +92,31 @@ test('should rebuild a WebGPU session a failed run left unable to run, failing o
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test.describe(backend, () => {
-  if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
-  test(`should reject calls in flight with WORKER_CRASHED when the worker throws, then serve from a new worker on ${backend}`, async ({ harness }) => {
-    const result = await harness.evaluate(async (backend) => {
-      const { tensorlane, seededFloats, faultWorkers, injectFault, faultWorkerCount } = window.harness;
-      const started = faultWorkerCount();
-      // A 2-row run is due at once; a 1-row call waits in the queue for company until the crash takes it.
-      const session = await tensorlane.createSession({
-        model: 'models/even-rows.onnx', backend, worker: faultWorkers(), maxBatchSize: 2, maxQueueDelayMs: 60_000,
-      });
-      const restarted = new Promise<unknown>((resolve) => session.addEventListener('restart', (event) => resolve(event.detail), { once: true }));
-      const inFlight = session.predict({ x: { type: 'float32', data: seededFloats(3, 1), dims: [1, 3] } }).then(() => 'resolved', (e: { code: string; message: string }) => `${e.code}: ${e.message}`);
-      injectFault('throw');
-      const crashed = await inFlight;
-      const data = seededFloats(6, 2);
-      const expected = Array.from(data);
-      const later = Array.from((await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }))['y']!.data as Float32Array);
-      const detail = await restarted;
-      await session.dispose();
-      return { crashed, later, expected, detail, workers: faultWorkerCount() - started };
-    }, backend);
-    expect(result.crashed).toMatch(/^WORKER_CRASHED: the worker threw: Uncaught Error: injected crash \(.+\); the call's inputs went with the worker, it may be retried$/);
-    expect(result.later).toEqual(result.expected);
-    expect(result.detail).toMatchObject({ cause: 'worker-crashed', backend, restarts: 1 });
-    expect(result.workers).toBe(2);
-  });
+    if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
+    test(`should reject calls in flight with WORKER_CRASHED when the worker throws, then serve from a new worker on ${backend}`, async ({ harness }) => {
+      const result = await harness.evaluate(async (backend) => {
+        const { tensorlane, seededFloats, faultWorkers, injectFault, faultWorkerCount } = window.harness;
+        const started = faultWorkerCount();
+        // A 2-row run is due at once; a 1-row call waits in the queue for company until the crash takes it.
+        const session = await tensorlane.createSession({
+          model: 'models/even-rows.onnx', backend, worker: faultWorkers(), maxBatchSize: 2, maxQueueDelayMs: 60_000,
+        });
+        const restarted = new Promise<unknown>((resolve) => session.addEventListener('restart', (event) => resolve(event.detail), { once: true }));
+        const inFlight = session.predict({ x: { type: 'float32', data: seededFloats(3, 1), dims: [1, 3] } }).then(() => 'resolved', (e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+        injectFault('throw');
+        const crashed = await inFlight;
+        const data = seededFloats(6, 2);
+        const expected = Array.from(data);
+        const later = Array.from((await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }))['y']!.data as Float32Array);
+        const detail = await restarted;
+        await session.dispose();
+        return { crashed, later, expected, detail, workers: faultWorkerCount() - started };
+      }, backend);
+      expect(result.crashed).toMatch(/^WORKER_CRASHED: the worker threw: Uncaught Error: injected crash \(.+\); the call's inputs went with the worker, it may be retried$/);
+      expect(result.later).toEqual(result.expected);
+      expect(result.detail).toMatchObject({ cause: 'worker-crashed', backend, restarts: 1 });
+      expect(result.workers).toBe(2);
+    });
   });
 }
 

@@ -8,7 +8,8 @@ import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
-  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, numThreads: 1,
+  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, returnBytes: false,
+  numThreads: 1,
 });
 
 /** The browser's environment, counting the sessions onnxruntime-web creates and releases. */
@@ -34,7 +35,7 @@ function countingEnv() {
 function setup() {
   const posted: Results[] = [];
   const { env, counts } = countingEnv();
-  const host = createHost((results) => posted.push(results), env);
+  const host = createHost((message) => void (message.tensorlane === 'results' && posted.push(message)), env);
   const done = () => posted.flatMap((r) => [...Array.from(r.done, (id) => `${id}:ok`), ...r.failed.map((f) => `${f.id}:${f.error.code}`)]);
   return { host, posted, counts, done };
 }

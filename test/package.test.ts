@@ -29,7 +29,7 @@ const PACKAGES: readonly Published[] = [
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 110, unpackedKiB: 500 },
+    budget: { packedKiB: 125, unpackedKiB: 580 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

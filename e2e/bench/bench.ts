@@ -3,7 +3,7 @@
 //   pnpm bench                    every section, full size (~10 min)
 //   pnpm bench --quick            smaller rounds, WASM only (under a minute)
 //   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
-//                                 latency, warmup
+//                                 latency, warmup, recovery
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { runBench, withPage, type Bench, type Mode, type Section } from './harne
 import { latency } from './latency.ts';
 import { memory } from './memory.ts';
 import { overhead } from './overhead.ts';
+import { recovery } from './recovery.ts';
 import { renderReport, renderSection, spliceReadme, type Meta, type Report, type SectionResult } from './report.ts';
 import { saturated } from './saturated.ts';
 import { smoothness } from './smoothness.ts';
@@ -22,7 +23,7 @@ import { checkTargets } from './targets.ts';
 import { threads } from './threads.ts';
 import { warmup } from './warmup.ts';
 
-export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup];
+export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, recovery];
 
 const root = new URL('../../', import.meta.url);
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as { version: string };

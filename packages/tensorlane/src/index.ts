@@ -11,7 +11,7 @@ export type {
   SessionOptions, WarmupOptions,
 } from './options.js';
 export type {
-  AdapterInfo, BatchingInfo, Counts, Distribution, FallbackAttempt, Outputs, SchedulerStats, Session, SessionStats,
-  WarmupInfo,
+  AdapterInfo, BatchingInfo, Counts, Distribution, FallbackAttempt, Outputs, RestartCause, RestartDetail, SchedulerStats,
+  Session, SessionEventMap, SessionStats, WarmupInfo,
 } from './session-types.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';

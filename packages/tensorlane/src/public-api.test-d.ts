@@ -14,7 +14,10 @@ import type {
   FallbackAttempt,
   PredictBatchOptions,
   PredictOptions,
+  RestartCause,
+  RestartDetail,
   Session,
+  SessionEventMap,
   SessionOptions,
   SessionStats,
   TensorInfo,
@@ -34,8 +37,10 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'numThreads'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'numThreads'
     >();
+    expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
+    expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
     expectTypeOf<PredictBatchOptions>().toEqualTypeOf<PredictOptions>();
@@ -46,8 +51,11 @@ describe('public surface', () => {
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
       | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
-      | 'predict' | 'predictBatch' | 'stats' | 'dispose' | typeof Symbol.asyncDispose
+      | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
+    expectTypeOf<Session>().toExtend<EventTarget>();
+    expectTypeOf<Session['restart']>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<Session['threads']>().toEqualTypeOf<number>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
     expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
@@ -58,12 +66,25 @@ describe('public surface', () => {
     expectTypeOf<BatchingInfo>().toEqualTypeOf<{ readonly stacked: boolean; readonly reason: string }>();
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
-      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
+      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup' | 'restarts'
     >();
+    expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();
     expectTypeOf<SessionStats['requests']>().toEqualTypeOf<Counts>();
     expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();
     expectTypeOf<SessionStats['runMs']>().toEqualTypeOf<Distribution>();
     expectTypeOf<keyof Distribution>().toEqualTypeOf<'count' | 'mean' | 'p50' | 'p95' | 'max'>();
+  });
+
+  it('should dispatch typed restart events', () => {
+    expectTypeOf<RestartCause>().toEqualTypeOf<'worker-crashed' | 'device-lost' | 'session-failed' | 'requested'>();
+    expectTypeOf<RestartDetail>().toEqualTypeOf<{
+      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly restarts: number;
+    }>();
+    expectTypeOf<SessionEventMap['restart']>().toEqualTypeOf<CustomEvent<RestartDetail>>();
+    const session = {} as Session;
+    session.addEventListener('restart', (event) => {
+      expectTypeOf(event.detail).toEqualTypeOf<RestartDetail>();
+    });
   });
 
   it('should carry code, details and cause on errors', () => {

@@ -105,7 +105,8 @@ export interface Distribution {
 }
 
 /**
- * What the worker's scheduler has done since the session was created; part of {@link SessionStats}.
+ * What the worker's scheduler has done since the worker started (a restart starts a new one); part of
+ * {@link SessionStats}.
  * @example
  * ```ts
  * import type { SchedulerStats } from 'tensorlane';
@@ -147,6 +148,60 @@ export interface Counts {
 }
 
 /**
+ * Why a session restarted: its worker crashed (`'worker-crashed'`: an uncaught error or unhandled rejection in it, a
+ * WebAssembly abort, a message that could not be read), the GPU device was lost (`'device-lost'`), the
+ * onnxruntime-web session could not run again (`'session-failed'`), or `session.restart()` asked for it
+ * (`'requested'`).
+ * @example
+ * ```ts
+ * import type { RestartCause } from 'tensorlane';
+ *
+ * const label: Record<RestartCause, string> = {
+ *   'worker-crashed': 'the worker crashed', 'device-lost': 'the GPU was lost', 'session-failed': 'the session failed', requested: 'restarted',
+ * };
+ * ```
+ */
+export type RestartCause = 'worker-crashed' | 'device-lost' | 'session-failed' | 'requested';
+
+/**
+ * What a `'restart'` event tells: why, what went wrong, where the session runs now, and how many restarts so far.
+ * @example
+ * ```ts
+ * import type { RestartDetail } from 'tensorlane';
+ *
+ * session.addEventListener('restart', (event) => {
+ *   const { cause, message, backend, restarts }: RestartDetail = event.detail;
+ *   console.warn(`restart #${restarts} (${cause}: ${message}); now on ${backend}`);
+ * });
+ * ```
+ */
+export interface RestartDetail {
+  /** Why the session restarted. */
+  readonly cause: RestartCause;
+  /** What went wrong, in one line, e.g. `the GPU device was lost (destroyed): …`. */
+  readonly message: string;
+  /** The backend the session runs on now (`session.backend`). */
+  readonly backend: Backend;
+  /** Restarts of this session so far, this one included. */
+  readonly restarts: number;
+}
+
+/**
+ * The events a {@link Session} dispatches, by type.
+ * @example
+ * ```ts
+ * import type { SessionEventMap } from 'tensorlane';
+ *
+ * const onRestart = (event: SessionEventMap['restart']) => console.info(event.detail.cause);
+ * session.addEventListener('restart', onRestart);
+ * ```
+ */
+export interface SessionEventMap {
+  /** The session recovered: a new worker and onnxruntime-web session serve it. Dispatched once it serves. */
+  restart: CustomEvent<RestartDetail>;
+}
+
+/**
  * What a session has done since it was created. See {@link Session.stats}.
  * @example
  * ```ts
@@ -167,6 +222,8 @@ export interface SessionStats extends SchedulerStats {
   readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
   /** The warm-up run at load (see {@link SessionOptions.warmup}): batch sizes and total ms; not counted in `runs`. */
   readonly warmup: WarmupInfo | undefined;
+  /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
+  readonly restarts: Readonly<Record<RestartCause, number>>;
 }
 
 /**
@@ -192,12 +249,12 @@ export type Outputs = Record<string, Tensor>;
  * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
  * ```
  */
-export interface Session {
-  /** The backend that runs the model. */
+export interface Session extends EventTarget {
+  /** The backend that runs the model; after a restart, the one the new worker runs on. */
   readonly backend: Backend;
-  /** The backends tried and not used, with their reasons; empty when the first choice worked. */
+  /** The backends tried and not used, with their reasons; empty when the first choice worked. Live, as `backend`. */
   readonly fallback: readonly FallbackAttempt[];
-  /** The WebGPU adapter in use, when `backend` is `'webgpu'`. */
+  /** The WebGPU adapter in use, when `backend` is `'webgpu'`. Live, as `backend`. */
   readonly adapter: AdapterInfo | undefined;
   /** The model's inputs: name, dtype, dims (symbolic dims as strings, unnamed ones as `'?'`). */
   readonly inputs: readonly TensorInfo[];
@@ -235,8 +292,52 @@ export interface Session {
    * @throws TensorlaneError `DISPOSED`, `WORKER_CRASHED`.
    */
   stats(): Promise<SessionStats>;
+  /**
+   * Starts a new worker with the same model and moves every call not yet answered to it, inputs included: nothing
+   * is lost, and calls made meanwhile wait for it. The only way to give WebAssembly memory back to the browser,
+   * which never shrinks it. Dispatches a `'restart'` event (`cause: 'requested'`) once the new worker serves; not
+   * counted against `maxRestarts`.
+   * @throws TensorlaneError `DISPOSED`; the error of a session that stopped; what loading the model again threw.
+   */
+  restart(): Promise<void>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */
   dispose(): Promise<void>;
   /** The same as {@link Session.dispose}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+  /**
+   * Listens for the session's events (see {@link SessionEventMap}): `'restart'`, once a new worker serves it.
+   * @param type - the event type, e.g. `'restart'`.
+   * @param listener - called with the event.
+   * @param options - as `EventTarget.addEventListener`'s.
+   */
+  addEventListener<K extends keyof SessionEventMap>(
+    type: K,
+    listener: (this: Session, event: SessionEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Any other event type, as on every `EventTarget`.
+   * @param type - the event type.
+   * @param listener - called with the event.
+   * @param options - as `EventTarget.addEventListener`'s.
+   */
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  /**
+   * Stops listening.
+   * @param type - the event type, e.g. `'restart'`.
+   * @param listener - the listener given to `addEventListener`.
+   * @param options - as `EventTarget.removeEventListener`'s.
+   */
+  removeEventListener<K extends keyof SessionEventMap>(
+    type: K,
+    listener: (this: Session, event: SessionEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /**
+   * Any other event type, as on every `EventTarget`.
+   * @param type - the event type.
+   * @param listener - the listener given to `addEventListener`.
+   * @param options - as `EventTarget.removeEventListener`'s.
+   */
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }

@@ -13,7 +13,7 @@ const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
-  preferredOutputLocation: true, logSeverityLevel: true, numThreads: true,
+  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, numThreads: true,
 } satisfies Record<keyof SessionOptions, true>);
 const PREDICT_OPTIONS = keysOf({ signal: true, timeoutMs: true, copy: true } satisfies Record<keyof PredictOptions, true>);
 const WARMUP_OPTIONS = keysOf({ batchSizes: true, freeDimensions: true } satisfies Record<keyof WarmupOptions, true>);
@@ -174,6 +174,9 @@ function checkOrtOptions(options: SessionOptions): OrtSessionOptions | undefined
 /** What `createSession` needs on the page, beside the request it sends. */
 export interface PageOptions {
   readonly maxQueueSize: number;
+  /** Restart after a fault (`'auto'`), at most `maxRestarts` times within 60 s. */
+  readonly restart: boolean;
+  readonly maxRestarts: number;
   readonly signal: AbortSignal | undefined;
   readonly worker: (() => Worker) | undefined;
   readonly onProgress: SessionOptions['onProgress'];
@@ -192,6 +195,8 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   }
   const page: PageOptions = {
     maxQueueSize: checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true }),
+    restart: (checkOneOf(options.restart, ['auto', 'off'] as const, 'option "restart"') ?? 'auto') === 'auto',
+    maxRestarts: checkNumber(options.maxRestarts, 'option "maxRestarts"', 3, { min: 0, integer: true }),
     signal: checkSignal(options.signal, 'option "signal"'),
     worker: checkFunction(options.worker, 'option "worker"', 'a function that returns a Worker'),
     onProgress: checkFunction(options.onProgress, 'option "onProgress"', 'a function'),
@@ -222,6 +227,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     ...(externalData ? { externalData } : {}),
     ...(warmup ? { warmup } : {}),
     ...(sessionOptions ? { sessionOptions } : {}),
+    returnBytes: page.restart && transfer.length > 0,
   };
   return { request, transfer, page };
 }

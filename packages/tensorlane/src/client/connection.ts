@@ -1,7 +1,8 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError, fromWireError, messageOf } from '../errors.js';
 import {
-  PROTOCOL_VERSION, isReady, isResults, type Cancel, type HostApi, type Ready, type Result, type Submission, type Submit,
+  PROTOCOL_VERSION, isFault, isReady, isResults, type Cancel, type Fault, type HostApi, type Ready, type Result, type Submission,
+  type Submit,
 } from '../protocol.js';
 import { pack } from '../tensor/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
@@ -22,11 +23,29 @@ export interface CallOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
-  /** Rejects with `TIMEOUT` after this long. */
+  /** Rejects with `TIMEOUT` after this long, or at `deadline` when given. */
   timeoutMs?: number | undefined;
+  /** `performance.now()` at which the call times out, for a call that waited elsewhere first. */
+  deadline?: number | undefined;
   /** Names the operation in messages, e.g. `predict`. */
   what: string;
+  /** Run each item in a run of its own (see `Submission.alone`). */
+  alone?: boolean | undefined;
 }
+
+/**
+ * How `request` rejects a call the worker handed back (see `surrender`): with its inputs, to send to another worker.
+ * Never reaches the caller of `predict`.
+ */
+export class Returned {
+  constructor(
+    readonly items: readonly Feeds[],
+    readonly alone: boolean,
+  ) {}
+}
+
+/** What the worker says about itself: it can no longer serve (`Fault`), or crashed. */
+export type FaultListener = (fault: Pick<Fault, 'cause' | 'message'>) => void;
 
 /**
  * The page's end of one worker. Every call is tracked: if the worker fails to start, throws, or a message cannot be
@@ -48,11 +67,22 @@ export interface Connection {
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
    */
   close(error: TensorlaneError, options?: { release?: boolean }): Promise<void>;
+  /**
+   * Takes back from the worker every call it has not answered, and closes: each such call rejects with
+   * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
+   * that does not answer within 30 s counts as crashed.
+   */
+  surrender(): Promise<void>;
 }
 
 /** The ABORTED error for a signal, keeping its reason as `cause`. */
 export function abortError(signal: AbortSignal, what: string): TensorlaneError {
   return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(signal.reason)}`, { cause: signal.reason });
+}
+
+/** The error of a call whose inputs went with a worker that stopped. */
+export function crashed(message: string): TensorlaneError {
+  return new TensorlaneError('WORKER_CRASHED', `${message}; the call's inputs went with the worker, it may be retried`);
 }
 
 function crashMessage(event: Event): string {
@@ -91,7 +121,7 @@ interface Request {
   /** Its items' outputs, as their parts come. */
   readonly outputs: Feeds[];
   resolve(outputs: Feeds[]): void;
-  reject(error: TensorlaneError): void;
+  reject(error: TensorlaneError | Returned): void;
   timer?: ReturnType<typeof setTimeout>;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -108,11 +138,14 @@ const START_TIMEOUT_MS = 30_000;
  */
 const SEND_EVERY = 64;
 
-export function connect(endpoint: WorkerLike): Connection {
+/**
+ * Opens the page's end of the worker behind `endpoint`.
+ * @param onFault - told when the worker crashes or says it can no longer serve; after the connection closed, never.
+ */
+export function connect(endpoint: WorkerLike, onFault: FaultListener = () => undefined): Connection {
   const api = wrap<HostApi>(endpoint);
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
-  /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
   /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
   const requests = new Map<number, Request>();
   let nextId = 1;
@@ -120,6 +153,8 @@ export function connect(endpoint: WorkerLike): Connection {
   let outbox: Submission[] = [];
   let flushQueued = false;
   let listening = false;
+  /** Once the worker is asked to hand back its calls, later calls go elsewhere at once (as Returned). */
+  let surrendering = false;
   function flush(): void {
     flushQueued = false;
     if (outbox.length === 0) return;
@@ -130,6 +165,7 @@ export function connect(endpoint: WorkerLike): Connection {
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
+    if (isFault(data)) return fault(data.cause, data.message);
     if (!isResults(data)) return;
     const { outputs, parts, done, failed } = data;
     const slice = outputs && rowSlicer(outputs);
@@ -144,9 +180,15 @@ export function connect(endpoint: WorkerLike): Connection {
   };
   endpoint.addEventListener('message', onResults);
 
+  /** A worker that crashed is closed at once: its calls went with it. One that stopped cleanly is surrendered. */
+  function fault(cause: Fault['cause'], message: string): void {
+    if (closed) return;
+    if (cause === 'worker-crashed') void close(crashed(message));
+    onFault({ cause, message });
+  }
   const onCrash = (event: Event) => {
     event.preventDefault();
-    void close(new TensorlaneError('WORKER_CRASHED', crashMessage(event)));
+    fault('worker-crashed', crashMessage(event));
   };
   endpoint.addEventListener('error', onCrash);
   endpoint.addEventListener('messageerror', onCrash);
@@ -286,9 +328,10 @@ export function connect(endpoint: WorkerLike): Connection {
   }
 
   function request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]> {
-    const { signal, timeoutMs, what } = options;
+    const { signal, timeoutMs, deadline, what, alone } = options;
     if (closed !== undefined) return Promise.reject(closed);
     if (signal?.aborted) return Promise.reject(abortError(signal, what));
+    if (surrendering) return Promise.reject(new Returned(items, alone === true));
     const id = nextId++;
     return new Promise<Feeds[]>((resolve, reject) => {
       // One record per call; a listener and a timer only when asked for: this runs for every predict.
@@ -300,9 +343,10 @@ export function connect(endpoint: WorkerLike): Connection {
         signal.addEventListener('abort', request.onAbort, { once: true });
       }
       if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
-        request.timer = setTimeout(() => giveUp(id, new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), timeoutMs);
+        const delay = deadline === undefined ? timeoutMs : Math.max(0, deadline - performance.now());
+        request.timer = setTimeout(() => giveUp(id, new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), delay);
       }
-      outbox.push({ id, items });
+      outbox.push({ id, items, ...(alone ? { alone } : {}) });
       if (!listening) return; // sent once the worker is ready
       if (outbox.length >= SEND_EVERY) flush();
       else if (!flushQueued) {
@@ -310,6 +354,24 @@ export function connect(endpoint: WorkerLike): Connection {
         queueMicrotask(flush);
       }
     });
+  }
+
+  async function surrender(): Promise<void> {
+    flush();
+    surrendering = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(crashed(`the worker did not hand back its calls within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+    try {
+      const returned = await Promise.race([call((api) => api.surrender(), { what: 'restart' }), timeout]);
+      for (const { id, items, alone } of returned) settle(id)?.reject(new Returned(items, alone === true));
+      await close(crashed('the worker stopped without handing back this call'), { release: true });
+    } catch (error) {
+      await close(error as TensorlaneError); // it crashed meanwhile, or does not answer
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -320,5 +382,6 @@ export function connect(endpoint: WorkerLike): Connection {
     call,
     request,
     close,
+    surrender,
   };
 }

@@ -1,13 +1,13 @@
-import { expose, type Endpoint } from 'comlink';
-import { TensorlaneError, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
+import { expose, transfer, type Endpoint } from 'comlink';
+import { TensorlaneError, messageOf, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, isCancel, isSubmit, type HostApi, type LoadReply, type LoadRequest, type PackedCalls, type ProgressSink, type Result,
-  type Results, type Submission, type WireError,
+  READY, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources, type PackedCalls,
+  type ProgressSink, type Result, type Results, type Submission, type WireError,
 } from '../protocol.js';
 import type { SchedulerStats } from '../session-types.js';
-import type { Feeds, TensorInfo } from '../tensor/types.js';
-import { buffersOf } from '../tensor/transfer.js';
 import { unpack } from '../tensor/pack.js';
+import { buffersOf } from '../tensor/transfer.js';
+import type { Feeds, TensorInfo } from '../tensor/types.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backends.js';
 import { loadModel } from './load-model.js';
@@ -28,6 +28,8 @@ type State =
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
+  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
+  crash(message: string): void;
   /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
@@ -75,14 +77,28 @@ function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorIn
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
 
+/** The buffers of the sources that are bytes, to move them back to the page. */
+function buffersOfSources({ model, externalData = [] }: ModelSources): ArrayBuffer[] {
+  const bytes = [model, ...externalData.map((file) => file.data)].filter((source) => typeof source !== 'string');
+  return bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
+
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.
- * @param post - sends a `Results` message to the page, transferring the outputs' buffers.
+ * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (results: Results) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Results | Fault) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
+  /** The fault told to the page, if any: it is told once, and never after a dispose. */
+  let fault: Fault | undefined;
   const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => post(encode(answer, outcomes));
+  const report = (cause: Fault['cause'], message: string) => {
+    if (fault !== undefined || state.kind === 'disposed') return;
+    const told: Fault = (fault = { tensorlane: 'fault', cause, message });
+    // After the current task: the run that broke the session has answered the request it blames by then.
+    setTimeout(() => state.kind !== 'disposed' && post(told));
+  };
 
   async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
     if (state.kind === 'disposed') throw disposedError();
@@ -105,22 +121,27 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
       stacked: reply.batching.stacked,
       maxBatchSize: request.maxBatchSize,
       maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend),
+      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
       onSettled,
     });
     state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
-    return reply;
+    if (!request.returnBytes) return reply;
+    const { model, externalData } = request;
+    return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
   }
 
-  /** Queues call `id` (its items read against the model first when `check`), or fails it with `error`. */
-  function queue(id: number, items: readonly Feeds[], error: TensorlaneError | undefined, check: boolean): void {
+  /**
+   * Queues call `id` (its items read against the model first when `check`), or fails it with `error`.
+   * @param alone - run each item in a run of its own (see `Submission.alone`).
+   */
+  function queue(id: number, items: readonly Feeds[], alone: boolean, error: TensorlaneError | undefined, check: boolean): void {
     try {
       if (state.kind !== 'ready') {
         throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
       }
       if (error) throw error;
       const { read } = state;
-      state.scheduler.submit(id, check ? items.map((item, i) => read(item, items.length > 1 ? `item ${i}: ` : '')) : items);
+      state.scheduler.submit(id, check ? items.map((item, i) => read(item, items.length > 1 ? `item ${i}: ` : '')) : items, alone);
     } catch (failure) {
       onSettled(undefined, [{ id, error: toTensorlaneError(failure, 'INVALID_INPUT') }]);
     }
@@ -128,11 +149,21 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
 
   return {
     api: {
-      load: (request, onProgress) => settle('MODEL_LOAD_FAILED', () => load(request, onProgress)),
+      async load(request, onProgress) {
+        const result = await settle('MODEL_LOAD_FAILED', () => load(request, onProgress));
+        // The page keeps the bytes it gave, to load them again after a restart: moved back, not copied.
+        return result.ok && result.value.returned ? transfer(result, buffersOfSources(result.value.returned)) : result;
+      },
 
       stats(): Result<SchedulerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
         return { ok: true, value: state.scheduler.stats() };
+      },
+
+      surrender(): Result<readonly Submission[]> {
+        if (state.kind !== 'ready') return { ok: true, value: [] };
+        const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
+        return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
 
       async dispose(): Promise<void> {
@@ -141,18 +172,22 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
         state = { kind: 'disposed' };
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
+        // Never release a session while it runs; the page terminates a worker whose run does not end.
+        await before.scheduler.idle();
         await before.release().catch(() => undefined);
       },
     },
+
+    crash: (message) => report('worker-crashed', message),
 
     submit(submissions, packed) {
       // Packed calls were read by the page and are rebuilt here from their dims: their inputs are checked against
       // the model once per message. Calls sent as they are get checked in full.
       if (packed) {
         const mismatch = state.kind === 'ready' ? packedMismatch(packed, state.reply.inputs) : undefined;
-        for (const { id, items, error } of unpack(packed)) queue(id, items, error ?? mismatch, false);
+        for (const { id, items, error } of unpack(packed)) queue(id, items, false, error ?? mismatch, false);
       }
-      for (const { id, items } of submissions) queue(id, items, undefined, true);
+      for (const { id, items, alone } of submissions) queue(id, items, alone === true, undefined, true);
     },
 
     cancel(id) {
@@ -167,7 +202,13 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
   const host = createHost(
-    (results) => endpoint.postMessage(results, [...(results.outputs ? buffersOf([results.outputs]) : []), results.parts.buffer, results.done.buffer]),
+    (message) =>
+      endpoint.postMessage(
+        message,
+        message.tensorlane === 'results'
+          ? [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer]
+          : [],
+      ),
     env,
   );
   expose(host.api, endpoint);
@@ -175,6 +216,10 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     const { data } = event as MessageEvent;
     if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
+  });
+  // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
+  endpoint.addEventListener('unhandledrejection', (event) => {
+    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
   });
   endpoint.postMessage(READY);
 }

@@ -29,7 +29,7 @@ function fits(item: Feeds, names: readonly string[], types: readonly DType[]): b
 
 /**
  * Packs the calls whose items are small and share the first packable item's inputs; returns them packed, and the
- * other calls as they are.
+ * other calls as they are (so are calls that must run `alone`, which are rare: calls replayed after a fault).
  */
 export function pack(calls: readonly Submission[]): { packed: PackedCalls | undefined; rest: Submission[] } {
   const rest: Submission[] = [];
@@ -42,7 +42,7 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
       names = Object.keys(first);
       types = names.map((name) => first[name]!.type);
     }
-    if (names !== undefined && call.items.length > 0 && call.items.every((item) => fits(item, names!, types!))) chosen.push(call);
+    if (!call.alone && names !== undefined && call.items.length > 0 && call.items.every((item) => fits(item, names!, types!))) chosen.push(call);
     else rest.push(call);
   }
   if (chosen.length === 0) return { packed: undefined, rest };

@@ -90,4 +90,12 @@ describe('the packed package', () => {
     const { VERSION } = (await import(join(packageDir, 'dist', 'version.js'))) as { VERSION: string };
     expect(VERSION).toBe(version);
   });
+
+  it('should key stored backend choices by the onnxruntime-web version it depends on and runs', async () => {
+    const { dependencies } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const { ORT_VERSION } = (await import(join(packageDir, 'dist', 'version.js'))) as { ORT_VERSION: string };
+    const ort = (await import('onnxruntime-web')) as { env: { versions: { common: string } } };
+    expect(dependencies['onnxruntime-web']).toBe(ORT_VERSION);
+    expect(ort.env.versions.common).toBe(ORT_VERSION);
+  });
 });

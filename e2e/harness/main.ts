@@ -20,6 +20,9 @@ const harness = {
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker whose Cache API rejects every put() with QuotaExceededError. */
   fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
+  /** A worker in which every run on `backend` takes 100 ms longer. */
+  slowBackendWorker: (backend: tensorlane.Backend) => () =>
+    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${backend}` }),
 };
 
 declare global {

@@ -16,21 +16,30 @@ export interface SessionOptions {
   /**
    * The ONNX model. A string or URL is fetched inside the worker; a relative one resolves against the page
    * (`document.baseURI`), as `fetch()` on the page would. An `ArrayBuffer` or `Uint8Array` is transferred to the
-   * worker: the caller's buffer is detached afterwards.
+   * worker: the caller's buffer is detached afterwards. A list of {@link ModelVariant}s loads the first one whose
+   * `requires` the device supports (an fp16 model where the GPU has `shader-f16`, say); `session.model` says which.
    */
-  model: string | URL | ArrayBuffer | Uint8Array;
+  model: string | URL | ArrayBuffer | Uint8Array | readonly ModelVariant[];
   /**
    * Where to run: `'auto'` tries WebGPU, then WASM, recording each failed attempt in `session.fallback`;
-   * `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
+   * `'fastest'` builds the session on every backend that runs here, times warm runs of this model on each, keeps the
+   * faster and remembers the choice for this model on this device (see {@link SessionOptions.calibration},
+   * `session.selection`); `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
    * @defaultValue `'auto'`
    */
-  backend?: 'auto' | Backend;
+  backend?: 'auto' | 'fastest' | Backend;
   /**
-   * Let `'auto'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower than WASM.
-   * `backend: 'webgpu'` uses whatever adapter there is regardless.
+   * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
+   * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.
    * @defaultValue `false`
    */
   allowSoftwareAdapter?: boolean;
+  /**
+   * How `backend: 'fastest'` measures: the time budget, the timed runs per backend and batch size, and whether the
+   * choice is remembered. Ignored by the other backends.
+   * @defaultValue `{ budgetMs: 5000, runs: 7, remember: true }`
+   */
+  calibration?: CalibrationOptions;
   /**
    * Whether queued requests are stacked along dim 0 into one run: `'auto'` stacks when every input and output of
    * the model has the same symbolic first dim; `'stack'` always stacks; `'off'` never does (every request still
@@ -69,7 +78,8 @@ export interface SessionOptions {
   /**
    * Called as the model loads, at most about 20 times a second, with `{ phase, loaded, total? }`: phases
    * `'download'` and `'cache'` count bytes over all files (`total` from Content-Length, when sent), `'compile'`
-   * (session creation) goes from 0 to 1 of 1, `'warmup'` counts batch sizes run. Every event is delivered before
+   * (session creation) goes from 0 to 1 of 1, `'calibrate'` (`backend: 'fastest'`) counts measuring runs,
+   * `'warmup'` counts batch sizes run. Every event is delivered before
    * `createSession` settles; the last of a phase always is.
    */
   onProgress?: (progress: LoadProgress) => void;
@@ -126,6 +136,67 @@ export interface SessionOptions {
    * @defaultValue `2`, onnxruntime-web's own
    */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+}
+
+/**
+ * One variant of a model, for {@link SessionOptions.model}: its URL, and the WebGPU features the device must have
+ * to load it. Variants are tried in order; the first whose `requires` the WebGPU adapter in use has is loaded.
+ * @example
+ * ```ts
+ * import { createSession, type ModelVariant } from 'tensorlane';
+ *
+ * const model: ModelVariant[] = [
+ *   { url: '/models/net-fp16.onnx', requires: ['shader-f16'] }, // where the GPU computes in half precision
+ *   { url: '/models/net-fp32.onnx' }, // everywhere else
+ * ];
+ * const session = await createSession({ model });
+ * console.log(session.model); // the URL loaded, e.g. 'https://example.com/models/net-fp32.onnx'
+ * ```
+ */
+export interface ModelVariant {
+  /** The model's URL, relative to the page. */
+  url: string | URL;
+  /**
+   * WebGPU features (`GPUFeatureName`s such as `'shader-f16'`) the adapter must offer. A variant that requires any
+   * loads only where a WebGPU adapter is used (not under `backend: 'wasm'`, nor on a software adapter `'auto'` skips).
+   * @defaultValue `[]`: fits everywhere
+   */
+  requires?: readonly string[];
+  /** The SRI digest its bytes must have, as {@link SessionOptions.integrity} (which variants do not take). */
+  integrity?: string;
+}
+
+/**
+ * Options of {@link SessionOptions.calibration}: how `backend: 'fastest'` measures.
+ * @example
+ * ```ts
+ * import { createSession, type CalibrationOptions } from 'tensorlane';
+ *
+ * const calibration: CalibrationOptions = { budgetMs: 2000, runs: 5 };
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest', calibration });
+ * console.log(session.selection?.reason); // e.g. 'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 5)'
+ * ```
+ */
+export interface CalibrationOptions {
+  /**
+   * The most time measuring may take, in ms, from the first measuring run: a backend whose run has not finished
+   * when it is spent stops being measured (it loses, unless nothing finished a run). The sessions' creation is not
+   * counted, nor is the run in flight, which keeps going in the background until it ends and its session is released.
+   * @defaultValue `5000`
+   */
+  budgetMs?: number;
+  /**
+   * Timed runs per backend and batch size, after one untimed run each (shader compilation, memory planning).
+   * @defaultValue `7`
+   */
+  runs?: number;
+  /**
+   * Store the choice in the Cache API (cache `'tensorlane-backends'`), keyed by the model's digest, the WebGPU
+   * adapter, the browser, the batch sizes and the tensorlane and onnxruntime-web versions, and reuse it next time
+   * without measuring. See {@link listBackendChoices}, {@link deleteBackendChoices}.
+   * @defaultValue `true`
+   */
+  remember?: boolean;
 }
 
 /**
@@ -231,21 +302,25 @@ export type OutputLocation = 'cpu' | 'gpu-buffer';
 
 /**
  * Where loading is: `download` (bytes from the network), `cache` (bytes read from the model cache), `compile`
- * (onnxruntime-web builds the session) or `warmup` (the warm-up runs).
+ * (onnxruntime-web builds the session), `calibrate` (`backend: 'fastest'` times the model on each backend) or
+ * `warmup` (the warm-up runs).
  * @example
  * ```ts
  * import { createSession, type LoadPhase } from 'tensorlane';
  *
- * const labels: Record<LoadPhase, string> = { download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', warmup: 'Warming up' };
+ * const labels: Record<LoadPhase, string> = {
+ *   download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', calibrate: 'Measuring', warmup: 'Warming up',
+ * };
  * await createSession({ model: '/models/net.onnx', onProgress: ({ phase }) => console.log(labels[phase]) });
  * ```
  */
-export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'calibrate' | 'warmup';
 
 /**
  * A loading progress event. For `download` and `cache`, `loaded` and `total` count bytes over all files (the model
  * and its external data); `total` is absent when a server sends no Content-Length. For `compile` they count steps
- * (0 of 1, then 1 of 1); for `warmup`, batch sizes run out of those listed.
+ * (0 of 1, then 1 of 1); for `calibrate`, measuring runs out of those planned; for `warmup`, batch sizes run out of
+ * those listed.
  * @example
  * ```ts
  * import { createSession, type LoadProgress } from 'tensorlane';
@@ -258,7 +333,7 @@ export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
 export interface LoadProgress {
   /** Which step of loading this event is about. */
   readonly phase: LoadPhase;
-  /** Bytes (download, cache) or steps (compile, warmup) done so far in this phase. */
+  /** Bytes (download, cache) or steps (compile, calibrate, warmup) done so far in this phase. */
   readonly loaded: number;
   /** The bytes or steps this phase will take, when known. */
   readonly total?: number;

@@ -44,6 +44,80 @@ export interface AdapterInfo {
   readonly description: string;
   /** True for software adapters such as SwiftShader. */
   readonly isFallbackAdapter: boolean;
+  /** The optional WebGPU features it offers (`GPUAdapter.features`), e.g. `'shader-f16'`, sorted. */
+  readonly features: readonly string[];
+  /** The limits that bound a model's size on it. */
+  readonly limits: AdapterLimits;
+}
+
+/**
+ * The WebGPU adapter limits that bound a model: how large one buffer, and one binding of it, may be (in bytes).
+ * @example
+ * ```ts
+ * import type { AdapterLimits } from 'tensorlane';
+ *
+ * const limits: AdapterLimits | undefined = session.adapter?.limits;
+ * if (limits && limits.maxStorageBufferBindingSize < 512 * 2 ** 20) console.warn('weights over 512 MiB will not bind');
+ * ```
+ */
+export interface AdapterLimits {
+  /** The largest buffer, in bytes (`GPUAdapter.limits.maxBufferSize`). */
+  readonly maxBufferSize: number;
+  /** The largest storage buffer binding, in bytes: the largest tensor a kernel can read or write at once. */
+  readonly maxStorageBufferBindingSize: number;
+}
+
+/**
+ * How `backend: 'fastest'` chose: the backend, why, the median time a run took on each backend at each batch size
+ * measured, and whether the choice was remembered from an earlier load of this model on this device.
+ * @example
+ * ```ts
+ * import { createSession, type BackendSelection } from 'tensorlane';
+ *
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest' });
+ * const { chosen, reason, timings, fromCache }: BackendSelection = session.selection!;
+ * // 'wasm', 'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 7)', { wasm: { 1: 0.21 }, webgpu: { 1: 1.9 } }, false
+ * ```
+ */
+export interface BackendSelection {
+  /** The backend kept: the same as `session.backend`. */
+  readonly chosen: Backend;
+  /** Why, in one line, e.g. `'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 7)'`. */
+  readonly reason: string;
+  /** Median ms per run, by backend and batch size; a backend that was not measured is absent. */
+  readonly timings: BackendTimings;
+  /** True when the choice was read from the stored choices (no measuring runs); the rest is as stored. */
+  readonly fromCache: boolean;
+}
+
+/**
+ * Median ms per run, by backend and then by batch size, as `backend: 'fastest'` measured them.
+ * @example
+ * ```ts
+ * import type { BackendTimings } from 'tensorlane';
+ *
+ * const timings: BackendTimings = session.selection?.timings ?? {};
+ * const ratio = timings.webgpu && timings.wasm ? timings.webgpu[1]! / timings.wasm[1]! : undefined; // webgpu/wasm at batch 1
+ * ```
+ */
+export type BackendTimings = { readonly [B in Backend]?: Readonly<Record<number, number>> };
+
+/**
+ * What measuring cost at load (`backend: 'fastest'`): runs made and ms they took; both 0 when the choice was
+ * remembered or only one backend could run.
+ * @example
+ * ```ts
+ * import { createSession } from 'tensorlane';
+ *
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest' });
+ * const { calibration } = await session.stats(); // { runs: 16, ms: 412.5 }, then { runs: 0, ms: 0 } on later loads
+ * ```
+ */
+export interface CalibrationInfo {
+  /** Measuring runs, on every backend together (untimed first runs included). */
+  readonly runs: number;
+  /** Their time together, in ms. */
+  readonly ms: number;
 }
 
 /**
@@ -167,6 +241,8 @@ export interface SessionStats extends SchedulerStats {
   readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
   /** The warm-up run at load (see {@link SessionOptions.warmup}): batch sizes and total ms; not counted in `runs`. */
   readonly warmup: WarmupInfo | undefined;
+  /** What `backend: 'fastest'` spent measuring at load; undefined for other backends; not counted in `runs`. */
+  readonly calibration: CalibrationInfo | undefined;
 }
 
 /**
@@ -199,6 +275,10 @@ export interface Session {
   readonly fallback: readonly FallbackAttempt[];
   /** The WebGPU adapter in use, when `backend` is `'webgpu'`. */
   readonly adapter: AdapterInfo | undefined;
+  /** How `backend: 'fastest'` chose `backend`, and the timings why; undefined for other backends. */
+  readonly selection: BackendSelection | undefined;
+  /** The URL of the model loaded (of the variant chosen, when given several); undefined when given as bytes. */
+  readonly model: string | undefined;
   /** The model's inputs: name, dtype, dims (symbolic dims as strings, unnamed ones as `'?'`). */
   readonly inputs: readonly TensorInfo[];
   /** The model's outputs, as `inputs`. */

@@ -2,7 +2,7 @@
 import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
 import type { LoadReply } from '../protocol.js';
-import type { AdapterInfo, BatchingInfo, Counts, FallbackAttempt, Outputs, Session, SessionStats } from '../session-types.js';
+import type { AdapterInfo, BackendSelection, BatchingInfo, Counts, FallbackAttempt, Outputs, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
@@ -80,6 +80,12 @@ export class SessionImpl implements Session {
   get adapter(): AdapterInfo | undefined {
     return this.#link.reply.adapter;
   }
+  get selection(): BackendSelection | undefined {
+    return this.#link.reply.selection;
+  }
+  get model(): string | undefined {
+    return this.#link.reply.model;
+  }
   get inputs(): readonly TensorInfo[] {
     return this.#link.reply.inputs;
   }
@@ -143,7 +149,7 @@ export class SessionImpl implements Session {
     const { connection, reply } = this.#link;
     const scheduler = await connection.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: reply.warmup };
+    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: reply.warmup, calibration: reply.calibration };
   }
 
   dispose(): Promise<void> {

@@ -49,8 +49,11 @@ test('should measure both backends, keep the faster with the timings why, and re
     phases: ['download', 'compile', 'calibrate'],
   });
   // SwiftShader is a software adapter: WASM wins by far (a real GPU may go either way).
-  const adapter = await harness.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.isFallbackAdapter);
-  if (adapter !== false) expect(chosen).toBe('wasm');
+  const software = await harness.evaluate(async () => {
+    const gpu = (navigator as unknown as { gpu: { requestAdapter(): Promise<{ info: { isFallbackAdapter?: boolean } } | null> } }).gpu;
+    return (await gpu.requestAdapter())?.info.isFallbackAdapter;
+  });
+  if (software !== false) expect(chosen).toBe('wasm');
 
   // The same model again: the stored choice, one session built, no measuring run.
   const second = await load('models/mlp.onnx');

@@ -3,7 +3,7 @@
 import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
-import { measureLatency, measureWarmup } from './bench.ts';
+import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import { measureThroughput } from './throughput.ts';
 
 const harness = {
@@ -14,6 +14,7 @@ const harness = {
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,
+  measureCalibration,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
   workerWithoutWebGpu: () => new Worker(new URL('./no-webgpu-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker that awaits before importing tensorlane/worker. */

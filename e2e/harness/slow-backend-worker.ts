@@ -6,8 +6,10 @@ import type * as Ort from 'onnxruntime-web';
 const backend = (globalThis as { name?: string }).name?.replace(/^slow:/, '');
 // The same modules tensorlane's worker imports for each backend (see the backend table).
 const ort: typeof Ort = backend === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
-const run = ort.InferenceSession.prototype.run;
-ort.InferenceSession.prototype.run = async function (this: Ort.InferenceSession, ...args: unknown[]) {
+// Every session onnxruntime-web creates is an instance of the class it exports as InferenceSession.
+const { prototype } = ort.InferenceSession as unknown as { prototype: Ort.InferenceSession };
+const run = prototype.run;
+prototype.run = async function (this: Ort.InferenceSession, ...args: unknown[]) {
   await new Promise((resolve) => setTimeout(resolve, 100));
   return (run as (...a: unknown[]) => ReturnType<typeof run>).apply(this, args);
 } as typeof run;

@@ -61,20 +61,32 @@ describe('calibrate', () => {
     expect(performance.now() - started).toBeLessThan(300);
     expect(result.pending.has('webgpu')).toBe(true);
     expect(result.chosen).toBe('wasm');
-    expect(result.reason).toMatch(/^wasm: [\d.]+ ms a run at batch 1 \(median of 1\), the only backend measured; webgpu: not measured within the 100 ms calibration budget$/);
+    expect(result.reason).toMatch(/^wasm: [\d.]+ ms a run at batch 1 \(median of 1\), the only backend measured; webgpu: its run was still going when the 100 ms calibration budget ran out$/);
     await result.pending.get('webgpu');
     expect(webgpu.calls).toEqual([0, 0]);
   });
 
-  it('should choose nothing when nothing finished a timed run within the budget', async () => {
-    const result = await calibrate([contender('webgpu', [1], { first: 200 }), contender('wasm', [1], { first: 200 })], {
+  it('should keep a contender that did not outlast the budget over one that did, when nothing was measured', async () => {
+    const webgpu = contender('webgpu', [1], { first: 200 });
+    const wasm = contender('wasm', [1]);
+    const result = await calibrate([webgpu, wasm], { batchSizes: [1], runs: 3, budgetMs: 50 });
+    expect(result.chosen).toBe('wasm');
+    expect(wasm.calls).toEqual([]);
+    expect(result.timings).toEqual({});
+    expect(result.reason).toBe('wasm: kept without measuring; webgpu: its run was still going when the 50 ms calibration budget ran out');
+    await Promise.all(result.pending.values());
+  });
+
+  it('should choose nothing when every contender failed or outlasted the budget', async () => {
+    const result = await calibrate([contender('webgpu', [1], { fails: true }), contender('wasm', [1], { first: 200 })], {
       batchSizes: [1],
       runs: 3,
       budgetMs: 50,
     });
     expect(result.chosen).toBeUndefined();
-    expect(result.timings).toEqual({});
-    expect(result.reason).toBe('webgpu: not measured within the 50 ms calibration budget; wasm: not measured within the 50 ms calibration budget');
+    expect(result.reason).toBe(
+      'webgpu: its run at batch 1 failed: webgpu kernel failed; wasm: its run was still going when the 50 ms calibration budget ran out',
+    );
     await Promise.all(result.pending.values());
   });
 

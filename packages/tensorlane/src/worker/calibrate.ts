@@ -17,7 +17,10 @@ export interface CalibrationPlan extends Pick<CalibrationRequest, 'budgetMs' | '
 }
 
 export interface Calibration {
-  /** The fastest contender measured at every batch size; undefined when none was. */
+  /**
+   * The fastest contender measured at every batch size; when none was, the first that neither failed nor outlasted
+   * the budget; else undefined.
+   */
   readonly chosen: Backend | undefined;
   /** Why, in one line: the medians side by side, then what happened to the contenders not measured. */
   readonly reason: string;
@@ -47,7 +50,8 @@ function within(work: Promise<void>, ms: number): Promise<'done' | 'late' | { er
  * `plan.runs` timed rounds, each running every contender once per batch size, alternating who goes first. A
  * contender whose run fails is never run again. Measuring stops when `plan.budgetMs` is spent, even mid-run: that
  * run is left going (`pending`). The winner has the lowest sum over batch sizes of its median run time; a tie goes
- * to the contender listed first.
+ * to the contender listed first. When none has a timed run at every batch size, a contender whose run outlasted the
+ * budget loses to one that did not fail.
  * @param onRun - told after each run how many have run out of how many planned.
  */
 export async function calibrate(
@@ -97,9 +101,14 @@ export async function calibrate(
   }
   let chosen: Backend | undefined;
   for (const [backend, score] of scores) if (chosen === undefined || score < scores.get(chosen)!) chosen = backend;
+  // Nothing measured: a contender whose one run outlasted the whole budget is known to be slow; one that did not
+  // fail and is not still running is not.
+  const unmeasured = chosen === undefined && pending.size > 0 ? contenders.find((c) => !failed.has(c.backend) && !pending.has(c.backend)) : undefined;
+  chosen ??= unmeasured?.backend;
 
   const why: string[] = [];
-  if (chosen !== undefined) {
+  if (unmeasured !== undefined) why.push(`${unmeasured.backend}: kept without measuring`);
+  if (chosen !== undefined && unmeasured === undefined) {
     const n = Math.min(...[...scores.keys()].flatMap((b) => samples.get(b)!.map((s) => s.length)));
     const others = [...scores.keys()].filter((b) => b !== chosen);
     // 'wasm: 0.21 ms vs webgpu 1.90 ms a run at batch 1, 1.10 ms vs 2.40 ms at batch 8 (medians of 7)'
@@ -119,11 +128,13 @@ export async function calibrate(
     );
   }
   for (const { backend } of contenders) {
-    if (scores.has(backend)) continue;
+    if (scores.has(backend) || backend === unmeasured?.backend) continue;
     why.push(
       failed.has(backend)
         ? `${backend}: its run at batch ${failedAt.get(backend)} failed: ${messageOf(failed.get(backend))}`
-        : `${backend}: not measured within the ${plan.budgetMs} ms calibration budget`,
+        : pending.has(backend)
+          ? `${backend}: its run was still going when the ${plan.budgetMs} ms calibration budget ran out`
+          : `${backend}: not measured within the ${plan.budgetMs} ms calibration budget`,
     );
   }
   return { chosen, reason: why.join('; '), timings, failed, pending, runs, ms: performance.now() - start };

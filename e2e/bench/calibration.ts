@@ -2,15 +2,20 @@
 // each backend), a remembered load (the stored choice: one session, no measuring run), and a load on the chosen
 // backend named outright, side by side. Prints figures; asserts nothing.
 //   pnpm bench:calibration            (MLP, the fixed-batch Mul, text-direction; 5 rounds each)
+//   MODELS=mlp.onnx SESSIONS=9 pnpm bench:calibration
+// A WebGPU run still going when the budget runs out (text-direction on SwiftShader) keeps the GPU process busy after
+// its session is disposed, into the next round: read that row's later loads with this in mind.
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
 import { printTable, runBench } from './harness.ts';
 
 const SESSIONS = Number(process.env['SESSIONS'] ?? 5);
-const CASES = [
+const ONLY = process.env['MODELS']?.split(','); // e.g. MODELS=mlp.onnx,fixed.onnx
+const ALL = [
   { file: 'mlp.onnx', input: 'x', dims: [1, 256] },
   { file: 'fixed.onnx', input: 'x', dims: [1, 4] },
   { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192], freeDimensions: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
 ];
+const CASES = ALL.filter((c) => ONLY === undefined || ONLY.includes(c.file));
 
 await runBench(async ({ browser, openPage }) => {
   const page = await openPage();

@@ -9,11 +9,12 @@ export { deleteBackendChoices, listBackendChoices } from './backend-choices.js';
 export type { BackendChoice, BackendChoiceKey } from './backend-choices.js';
 export type { Backend } from './backends.js';
 export type {
-  BatchingMode, CalibrationOptions, ExternalDataFile, LoadPhase, LoadProgress, ModelVariant, OutputLocation,
-  PredictBatchOptions, PredictOptions, SessionOptions, WarmupOptions,
+  BatchingMode, ExternalDataFile, LoadPhase, LoadProgress, OutputLocation, PredictBatchOptions, PredictOptions,
+  SessionOptions, WarmupOptions,
 } from './options.js';
+export type { BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, ModelVariant } from './choice-types.js';
 export type {
-  AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, BatchingInfo, CalibrationInfo, Counts, Distribution,
-  FallbackAttempt, Outputs, SchedulerStats, Session, SessionStats, WarmupInfo,
+  AdapterInfo, AdapterLimits, BatchingInfo, Counts, Distribution, FallbackAttempt, Outputs, SchedulerStats, Session,
+  SessionStats, WarmupInfo,
 } from './session-types.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';

@@ -1,6 +1,7 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
 import type { Backend } from './backends.js';
+import type { CalibrationOptions, ModelVariant } from './choice-types.js';
 
 /**
  * Options of {@link createSession}.
@@ -136,67 +137,6 @@ export interface SessionOptions {
    * @defaultValue `2`, onnxruntime-web's own
    */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
-}
-
-/**
- * One variant of a model, for {@link SessionOptions.model}: its URL, and the WebGPU features the device must have
- * to load it. Variants are tried in order; the first whose `requires` the WebGPU adapter in use has is loaded.
- * @example
- * ```ts
- * import { createSession, type ModelVariant } from 'tensorlane';
- *
- * const model: ModelVariant[] = [
- *   { url: '/models/net-fp16.onnx', requires: ['shader-f16'] }, // where the GPU computes in half precision
- *   { url: '/models/net-fp32.onnx' }, // everywhere else
- * ];
- * const session = await createSession({ model });
- * console.log(session.model); // the URL loaded, e.g. 'https://example.com/models/net-fp32.onnx'
- * ```
- */
-export interface ModelVariant {
-  /** The model's URL, relative to the page. */
-  url: string | URL;
-  /**
-   * WebGPU features (`GPUFeatureName`s such as `'shader-f16'`) the adapter must offer. A variant that requires any
-   * loads only where a WebGPU adapter is used (not under `backend: 'wasm'`, nor on a software adapter `'auto'` skips).
-   * @defaultValue `[]`: fits everywhere
-   */
-  requires?: readonly string[];
-  /** The SRI digest its bytes must have, as {@link SessionOptions.integrity} (which variants do not take). */
-  integrity?: string;
-}
-
-/**
- * Options of {@link SessionOptions.calibration}: how `backend: 'fastest'` measures.
- * @example
- * ```ts
- * import { createSession, type CalibrationOptions } from 'tensorlane';
- *
- * const calibration: CalibrationOptions = { budgetMs: 2000, runs: 5 };
- * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest', calibration });
- * console.log(session.selection?.reason); // e.g. 'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 5)'
- * ```
- */
-export interface CalibrationOptions {
-  /**
-   * The most time measuring may take, in ms, from the first measuring run: a backend whose run has not finished
-   * when it is spent stops being measured (it loses, unless nothing finished a run). The sessions' creation is not
-   * counted, nor is the run in flight, which keeps going in the background until it ends and its session is released.
-   * @defaultValue `5000`
-   */
-  budgetMs?: number;
-  /**
-   * Timed runs per backend and batch size, after one untimed run each (shader compilation, memory planning).
-   * @defaultValue `7`
-   */
-  runs?: number;
-  /**
-   * Store the choice in the Cache API (cache `'tensorlane-backends'`), keyed by the model's digest, the WebGPU
-   * adapter, the browser, the batch sizes and the tensorlane and onnxruntime-web versions, and reuse it next time
-   * without measuring. See {@link listBackendChoices}, {@link deleteBackendChoices}.
-   * @defaultValue `true`
-   */
-  remember?: boolean;
 }
 
 /**

@@ -5,9 +5,8 @@
 import type { ErrorCode } from './errors.js';
 import type { Backend, BackendOption } from './backends.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from './options.js';
-import type {
-  AdapterInfo, BackendSelection, BatchingInfo, CalibrationInfo, FallbackAttempt, SchedulerStats, WarmupInfo,
-} from './session-types.js';
+import type { BackendSelection, CalibrationInfo } from './choice-types.js';
+import type { AdapterInfo, BatchingInfo, FallbackAttempt, SchedulerStats, WarmupInfo } from './session-types.js';
 import type { Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 

@@ -1,6 +1,7 @@
 // What a session is and what it reports: the public Session interface, its stats, and the facts of the backend it
 // runs on. Both threads use the report types; the worker sends them in its load reply and stats.
 import type { Backend } from './backends.js';
+import type { BackendSelection, CalibrationInfo } from './choice-types.js';
 import type { ErrorCode } from './errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions } from './options.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
@@ -65,59 +66,6 @@ export interface AdapterLimits {
   readonly maxBufferSize: number;
   /** The largest storage buffer binding, in bytes: the largest tensor a kernel can read or write at once. */
   readonly maxStorageBufferBindingSize: number;
-}
-
-/**
- * How `backend: 'fastest'` chose: the backend, why, the median time a run took on each backend at each batch size
- * measured, and whether the choice was remembered from an earlier load of this model on this device.
- * @example
- * ```ts
- * import { createSession, type BackendSelection } from 'tensorlane';
- *
- * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest' });
- * const { chosen, reason, timings, fromCache }: BackendSelection = session.selection!;
- * // 'wasm', 'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 7)', { wasm: { 1: 0.21 }, webgpu: { 1: 1.9 } }, false
- * ```
- */
-export interface BackendSelection {
-  /** The backend kept: the same as `session.backend`. */
-  readonly chosen: Backend;
-  /** Why, in one line, e.g. `'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 7)'`. */
-  readonly reason: string;
-  /** Median ms per run, by backend and batch size; a backend that was not measured is absent. */
-  readonly timings: BackendTimings;
-  /** True when the choice was read from the stored choices (no measuring runs); the rest is as stored. */
-  readonly fromCache: boolean;
-}
-
-/**
- * Median ms per run, by backend and then by batch size, as `backend: 'fastest'` measured them.
- * @example
- * ```ts
- * import type { BackendTimings } from 'tensorlane';
- *
- * const timings: BackendTimings = session.selection?.timings ?? {};
- * const ratio = timings.webgpu && timings.wasm ? timings.webgpu[1]! / timings.wasm[1]! : undefined; // webgpu/wasm at batch 1
- * ```
- */
-export type BackendTimings = { readonly [B in Backend]?: Readonly<Record<number, number>> };
-
-/**
- * What measuring cost at load (`backend: 'fastest'`): runs made and ms they took; both 0 when the choice was
- * remembered or only one backend could run.
- * @example
- * ```ts
- * import { createSession } from 'tensorlane';
- *
- * const session = await createSession({ model: '/models/net.onnx', backend: 'fastest' });
- * const { calibration } = await session.stats(); // { runs: 16, ms: 412.5 }, then { runs: 0, ms: 0 } on later loads
- * ```
- */
-export interface CalibrationInfo {
-  /** Measuring runs, on every backend together (untimed first runs included). */
-  readonly runs: number;
-  /** Their time together, in ms. */
-  readonly ms: number;
 }
 
 /**

@@ -4,7 +4,8 @@
 import { BACKENDS, BACKEND_MODES } from '../backends.js';
 import { TensorlaneError } from '../errors.js';
 import { isIntegrity } from '../integrity.js';
-import type { CalibrationOptions, ExternalDataFile, ModelVariant, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
+import type { CalibrationOptions, ModelVariant } from '../choice-types.js';
+import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
 import {
   CALIBRATION_DEFAULTS, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,

@@ -2,7 +2,8 @@
 import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
 import type { LoadReply } from '../protocol.js';
-import type { AdapterInfo, BackendSelection, BatchingInfo, Counts, FallbackAttempt, Outputs, Session, SessionStats } from '../session-types.js';
+import type { BackendSelection } from '../choice-types.js';
+import type { AdapterInfo, BatchingInfo, Counts, FallbackAttempt, Outputs, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';

@@ -4,7 +4,7 @@
 import type { Backend } from '../backends.js';
 import { messageOf } from '../errors.js';
 import type { CalibrationRequest } from '../protocol.js';
-import type { BackendTimings } from '../session-types.js';
+import type { BackendTimings } from '../choice-types.js';
 
 /** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
 export interface Contender {

@@ -5,7 +5,7 @@ import type { Backend } from '../backends.js';
 import { findChoice, storeChoice, type BackendChoiceKey } from '../backend-choices.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { CALIBRATION_DEFAULTS, type LoadRequest } from '../protocol.js';
-import type { BackendSelection, CalibrationInfo } from '../session-types.js';
+import type { BackendSelection, CalibrationInfo } from '../choice-types.js';
 import { toTensorInfo } from '../tensor/metadata.js';
 import { ORT_VERSION, VERSION } from '../version.js';
 import { AttemptFailed, type BackendEnv } from './backends.js';

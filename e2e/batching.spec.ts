@@ -16,6 +16,8 @@ for (const backend of ['webgpu', 'wasm'] as const) {
       );
 
   test.describe(`dynamic batching on ${backend}`, () => {
+    // The kit's WebGPU gate: fails these tests if WebGPU did not come up, and attaches the adapter to the report.
+    if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu);
     test('should give 1,000 concurrent calls exactly their own rows, in arrival order, in full batches', async ({ harness }) => {
       const report = await scenario('concurrentRequests')({ harness });
       expect(report).toMatchObject({ backend, wrongRows: 0, inArrivalOrder: true, detached: 1000, queueWaitCount: 1000 });

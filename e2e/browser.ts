@@ -1,6 +1,7 @@
 // How the tests and benchmarks launch Chromium, and on which ports they serve pages. Shared by playwright.config.ts,
-// the specs and the bench scripts.
+// the specs, the bench scripts and @tensorlane/playwright's own tests. The WebGPU flags are the kit's preset's.
 import { execFileSync } from 'node:child_process';
+import type { AdapterChoice } from '@tensorlane/playwright';
 
 /**
  * The browser: TENSORLANE_CHROMIUM (any Chrome or Chromium binary), else `chromium` on PATH (Debian's package on
@@ -18,20 +19,12 @@ export function chromiumPath(): string {
   }
 }
 
-/** Flags for a headless Chromium on a closed network: no background connections that would be refused. */
-export const QUIET_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 /**
- * Flags that turn WebGPU on. By default Chrome picks the adapter: the real GPU where there is one, SwiftShader (a
- * software adapter) on a machine without. TENSORLANE_WEBGPU_ADAPTER=swiftshader forces SwiftShader anywhere.
+ * The WebGPU adapter the tests ask @tensorlane/playwright's preset for: SwiftShader when
+ * TENSORLANE_WEBGPU_ADAPTER=swiftshader (CI: the same software adapter on every run), else whatever Chrome offers (the
+ * real GPU where there is one). Either way the suite allows a software adapter: it tests the SDK, not the GPU.
  */
-export const WEBGPU_ARGS = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  ...(process.env['TENSORLANE_WEBGPU_ADAPTER'] === 'swiftshader'
-    ? ['--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-vulkan-surface']
-    : []),
-];
+export const WEBGPU_ADAPTER: AdapterChoice = process.env['TENSORLANE_WEBGPU_ADAPTER'] === 'swiftshader' ? 'software' : 'any';
 
 /**
  * The e2e servers' ports: the harness on TENSORLANE_E2E_PORT (default 4173), the demo on the next one. Set it to run

@@ -5,16 +5,16 @@
 // production builds are also served under a strict Content-Security-Policy. A server render in Node imports the
 // package and gets a clear error for using it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { compareTensors, expect, test } from '@tensorlane/playwright';
+import { installOffline, mustRun, packTarball, timed } from './consumer-install.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 import { buildMlp, mlpReference } from '../test/models/zoo.ts';
-import { maxAbsDiff } from './fixtures.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const packageDir = join(repoRoot, 'packages', 'tensorlane');
@@ -35,72 +35,9 @@ type ConsumerResult =
     }
   | { ok: false; code: string | null; message: string; violations: string[] };
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
-/** Runs a command to completion, collecting stdout and stderr together. */
-function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-async function mustRun(what: string, command: string, args: readonly string[], cwd: string, hint = ''): Promise<string> {
-  const { code, output } = await run(command, args, cwd);
-  if (code !== 0) throw new Error(`${what} failed (exit ${code}) in ${cwd}${hint}:\n${output}`);
-  return output;
-}
-
 /** The app's own Vite, run with node directly, so that stopping the process group stops Vite. */
 function viteBin(app: string): string {
   return join(app, 'node_modules', 'vite', 'bin', 'vite.js');
-}
-
-async function timed<T>(what: string, action: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const result = await action();
-  console.log(`[consumer] ${what}: ${Math.round(performance.now() - start)} ms`);
-  return result;
-}
-
-/** Packs the built package into `destination`; returns the tarball's path. */
-async function packTarball(destination: string): Promise<string> {
-  for (const built of ['dist/index.js', 'dist/worker/entry.js']) {
-    if (!existsSync(join(packageDir, built))) {
-      throw new Error(`packages/tensorlane/${built} is missing: build the package first (pnpm --filter tensorlane build)`);
-    }
-  }
-  const json = await mustRun('pnpm pack', 'pnpm', ['pack', '--json', '--pack-destination', destination], packageDir);
-  const packed = JSON.parse(json) as { filename: string; files: unknown[] };
-  const { size } = await stat(packed.filename);
-  console.log(`[consumer] tarball ${packed.filename}: ${size} bytes, ${packed.files.length} files`);
-  return packed.filename;
-}
-
-/**
- * Every package of the repo's lockfile, name to version. The root `pnpm install` put exactly these in pnpm's store,
- * so pinning the app to them lets an offline install resolve from the store even where pnpm's metadata cache
- * knows newer versions (it does: protobufjs depends on `@types/node: >=13.7.0`, which would resolve to the latest).
- */
-async function lockedVersions(): Promise<Record<string, string>> {
-  const lockfile = await readFile(join(repoRoot, 'pnpm-lock.yaml'), 'utf8');
-  // The last YAML document is the project's (the first, when present, pins pnpm itself).
-  const project = lockfile.split(/^---$/m).at(-1)!;
-  const packages = /^packages:$([\s\S]*?)^snapshots:$/m.exec(project)?.[1];
-  if (packages === undefined) throw new Error('pnpm-lock.yaml has no packages section');
-  const versions = new Map<string, Set<string>>();
-  for (const [, name, version] of packages.matchAll(/^ {2}'?(@?[^@\s']+)@(\d[^\s'(]*)'?:$/gm)) {
-    versions.set(name!, (versions.get(name!) ?? new Set()).add(version!));
-  }
-  // A package locked at several versions is left to the resolver.
-  return Object.fromEntries([...versions].filter(([, v]) => v.size === 1).map(([name, v]) => [name, [...v][0]!]));
 }
 
 /** A consumer fixture: a directory of e2e/consumers/ and where its app gets app.js and the model. */
@@ -121,12 +58,7 @@ const FIXTURES = {
   'no-bundler': { name: 'no-bundler', entry: 'app.js', publicDir: '.', settings: { nodeLinker: 'hoisted' } },
 } as const satisfies Record<string, Fixture>;
 
-/**
- * Copies a fixture to `app`, adds app.js and the model, points `tensorlane` at the tarball, and installs offline. The
- * app's own pnpm-workspace.yaml makes it a workspace root of its own (pnpm looks no further up) and holds the settings
- * pnpm 12 reads only from there: the locked versions, and the one build script to allow (protobufjs' postinstall,
- * which only prints a notice; without a decision pnpm 12 fails with ERR_PNPM_IGNORED_BUILDS).
- */
+/** Copies a fixture to `app`, adds app.js and the model, points `tensorlane` at the tarball, and installs offline. */
 async function prepareApp(fixture: Fixture, app: string, tarball: string): Promise<void> {
   await cp(join(fixturesDir, fixture.name), app, { recursive: true });
   await cp(join(fixturesDir, 'app.js'), join(app, fixture.entry));
@@ -134,15 +66,9 @@ async function prepareApp(fixture: Fixture, app: string, tarball: string): Promi
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
   manifest.dependencies['tensorlane'] = `file:${tarball}`;
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  // JSON is YAML.
-  const workspace = { overrides: await lockedVersions(), allowBuilds: { protobufjs: true }, ...fixture.settings };
-  await writeFile(join(app, 'pnpm-workspace.yaml'), `${JSON.stringify(workspace, null, 2)}\n`);
   await mkdir(join(app, fixture.publicDir), { recursive: true });
   await writeFile(join(app, fixture.publicDir, 'mlp.onnx'), buildMlp());
-  // The store must be the one the repo's node_modules came from: an install under another HOME leaves this one empty
-  // while the root's node_modules looks up to date.
-  const hint = " (it installs from pnpm's store only: run `pnpm install` at the repo root first, or `pnpm install --force` if node_modules came from another pnpm store)";
-  await timed(`${fixture.name}: pnpm install --offline`, () => mustRun('pnpm install --offline', 'pnpm', ['install', '--offline'], app, hint));
+  await installOffline(app, fixture.name, fixture.settings);
 }
 
 function freePort(): Promise<number> {
@@ -251,10 +177,9 @@ async function predictIn(page: Page, server: Served, backend: 'wasm' | 'webgpu')
 }
 
 function expectMlpOutput(result: ConsumerResult & { ok: true }, tolerance: number): void {
-  expect(result.dims).toEqual([2, 10]);
-  const diff = maxAbsDiff(result.output, mlpReference(Float32Array.from(result.input)));
-  console.log(`[consumer] ${result.backend}: max |output - reference| = ${diff.toExponential(2)}`);
-  expect(diff).toBeLessThan(tolerance);
+  const reference = { type: 'float32', data: mlpReference(Float32Array.from(result.input)), dims: [2, 10] };
+  console.log(`[consumer] ${result.backend}: max |output - reference| = ${compareTensors(result.output, reference.data).maxAbsDiff.toExponential(2)}`);
+  expect({ type: 'float32', data: result.output, dims: result.dims }).toBeCloseToTensor(reference, { atol: tolerance, rtol: 0 });
 }
 
 /** The dependencies Vite's dev server pre-bundled into node_modules/.vite/deps. */
@@ -289,7 +214,7 @@ let apps = 0;
 /** The tarball, packed once for every consumer, and a fresh directory for an app. */
 async function freshApp(fixture: Fixture): Promise<string> {
   workDir ??= await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
-  packed ??= timed('pnpm pack', () => packTarball(workDir!));
+  packed ??= timed('pnpm pack', () => packTarball(packageDir, workDir!, ['dist/index.js', 'dist/worker/entry.js']));
   const app = join(workDir, `${fixture.name}-${++apps}`);
   await prepareApp(fixture, app, await packed);
   return app;

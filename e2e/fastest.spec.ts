@@ -7,11 +7,13 @@ import { MODELS } from '../test/models/zoo.ts';
 
 const sri = (bytes: Uint8Array) => `sha256-${createHash('sha256').update(bytes).digest('base64')}`;
 
-test.beforeEach(async ({ harness }) => {
+// Every test here needs WebGPU: the gate fails the test when no adapter came up (see @tensorlane/playwright).
+test.beforeEach(async ({ gpu, harness }) => {
+  void gpu;
   await harness.evaluate(() => window.harness.tensorlane.deleteBackendChoices());
 });
 
-test('should measure both backends, keep the faster with the timings why, and reuse the stored choice', async ({ harness }) => {
+test('should measure both backends, keep the faster with the timings why, and reuse the stored choice', async ({ gpu, harness }) => {
   const load = (model: string) =>
     harness.evaluate(async (model) => {
       const phases: string[] = [];
@@ -49,11 +51,7 @@ test('should measure both backends, keep the faster with the timings why, and re
     phases: ['download', 'compile', 'calibrate'],
   });
   // SwiftShader is a software adapter: WASM wins by far (a real GPU may go either way).
-  const software = await harness.evaluate(async () => {
-    const gpu = (navigator as unknown as { gpu: { requestAdapter(): Promise<{ info: { isFallbackAdapter?: boolean } } | null> } }).gpu;
-    return (await gpu.requestAdapter())?.info.isFallbackAdapter;
-  });
-  if (software !== false) expect(chosen).toBe('wasm');
+  if (gpu.worker.available && gpu.worker.adapter.isFallbackAdapter) expect(chosen).toBe('wasm');
 
   // The same model again: the stored choice, one session built, no measuring run.
   const second = await load('models/mlp.onnx');

@@ -1,4 +1,5 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test as base, expect } from '@tensorlane/playwright';
 
 /** A page with the harness loaded; console errors and page errors are collected for the test to check. */
 export const test = base.extend<{ harness: Page; pageErrors: string[] }>({
@@ -14,11 +15,3 @@ export const test = base.extend<{ harness: Page; pageErrors: string[] }>({
 });
 
 export { expect };
-
-/** Largest absolute difference between two arrays of numbers. */
-export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  return worst;
-}

@@ -1,5 +1,6 @@
 // Every test model on WebGPU and on WASM, in real Chromium, against references computed in Node.
-import { expect, maxAbsDiff, test } from './fixtures.ts';
+import { compareTensors } from '@tensorlane/playwright';
+import { expect, test } from './fixtures.ts';
 import { MODEL_CASES } from './reference.ts';
 
 /** Tolerances on outputs: float32 on WASM vs float64 references; WebGPU shaders reorder and fuse more. */
@@ -8,6 +9,8 @@ const SEED = 42;
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test.describe(`${backend} backend`, () => {
+    // The kit's WebGPU gate: fails these tests if WebGPU did not come up, and attaches the adapter to the report.
+    if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu);
     for (const model of MODEL_CASES) {
       test(`should match the Node reference for ${model.file} on ${backend}`, async ({ harness }) => {
         const expected = await model.reference(SEED);
@@ -30,9 +33,8 @@ for (const backend of ['webgpu', 'wasm'] as const) {
         expect(result.backend).toBe(backend);
         if (backend === 'webgpu') console.log(`[${model.file}] WebGPU adapter: ${JSON.stringify(result.adapter)}`);
         expect(result.dims[0]).toBe(model.dims[0]);
-        const diff = maxAbsDiff(result.data, expected);
-        console.log(`[${model.file}] ${backend}: max |out - reference| = ${diff.toExponential(2)}`);
-        expect(diff).toBeLessThanOrEqual(TOLERANCE[backend]);
+        console.log(`[${model.file}] ${backend}: max |out - reference| = ${compareTensors(result.data, expected).maxAbsDiff.toExponential(2)}`);
+        expect(result.data).toBeCloseToTensor(expected, { atol: TOLERANCE[backend], rtol: 0 });
       });
     }
   });

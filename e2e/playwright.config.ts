@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { DEMO_PORT, HARNESS_PORT, QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from './browser.ts';
+import { webgpu, type TensorlaneFixtures, type TensorlaneWorkerFixtures } from '@tensorlane/playwright';
+import { DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
 
-export default defineConfig({
+export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   testDir: '.',
   testMatch: '**/*.spec.ts',
   fullyParallel: false,
@@ -18,13 +19,13 @@ export default defineConfig({
     {
       name: 'webgpu',
       testIgnore: ['**/no-webgpu.spec.ts'],
-      use: { launchOptions: { executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] } },
+      use: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }),
     },
     {
       // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.
       name: 'no-webgpu',
       testMatch: ['**/no-webgpu.spec.ts'],
-      use: { launchOptions: { executablePath: chromiumPath(), args: [...QUIET_ARGS, '--disable-gpu'] } },
+      use: { launchOptions: { executablePath: chromiumPath(), args: ['--disable-gpu'] } },
     },
   ],
   webServer: [

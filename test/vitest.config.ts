@@ -10,7 +10,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: 'packages/tensorlane/tsconfig.json' },
+    // tensorlane's type tests; @tensorlane/playwright's (Node types, another tsconfig) run in `tsc -p packages/playwright`.
+    typecheck: { enabled: true, include: ['packages/tensorlane/src/**/*.test-d.ts'], tsconfig: 'packages/tensorlane/tsconfig.json' },
     testTimeout: 30_000,
   },
 });

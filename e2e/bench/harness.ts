@@ -2,7 +2,8 @@
 // and the Markdown table the figures are printed as.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
-import { QUIET_ARGS, WEBGPU_ARGS, chromiumPath } from '../browser.ts';
+import { webgpu } from '@tensorlane/playwright';
+import { WEBGPU_ADAPTER, chromiumPath } from '../browser.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 
@@ -18,7 +19,7 @@ export async function runBench(work: (bench: Bench) => Promise<void>): Promise<v
   const server = await preview({ configFile: CONFIG, preview: { port: 0, strictPort: false } });
   const address = server.httpServer.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...QUIET_ARGS, ...WEBGPU_ARGS] });
+  const browser = await chromium.launch(webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }).launchOptions);
   try {
     await work({
       browser,

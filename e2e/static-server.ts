@@ -1,6 +1,6 @@
 // A plain static file server for the consumer apps' production builds: what a user's CDN or nginx does, with the
 // right MIME types (application/wasm, text/javascript for .mjs), 404 for a missing file (never an HTML fallback),
-// and extra response headers on every file, e.g. a Content-Security-Policy. Listens on an OS-assigned port.
+// and extra response headers on every file, e.g. a Content-Security-Policy (or a cache-control other than no-store). Listens on an OS-assigned port.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -37,10 +37,10 @@ export async function serveStatic(root: string, headers: Readonly<Record<string,
         if (info?.isFile()) {
           status = 200;
           response.writeHead(200, {
+            'cache-control': 'no-store',
             ...headers,
             'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
             'content-length': info.size,
-            'cache-control': 'no-store',
           });
           createReadStream(file).pipe(response);
         }

@@ -166,7 +166,7 @@ describe("backend: 'fastest'", () => {
     const host = createHost(() => undefined, counting);
     const request: LoadRequest = {
       model: MODELS['mlp.onnx'](), backend: 'fastest', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64,
-      maxQueueDelayMs: 0, cache: false, calibration: { budgetMs: 5000, runs: 3, remember: false },
+      maxQueueDelayMs: 0, cache: false, calibration: { budgetMs: 5000, runs: 3, remember: false }, returnBytes: false,
     };
     const load = host.api.load(request);
     await sleep(50);

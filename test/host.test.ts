@@ -8,7 +8,7 @@ import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
-  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false,
+  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, returnBytes: false,
 });
 
 /** The browser's environment, counting the sessions onnxruntime-web creates and releases. */
@@ -34,7 +34,7 @@ function countingEnv() {
 function setup() {
   const posted: Results[] = [];
   const { env, counts } = countingEnv();
-  const host = createHost((results) => posted.push(results), env);
+  const host = createHost((message) => void (message.tensorlane === 'results' && posted.push(message)), env);
   const done = () => posted.flatMap((r) => r.done.map((d) => `${d.id}:${d.error?.code ?? 'ok'}`));
   return { host, posted, counts, done };
 }

@@ -494,10 +494,11 @@ describe('lifecycle', () => {
     await expect(session.dispose()).resolves.toBeUndefined();
   });
 
-  it('should reject every call in flight with WORKER_CRASHED when the worker fails, and every later call', async () => {
+  it('should reject every call in flight with WORKER_CRASHED when the worker fails, and every later call with restart off', async () => {
     let port: MessagePort | undefined;
     const session = await createSession({
       model: MODELS['mlp.onnx'](),
+      restart: 'off',
       worker: () => {
         port = portWorker()() as unknown as MessagePort;
         return port as unknown as Worker;
@@ -505,8 +506,12 @@ describe('lifecycle', () => {
     });
     const inFlight = session.predict({ x: mlpInput(1, 1) });
     port!.dispatchEvent(Object.assign(new Event('error'), { message: 'out of memory' }));
-    await expect(inFlight).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: 'the worker threw: out of memory' });
-    await expect(session.predict({ x: mlpInput(1, 2) })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    const crashed = "the worker threw: out of memory; the call's inputs went with the worker, it may be retried";
+    await expect(inFlight).rejects.toMatchObject({ code: 'WORKER_CRASHED', message: crashed });
+    await expect(session.predict({ x: mlpInput(1, 2) })).rejects.toMatchObject({
+      code: 'WORKER_CRASHED',
+      message: "the worker threw: out of memory (restart is 'off': the session stopped; create a new one)",
+    });
     await session.dispose();
   });
 });

@@ -1,6 +1,69 @@
-// The public types of backend choice: how `backend: 'fastest'` measures (`calibration`), the model variants chosen by
-// the adapter's features, and what a session reports of its choice. Both threads use the report types.
+// The public types of backend choice: the backends tried and not used, the WebGPU adapter (features, limits), how
+// `backend: 'fastest'` measures (`calibration`), the model variants chosen by the adapter's features, and what a
+// session reports of its choice. Both threads use the report types.
 import type { Backend } from './backends.js';
+
+/**
+ * A backend that was tried and not used, and why.
+ * @example
+ * ```ts
+ * import type { FallbackAttempt } from 'tensorlane';
+ *
+ * for (const { backend, reason } of session.fallback satisfies readonly FallbackAttempt[]) {
+ *   console.warn(`${backend} not used: ${reason}`); // e.g. 'webgpu not used: no WebGPU adapter (…)'
+ * }
+ * ```
+ */
+export interface FallbackAttempt {
+  /** The backend tried. */
+  readonly backend: Backend;
+  /** Why it was not used, in one line. */
+  readonly reason: string;
+}
+
+/**
+ * What the WebGPU adapter in use reported about itself (`GPUAdapterInfo`); browsers may leave fields empty.
+ * @example
+ * ```ts
+ * import type { AdapterInfo } from 'tensorlane';
+ *
+ * const adapter: AdapterInfo | undefined = session.adapter;
+ * if (adapter?.isFallbackAdapter) console.warn(`software WebGPU: ${adapter.vendor} ${adapter.architecture}`);
+ * ```
+ */
+export interface AdapterInfo {
+  /** The GPU's vendor, e.g. `'nvidia'`. */
+  readonly vendor: string;
+  /** The GPU family, e.g. `'ampere'`, `'swiftshader'`. */
+  readonly architecture: string;
+  /** A vendor-specific device identifier. */
+  readonly device: string;
+  /** A human-readable description of the adapter. */
+  readonly description: string;
+  /** True for software adapters such as SwiftShader. */
+  readonly isFallbackAdapter: boolean;
+  /** The optional WebGPU features it offers (`GPUAdapter.features`), e.g. `'shader-f16'`, sorted. */
+  readonly features: readonly string[];
+  /** The limits that bound a model's size on it. */
+  readonly limits: AdapterLimits;
+}
+
+/**
+ * The WebGPU adapter limits that bound a model: how large one buffer, and one binding of it, may be (in bytes).
+ * @example
+ * ```ts
+ * import type { AdapterLimits } from 'tensorlane';
+ *
+ * const limits: AdapterLimits | undefined = session.adapter?.limits;
+ * if (limits && limits.maxStorageBufferBindingSize < 512 * 2 ** 20) console.warn('weights over 512 MiB will not bind');
+ * ```
+ */
+export interface AdapterLimits {
+  /** The largest buffer, in bytes (`GPUAdapter.limits.maxBufferSize`). */
+  readonly maxBufferSize: number;
+  /** The largest storage buffer binding, in bytes: the largest tensor a kernel can read or write at once. */
+  readonly maxStorageBufferBindingSize: number;
+}
 
 /**
  * One variant of a model, for {@link SessionOptions.model}: its URL, and the WebGPU features the device must have

@@ -12,9 +12,12 @@ export type {
   BatchingMode, ExternalDataFile, LoadPhase, LoadProgress, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
 } from './options.js';
-export type { BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, ModelVariant } from './choice-types.js';
 export type {
-  AdapterInfo, AdapterLimits, BatchingInfo, Counts, Distribution, FallbackAttempt, Outputs, SchedulerStats, Session,
+  AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
+  ModelVariant,
+} from './choice-types.js';
+export type {
+  BatchingInfo, Counts, Distribution, Outputs, RestartCause, RestartDetail, SchedulerStats, Session, SessionEventMap,
   SessionStats, WarmupInfo,
 } from './session-types.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';

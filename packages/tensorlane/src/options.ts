@@ -67,6 +67,22 @@ export interface SessionOptions {
    * @defaultValue `Infinity`
    */
   maxQueueSize?: number;
+  /**
+   * What happens when the worker crashes, the GPU device is lost or the onnxruntime-web session can no longer run:
+   * `'auto'` starts a new worker with the same model and goes on (a `'restart'` event says so; see the README,
+   * "Guarantees"), `'off'` ends the session: every call then rejects with the fault's code. With `'auto'` and a model
+   * given as bytes, the page keeps those bytes (moved back from the worker once it has loaded them, not copied) to
+   * load them again; give a URL (the model cache keeps it) to keep them out of the page's memory.
+   * @defaultValue `'auto'`
+   */
+  restart?: 'auto' | 'off';
+  /**
+   * Restarts allowed within 60 s. One more fault in that window ends the session: every call then rejects at once
+   * with the last fault's code (`WORKER_CRASHED`, or `RUN_FAILED` for a lost device or a failed session).
+   * `session.restart()` does not count.
+   * @defaultValue `3`
+   */
+  maxRestarts?: number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
   signal?: AbortSignal;
   /** Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle. */

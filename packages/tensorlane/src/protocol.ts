@@ -5,13 +5,13 @@
 import type { ErrorCode } from './errors.js';
 import type { Backend, BackendOption } from './backends.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from './options.js';
-import type { BackendSelection, CalibrationInfo } from './choice-types.js';
-import type { AdapterInfo, BatchingInfo, FallbackAttempt, SchedulerStats, WarmupInfo } from './session-types.js';
+import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
+import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from './session-types.js';
 import type { Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -72,7 +72,12 @@ export interface LoadRequest {
   readonly externalData?: readonly ExternalDataRequest[];
   readonly warmup?: WarmupRequest;
   readonly sessionOptions?: OrtSessionOptions;
+  /** Send the model bytes given as bytes back with the reply, for the page to load them again after a restart. */
+  readonly returnBytes: boolean;
 }
+
+/** The sources of a load request that may be bytes: the worker moves them back when asked (`returnBytes`). */
+export type ModelSources = Pick<LoadRequest, 'model' | 'externalData'>;
 
 /** What the worker loaded. */
 export interface LoadReply {
@@ -91,6 +96,8 @@ export interface LoadReply {
   readonly warmup?: WarmupInfo;
   /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
   readonly warnings: readonly string[];
+  /** The request's model sources, bytes moved back (not copied), when it asked for them and gave any bytes. */
+  readonly returned?: ModelSources;
 }
 
 /**
@@ -114,6 +121,12 @@ export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok
 export interface HostApi {
   load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
   stats(): Result<SchedulerStats>;
+  /**
+   * Stops serving and hands back every call not yet answered, queued or running, with its inputs (moved back): the
+   * page sends them to another worker. Calls sent before it are included; their outputs, if a run ends later, are not
+   * sent. Every later call is answered `DISPOSED`.
+   */
+  surrender(): Result<readonly Submission[]>;
   /** Releases the session; resolves once it is released. */
   dispose(): Promise<void>;
 }
@@ -125,6 +138,11 @@ export interface HostApi {
 export interface Submission {
   readonly id: number;
   readonly items: readonly Feeds[];
+  /**
+   * Run each item in a run of its own: the call shared a run that broke the session, and which of its requests
+   * did it is not known.
+   */
+  readonly alone?: boolean;
 }
 
 /** One item's outputs, from the run that computed it: views over that run's output buffers. */
@@ -167,8 +185,19 @@ export interface Cancel {
   readonly id: number;
 }
 
+/**
+ * Worker → page, once, when the worker can no longer serve: the page stops sending to it, takes back what it holds
+ * (`surrender`) and starts another worker. Calls a fault failed (the request that broke the session) were answered
+ * before it.
+ */
+export interface Fault {
+  readonly tensorlane: 'fault';
+  readonly cause: Exclude<RestartCause, 'requested'>;
+  readonly message: string;
+}
+
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel;
+export type Message = Ready | Results | Submit | Cancel | Fault;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -191,6 +220,10 @@ export function isResults(data: unknown): data is Results {
 
 export function isSubmit(data: unknown): data is Submit {
   return tagOf(data) === 'submit' && Array.isArray((data as Submit).submissions);
+}
+
+export function isFault(data: unknown): data is Fault {
+  return tagOf(data) === 'fault' && typeof (data as Fault).cause === 'string' && typeof (data as Fault).message === 'string';
 }
 
 export function isCancel(data: unknown): data is Cancel {

@@ -20,7 +20,10 @@ import type {
   FallbackAttempt,
   PredictBatchOptions,
   PredictOptions,
+  RestartCause,
+  RestartDetail,
   Session,
+  SessionEventMap,
   SessionOptions,
   SessionStats,
   TensorInfo,
@@ -41,8 +44,10 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'calibration'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration'
     >();
+    expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
+    expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<keyof CalibrationOptions>().toEqualTypeOf<'budgetMs' | 'runs' | 'remember'>();
     expectTypeOf<keyof ModelVariant>().toEqualTypeOf<'url' | 'requires' | 'integrity'>();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
@@ -54,8 +59,11 @@ describe('public surface', () => {
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
       | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'warnings'
-      | 'predict' | 'predictBatch' | 'stats' | 'dispose' | typeof Symbol.asyncDispose
+      | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
+    expectTypeOf<Session>().toExtend<EventTarget>();
+    expectTypeOf<Session['restart']>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
     expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
@@ -77,14 +85,27 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration'
+      | 'calibration' | 'restarts'
     >();
     expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
     expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();
+    expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();
     expectTypeOf<SessionStats['requests']>().toEqualTypeOf<Counts>();
     expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();
     expectTypeOf<SessionStats['runMs']>().toEqualTypeOf<Distribution>();
     expectTypeOf<keyof Distribution>().toEqualTypeOf<'count' | 'mean' | 'p50' | 'p95' | 'max'>();
+  });
+
+  it('should dispatch typed restart events', () => {
+    expectTypeOf<RestartCause>().toEqualTypeOf<'worker-crashed' | 'device-lost' | 'session-failed' | 'requested'>();
+    expectTypeOf<RestartDetail>().toEqualTypeOf<{
+      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly restarts: number;
+    }>();
+    expectTypeOf<SessionEventMap['restart']>().toEqualTypeOf<CustomEvent<RestartDetail>>();
+    const session = {} as Session;
+    session.addEventListener('restart', (event) => {
+      expectTypeOf(event.detail).toEqualTypeOf<RestartDetail>();
+    });
   });
 
   it('should carry code, details and cause on errors', () => {

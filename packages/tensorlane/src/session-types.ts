@@ -1,72 +1,10 @@
-// What a session is and what it reports: the public Session interface, its stats, and the facts of the backend it
-// runs on. Both threads use the report types; the worker sends them in its load reply and stats.
+// What a session is and what it reports: the public Session interface, its stats, restarts and batching (the facts of
+// its backend are in choice-types.ts). Both threads use the report types; the worker sends them in its load reply and stats.
 import type { Backend } from './backends.js';
-import type { BackendSelection, CalibrationInfo } from './choice-types.js';
+import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
 import type { ErrorCode } from './errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions } from './options.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
-
-/**
- * A backend that was tried and not used, and why.
- * @example
- * ```ts
- * import type { FallbackAttempt } from 'tensorlane';
- *
- * for (const { backend, reason } of session.fallback satisfies readonly FallbackAttempt[]) {
- *   console.warn(`${backend} not used: ${reason}`); // e.g. 'webgpu not used: no WebGPU adapter (…)'
- * }
- * ```
- */
-export interface FallbackAttempt {
-  /** The backend tried. */
-  readonly backend: Backend;
-  /** Why it was not used, in one line. */
-  readonly reason: string;
-}
-
-/**
- * What the WebGPU adapter in use reported about itself (`GPUAdapterInfo`); browsers may leave fields empty.
- * @example
- * ```ts
- * import type { AdapterInfo } from 'tensorlane';
- *
- * const adapter: AdapterInfo | undefined = session.adapter;
- * if (adapter?.isFallbackAdapter) console.warn(`software WebGPU: ${adapter.vendor} ${adapter.architecture}`);
- * ```
- */
-export interface AdapterInfo {
-  /** The GPU's vendor, e.g. `'nvidia'`. */
-  readonly vendor: string;
-  /** The GPU family, e.g. `'ampere'`, `'swiftshader'`. */
-  readonly architecture: string;
-  /** A vendor-specific device identifier. */
-  readonly device: string;
-  /** A human-readable description of the adapter. */
-  readonly description: string;
-  /** True for software adapters such as SwiftShader. */
-  readonly isFallbackAdapter: boolean;
-  /** The optional WebGPU features it offers (`GPUAdapter.features`), e.g. `'shader-f16'`, sorted. */
-  readonly features: readonly string[];
-  /** The limits that bound a model's size on it. */
-  readonly limits: AdapterLimits;
-}
-
-/**
- * The WebGPU adapter limits that bound a model: how large one buffer, and one binding of it, may be (in bytes).
- * @example
- * ```ts
- * import type { AdapterLimits } from 'tensorlane';
- *
- * const limits: AdapterLimits | undefined = session.adapter?.limits;
- * if (limits && limits.maxStorageBufferBindingSize < 512 * 2 ** 20) console.warn('weights over 512 MiB will not bind');
- * ```
- */
-export interface AdapterLimits {
-  /** The largest buffer, in bytes (`GPUAdapter.limits.maxBufferSize`). */
-  readonly maxBufferSize: number;
-  /** The largest storage buffer binding, in bytes: the largest tensor a kernel can read or write at once. */
-  readonly maxStorageBufferBindingSize: number;
-}
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -127,7 +65,8 @@ export interface Distribution {
 }
 
 /**
- * What the worker's scheduler has done since the session was created; part of {@link SessionStats}.
+ * What the worker's scheduler has done since the worker started (a restart starts a new one); part of
+ * {@link SessionStats}.
  * @example
  * ```ts
  * import type { SchedulerStats } from 'tensorlane';
@@ -169,6 +108,60 @@ export interface Counts {
 }
 
 /**
+ * Why a session restarted: its worker crashed (`'worker-crashed'`: an uncaught error or unhandled rejection in it, a
+ * WebAssembly abort, a message that could not be read), the GPU device was lost (`'device-lost'`), the
+ * onnxruntime-web session could not run again (`'session-failed'`), or `session.restart()` asked for it
+ * (`'requested'`).
+ * @example
+ * ```ts
+ * import type { RestartCause } from 'tensorlane';
+ *
+ * const label: Record<RestartCause, string> = {
+ *   'worker-crashed': 'the worker crashed', 'device-lost': 'the GPU was lost', 'session-failed': 'the session failed', requested: 'restarted',
+ * };
+ * ```
+ */
+export type RestartCause = 'worker-crashed' | 'device-lost' | 'session-failed' | 'requested';
+
+/**
+ * What a `'restart'` event tells: why, what went wrong, where the session runs now, and how many restarts so far.
+ * @example
+ * ```ts
+ * import type { RestartDetail } from 'tensorlane';
+ *
+ * session.addEventListener('restart', (event) => {
+ *   const { cause, message, backend, restarts }: RestartDetail = event.detail;
+ *   console.warn(`restart #${restarts} (${cause}: ${message}); now on ${backend}`);
+ * });
+ * ```
+ */
+export interface RestartDetail {
+  /** Why the session restarted. */
+  readonly cause: RestartCause;
+  /** What went wrong, in one line, e.g. `the GPU device was lost (destroyed): …`. */
+  readonly message: string;
+  /** The backend the session runs on now (`session.backend`). */
+  readonly backend: Backend;
+  /** Restarts of this session so far, this one included. */
+  readonly restarts: number;
+}
+
+/**
+ * The events a {@link Session} dispatches, by type.
+ * @example
+ * ```ts
+ * import type { SessionEventMap } from 'tensorlane';
+ *
+ * const onRestart = (event: SessionEventMap['restart']) => console.info(event.detail.cause);
+ * session.addEventListener('restart', onRestart);
+ * ```
+ */
+export interface SessionEventMap {
+  /** The session recovered: a new worker and onnxruntime-web session serve it. Dispatched once it serves. */
+  restart: CustomEvent<RestartDetail>;
+}
+
+/**
  * What a session has done since it was created. See {@link Session.stats}.
  * @example
  * ```ts
@@ -191,6 +184,8 @@ export interface SessionStats extends SchedulerStats {
   readonly warmup: WarmupInfo | undefined;
   /** What `backend: 'fastest'` spent measuring at load; undefined for other backends; not counted in `runs`. */
   readonly calibration: CalibrationInfo | undefined;
+  /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
+  readonly restarts: Readonly<Record<RestartCause, number>>;
 }
 
 /**
@@ -216,12 +211,12 @@ export type Outputs = Record<string, Tensor>;
  * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
  * ```
  */
-export interface Session {
-  /** The backend that runs the model. */
+export interface Session extends EventTarget {
+  /** The backend that runs the model; after a restart, the one the new worker runs on. */
   readonly backend: Backend;
-  /** The backends tried and not used, with their reasons; empty when the first choice worked. */
+  /** The backends tried and not used, with their reasons; empty when the first choice worked. Live, as `backend`. */
   readonly fallback: readonly FallbackAttempt[];
-  /** The WebGPU adapter in use, when `backend` is `'webgpu'`. */
+  /** The WebGPU adapter in use, when `backend` is `'webgpu'`. Live, as `backend`. */
   readonly adapter: AdapterInfo | undefined;
   /** How `backend: 'fastest'` chose `backend`, and the timings why; undefined for other backends. */
   readonly selection: BackendSelection | undefined;
@@ -258,8 +253,52 @@ export interface Session {
    * @throws TensorlaneError `DISPOSED`, `WORKER_CRASHED`.
    */
   stats(): Promise<SessionStats>;
+  /**
+   * Starts a new worker with the same model and moves every call not yet answered to it, inputs included: nothing
+   * is lost, and calls made meanwhile wait for it. The only way to give WebAssembly memory back to the browser,
+   * which never shrinks it. Dispatches a `'restart'` event (`cause: 'requested'`) once the new worker serves; not
+   * counted against `maxRestarts`.
+   * @throws TensorlaneError `DISPOSED`; the error of a session that stopped; what loading the model again threw.
+   */
+  restart(): Promise<void>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */
   dispose(): Promise<void>;
   /** The same as {@link Session.dispose}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
+  /**
+   * Listens for the session's events (see {@link SessionEventMap}): `'restart'`, once a new worker serves it.
+   * @param type - the event type, e.g. `'restart'`.
+   * @param listener - called with the event.
+   * @param options - as `EventTarget.addEventListener`'s.
+   */
+  addEventListener<K extends keyof SessionEventMap>(
+    type: K,
+    listener: (this: Session, event: SessionEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /**
+   * Any other event type, as on every `EventTarget`.
+   * @param type - the event type.
+   * @param listener - called with the event.
+   * @param options - as `EventTarget.addEventListener`'s.
+   */
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  /**
+   * Stops listening.
+   * @param type - the event type, e.g. `'restart'`.
+   * @param listener - the listener given to `addEventListener`.
+   * @param options - as `EventTarget.removeEventListener`'s.
+   */
+  removeEventListener<K extends keyof SessionEventMap>(
+    type: K,
+    listener: (this: Session, event: SessionEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /**
+   * Any other event type, as on every `EventTarget`.
+   * @param type - the event type.
+   * @param listener - the listener given to `addEventListener`.
+   * @param options - as `EventTarget.removeEventListener`'s.
+   */
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }

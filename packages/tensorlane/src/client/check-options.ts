@@ -17,7 +17,7 @@ const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
-  preferredOutputLocation: true, logSeverityLevel: true, calibration: true,
+  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CALIBRATION_OPTIONS = keysOf({ budgetMs: true, runs: true, remember: true } satisfies Record<keyof CalibrationOptions, true>);
 const MODEL_VARIANT = keysOf({ url: true, requires: true, integrity: true } satisfies Record<keyof ModelVariant, true>);
@@ -206,6 +206,9 @@ function checkOrtOptions(options: SessionOptions): OrtSessionOptions | undefined
 /** What `createSession` needs on the page, beside the request it sends. */
 export interface PageOptions {
   readonly maxQueueSize: number;
+  /** Restart after a fault (`'auto'`), at most `maxRestarts` times within 60 s. */
+  readonly restart: boolean;
+  readonly maxRestarts: number;
   readonly signal: AbortSignal | undefined;
   readonly worker: (() => Worker) | undefined;
   readonly onProgress: SessionOptions['onProgress'];
@@ -224,6 +227,8 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   }
   const page: PageOptions = {
     maxQueueSize: checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true }),
+    restart: (checkOneOf(options.restart, ['auto', 'off'] as const, 'option "restart"') ?? 'auto') === 'auto',
+    maxRestarts: checkNumber(options.maxRestarts, 'option "maxRestarts"', 3, { min: 0, integer: true }),
     signal: checkSignal(options.signal, 'option "signal"'),
     worker: checkFunction(options.worker, 'option "worker"', 'a function that returns a Worker'),
     onProgress: checkFunction(options.onProgress, 'option "onProgress"', 'a function'),
@@ -263,6 +268,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     ...(externalData ? { externalData } : {}),
     ...(warmup ? { warmup } : {}),
     ...(sessionOptions ? { sessionOptions } : {}),
+    returnBytes: page.restart && transfer.length > 0,
   };
   // Variants may share the bytes of an external data file: each buffer is transferred once.
   return { request, transfer: [...new Set(transfer)], page };

@@ -126,7 +126,10 @@ describe('connect', () => {
   it('should reject every call in flight, and every later one, with WORKER_CRASHED when the worker fails', async () => {
     const w = start({ load: () => new Promise<never>(() => undefined) });
     w.ready();
-    const crashed = { code: 'WORKER_CRASHED', message: 'the worker failed to start (is its script served, as JavaScript, from the same origin?)' };
+    const crashed = {
+      code: 'WORKER_CRASHED',
+      message: "the worker failed to start (is its script served, as JavaScript, from the same origin?); the call's inputs went with the worker, it may be retried",
+    };
     const request = expect(w.connection.request([row(1)], { what: 'predict' })).rejects.toMatchObject(crashed);
     const call = expect(w.connection.call((api) => api.load({} as never), { what: 'createSession' })).rejects.toMatchObject(crashed);
     await w.tick();

@@ -1,7 +1,8 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError, fromWireError, messageOf } from '../errors.js';
 import {
-  PROTOCOL_VERSION, isReady, isResults, type Cancel, type HostApi, type Ready, type Result, type Submission, type Submit,
+  PROTOCOL_VERSION, isFault, isReady, isResults, type Cancel, type Fault, type HostApi, type Ready, type Result, type Submission,
+  type Submit,
 } from '../protocol.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../tensor/types.js';
@@ -20,11 +21,29 @@ export interface CallOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
-  /** Rejects with `TIMEOUT` after this long. */
+  /** Rejects with `TIMEOUT` after this long, or at `deadline` when given. */
   timeoutMs?: number | undefined;
+  /** `performance.now()` at which the call times out, for a call that waited elsewhere first. */
+  deadline?: number | undefined;
   /** Names the operation in messages, e.g. `predict`. */
   what: string;
+  /** Run each item in a run of its own (see `Submission.alone`). */
+  alone?: boolean | undefined;
 }
+
+/**
+ * How `request` rejects a call the worker handed back (see `surrender`): with its inputs, to send to another worker.
+ * Never reaches the caller of `predict`.
+ */
+export class Returned {
+  constructor(
+    readonly items: readonly Feeds[],
+    readonly alone: boolean,
+  ) {}
+}
+
+/** What the worker says about itself: it can no longer serve (`Fault`), or crashed. */
+export type FaultListener = (fault: Pick<Fault, 'cause' | 'message'>) => void;
 
 /**
  * The page's end of one worker. Every call is tracked: if the worker fails to start, throws, or a message cannot be
@@ -46,11 +65,22 @@ export interface Connection {
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
    */
   close(error: TensorlaneError, options?: { release?: boolean }): Promise<void>;
+  /**
+   * Takes back from the worker every call it has not answered, and closes: each such call rejects with
+   * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
+   * that does not answer within 30 s counts as crashed.
+   */
+  surrender(): Promise<void>;
 }
 
 /** The ABORTED error for a signal, keeping its reason as `cause`. */
 export function abortError(signal: AbortSignal, what: string): TensorlaneError {
   return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(signal.reason)}`, { cause: signal.reason });
+}
+
+/** The error of a call whose inputs went with a worker that stopped. */
+export function crashed(message: string): TensorlaneError {
+  return new TensorlaneError('WORKER_CRASHED', `${message}; the call's inputs went with the worker, it may be retried`);
 }
 
 function crashMessage(event: Event): string {
@@ -92,20 +122,26 @@ const START_TIMEOUT_MS = 30_000;
  */
 const SEND_EVERY = 64;
 
-export function connect(endpoint: WorkerLike): Connection {
+/**
+ * Opens the page's end of the worker behind `endpoint`.
+ * @param onFault - told when the worker crashes or says it can no longer serve; after the connection closed, never.
+ */
+export function connect(endpoint: WorkerLike, onFault: FaultListener = () => undefined): Connection {
   const api = wrap<HostApi>(endpoint);
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
   const requests = new Map<
     number,
-    { what: string; outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError): void }
+    { what: string; outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError | Returned): void }
   >();
   let nextId = 1;
   /** Calls of the current task, sent together when it ends, or every SEND_EVERY calls. */
   let outbox: Submission[] = [];
   let flushQueued = false;
   let listening = false;
+  /** Once the worker is asked to hand back its calls, later calls go elsewhere at once (as Returned). */
+  let surrendering = false;
   function flush(): void {
     flushQueued = false;
     if (outbox.length === 0) return;
@@ -116,6 +152,7 @@ export function connect(endpoint: WorkerLike): Connection {
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
+    if (isFault(data)) return fault(data.cause, data.message);
     if (!isResults(data)) return;
     for (const { id, index, outputs } of data.parts) {
       const request = requests.get(id);
@@ -130,9 +167,15 @@ export function connect(endpoint: WorkerLike): Connection {
   };
   endpoint.addEventListener('message', onResults);
 
+  /** A worker that crashed is closed at once: its calls went with it. One that stopped cleanly is surrendered. */
+  function fault(cause: Fault['cause'], message: string): void {
+    if (closed) return;
+    if (cause === 'worker-crashed') void close(crashed(message));
+    onFault({ cause, message });
+  }
   const onCrash = (event: Event) => {
     event.preventDefault();
-    void close(new TensorlaneError('WORKER_CRASHED', crashMessage(event)));
+    fault('worker-crashed', crashMessage(event));
   };
   endpoint.addEventListener('error', onCrash);
   endpoint.addEventListener('messageerror', onCrash);
@@ -236,9 +279,10 @@ export function connect(endpoint: WorkerLike): Connection {
   }
 
   function request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]> {
-    const { signal, timeoutMs, what } = options;
+    const { signal, timeoutMs, deadline, what, alone } = options;
     if (closed !== undefined) return Promise.reject(closed);
     if (signal?.aborted) return Promise.reject(abortError(signal, what));
+    if (surrendering) return Promise.reject(new Returned(items, alone === true));
     const id = nextId++;
     return new Promise<Feeds[]>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -248,7 +292,7 @@ export function connect(endpoint: WorkerLike): Connection {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onSignal);
       };
-      const fail = (error: TensorlaneError) => {
+      const fail = (error: TensorlaneError | Returned) => {
         settle();
         reject(error);
       };
@@ -263,9 +307,10 @@ export function connect(endpoint: WorkerLike): Connection {
       pending.add(fail);
       signal?.addEventListener('abort', onSignal, { once: true });
       if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
-        timer = setTimeout(() => giveUp(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), timeoutMs);
+        const delay = deadline === undefined ? timeoutMs : Math.max(0, deadline - performance.now());
+        timer = setTimeout(() => giveUp(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), delay);
       }
-      outbox.push({ id, items });
+      outbox.push({ id, items, ...(alone ? { alone } : {}) });
       if (!listening) return; // sent once the worker is ready
       if (outbox.length >= SEND_EVERY) flush();
       else if (!flushQueued) {
@@ -273,6 +318,24 @@ export function connect(endpoint: WorkerLike): Connection {
         queueMicrotask(flush);
       }
     });
+  }
+
+  async function surrender(): Promise<void> {
+    flush();
+    surrendering = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(crashed(`the worker did not hand back its calls within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+    try {
+      const returned = await Promise.race([call((api) => api.surrender(), { what: 'restart' }), timeout]);
+      for (const { id, items, alone } of returned) requests.get(id)?.reject(new Returned(items, alone === true));
+      await close(crashed('the worker stopped without handing back this call'), { release: true });
+    } catch (error) {
+      await close(error as TensorlaneError); // it crashed meanwhile, or does not answer
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   return {
@@ -283,5 +346,6 @@ export function connect(endpoint: WorkerLike): Connection {
     call,
     request,
     close,
+    surrender,
   };
 }

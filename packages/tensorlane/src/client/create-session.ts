@@ -4,7 +4,9 @@ import type { LoadProgress, SessionOptions } from '../options.js';
 import type { Session } from '../session-types.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError, connect, type WorkerLike } from './connection.js';
-import { SessionImpl, type Connect } from './session.js';
+import { SessionImpl, unreadable } from './session.js';
+import type { Connect } from './supervisor.js';
+import type { LoadRequest } from '../protocol.js';
 
 /** Calls the user's callback; an exception in it is reported, not allowed to break loading. */
 function progressSink(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {
@@ -45,20 +47,25 @@ function defaultWorker(): Worker {
  * ```
  */
 export async function createSession(options: SessionOptions): Promise<Session> {
-  const { request, transfer: transferList, page } = checkSessionOptions(options);
+  const { request, transfer: transferList, page } = unreadable('INVALID_OPTIONS', 'createSession() options', () => checkSessionOptions(options));
   if (page.signal?.aborted) throw abortError(page.signal, 'createSession');
   const makeWorker = page.worker ?? defaultWorker;
   const sink = page.onProgress === undefined ? undefined : proxy(progressSink(page.onProgress));
 
-  const start: Connect = async (signal) => {
-    const connection = connect(makeWorker() as WorkerLike);
+  // The model's bytes (if given as bytes) go to each worker and come back with its reply (returnBytes), so that
+  // the next worker can load them: moved each way, never copied, and kept on the page only between loads.
+  let sources: { request: LoadRequest; transfer: ArrayBuffer[] } = { request, transfer: transferList };
+  const start: Connect = async (signal, onFault) => {
+    const connection = connect(makeWorker() as WorkerLike, onFault);
     try {
-      const reply = await connection.call((api) => api.load(transfer(request, transferList), sink), { signal, what: 'createSession' });
+      const { request: sent, transfer: moved } = sources;
+      const reply = await connection.call((api) => api.load(transfer(sent, moved), sink), { signal, what: 'createSession' });
+      if (reply.returned) sources = { request: { ...sent, ...reply.returned }, transfer: moved };
       return { connection, reply };
     } catch (error) {
       void connection.close(error as TensorlaneError);
       throw error;
     }
   };
-  return SessionImpl.open(start, page.maxQueueSize, page.signal);
+  return SessionImpl.open(start, page, page.signal);
 }

@@ -1,9 +1,8 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
-import type { LoadReply } from '../protocol.js';
-import type { BackendSelection } from '../choice-types.js';
-import type { AdapterInfo, BatchingInfo, Counts, FallbackAttempt, Outputs, Session, SessionStats } from '../session-types.js';
+import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../choice-types.js';
+import type { BatchingInfo, Counts, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
@@ -11,16 +10,8 @@ import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../tensor/types.js';
 import { readFeeds } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError, type Connection } from './connection.js';
-
-/** A worker that holds the loaded model: the page's end of it, and what it loaded. */
-export interface Link {
-  readonly connection: Connection;
-  readonly reply: LoadReply;
-}
-
-/** Starts a worker and loads the model in it. The session keeps it, to be able to start another. */
-export type Connect = (signal: AbortSignal | undefined) => Promise<Link>;
+import { abortError } from './connection.js';
+import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
@@ -54,50 +45,68 @@ function createCounters() {
   };
 }
 
-/** The session a page holds: checks calls, applies backpressure, counts outcomes, and talks to its worker. */
-export class SessionImpl implements Session {
-  readonly #connect: Connect;
+/**
+ * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
+ * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
+ */
+export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (isTensorlaneError(error)) throw error;
+    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/**
+ * The session a page holds: checks calls, applies backpressure, counts outcomes, and sends calls to its worker
+ * through a {@link Supervisor}, which replaces the worker when it faults; each restart is dispatched as an event.
+ */
+export class SessionImpl extends EventTarget implements Session {
   readonly #maxQueueSize: number;
   readonly #counters = createCounters();
-  #link: Link;
+  // Set by open(), before anyone holds the session.
+  #supervisor!: Supervisor;
 
-  private constructor(connect: Connect, link: Link, maxQueueSize: number) {
-    this.#connect = connect;
-    this.#link = link;
+  private constructor(maxQueueSize: number) {
+    super();
     this.#maxQueueSize = maxQueueSize;
   }
 
-  /** Opens a session on the first worker `connect` starts. */
-  static async open(connect: Connect, maxQueueSize: number, signal: AbortSignal | undefined): Promise<SessionImpl> {
-    return new SessionImpl(connect, await connect(signal), maxQueueSize);
+  /** Opens a session on the first worker `connect` starts; later ones come from it too. */
+  static async open(connect: Connect, policy: RestartPolicy & { maxQueueSize: number }, signal: AbortSignal | undefined): Promise<SessionImpl> {
+    const session = new SessionImpl(policy.maxQueueSize);
+    const onRestart = (detail: RestartDetail) => session.dispatchEvent(new CustomEvent('restart', { detail }));
+    session.#supervisor = await supervise(connect, signal, policy, onRestart);
+    return session;
   }
 
   get backend(): Backend {
-    return this.#link.reply.backend;
+    return this.#supervisor.reply.backend;
   }
   get fallback(): readonly FallbackAttempt[] {
-    return this.#link.reply.fallback;
+    return this.#supervisor.reply.fallback;
   }
   get adapter(): AdapterInfo | undefined {
-    return this.#link.reply.adapter;
+    return this.#supervisor.reply.adapter;
   }
   get selection(): BackendSelection | undefined {
-    return this.#link.reply.selection;
+    return this.#supervisor.reply.selection;
   }
   get model(): string | undefined {
-    return this.#link.reply.model;
+    return this.#supervisor.reply.model;
   }
   get inputs(): readonly TensorInfo[] {
-    return this.#link.reply.inputs;
+    return this.#supervisor.reply.inputs;
   }
   get outputs(): readonly TensorInfo[] {
-    return this.#link.reply.outputs;
+    return this.#supervisor.reply.outputs;
   }
   get batching(): BatchingInfo {
-    return this.#link.reply.batching;
+    return this.#supervisor.reply.batching;
   }
   get warnings(): readonly string[] {
-    return this.#link.reply.warnings;
+    return this.#supervisor.reply.warnings;
   }
 
   async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
@@ -116,11 +125,11 @@ export class SessionImpl implements Session {
 
   /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
   async #submit(what: string, read: () => Feeds[], options: PredictOptions): Promise<Outputs[]> {
-    const { signal, timeoutMs, copy } = checkPredictOptions(options, what);
-    const { connection } = this.#link;
-    if (connection.closed) throw connection.closed;
+    const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
+    const supervisor = this.#supervisor;
+    if (supervisor.stopped) throw supervisor.stopped;
     if (signal?.aborted) throw abortError(signal, what);
-    const checked = read();
+    const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
     if (checked.length === 0) return [];
     const rows = checked.reduce((n, item) => n + rowsOf(item), 0);
     const counters = this.#counters;
@@ -136,8 +145,10 @@ export class SessionImpl implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      const sent = copy ? checked.map(copied) : moved(checked);
-      const outputs = await connection.request(sent, { signal, timeoutMs, what });
+      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
+      // A timeout counts from here, across the restarts the call waits for.
+      const deadline = timeoutMs === undefined || timeoutMs > 2_147_483_647 ? undefined : performance.now() + timeoutMs;
+      const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
       counters.resolved(rows);
       return outputs;
     } catch (error) {
@@ -147,14 +158,19 @@ export class SessionImpl implements Session {
   }
 
   async stats(): Promise<SessionStats> {
-    const { connection, reply } = this.#link;
-    const scheduler = await connection.call((api) => api.stats(), { what: 'stats' });
+    const supervisor = this.#supervisor;
+    const scheduler = await supervisor.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: reply.warmup, calibration: reply.calibration };
+    const restarts = { ...supervisor.restarts };
+    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts };
+  }
+
+  restart(): Promise<void> {
+    return this.#supervisor.restart();
   }
 
   dispose(): Promise<void> {
-    return this.#link.connection.close(new TensorlaneError('DISPOSED', 'the session was disposed'), { release: true });
+    return this.#supervisor.dispose();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

@@ -3,11 +3,12 @@
 // browser, how to set onnxruntime-web up for it), which session options apply, and how to guard its runs.
 // resolve-backend.ts walks them in order. Adding a backend (WebNN, say) is one name there and one entry here.
 import type * as Ort from 'onnxruntime-web';
-import { TensorlaneError, messageOf } from '../errors.js';
+import { messageOf } from '../errors.js';
 import type { Backend } from '../backends.js';
 import type { LoadRequest, OrtSessionOptions } from '../protocol.js';
-import type { AdapterInfo, AdapterLimits } from '../session-types.js';
+import type { AdapterInfo, AdapterLimits } from '../choice-types.js';
 import type { Feeds } from '../tensor/types.js';
+import { SessionBroken } from './broken.js';
 
 /** The onnxruntime-web module: every build exports the same API. */
 export type OrtModule = typeof Ort;
@@ -55,8 +56,11 @@ export interface BackendEntry {
   prepare(request: LoadRequest, env: BackendEnv): Promise<Prepared>;
   /** The onnxruntime-web session options that apply on this backend. */
   sessionOptions(options: OrtSessionOptions): Ort.InferenceSession.SessionOptions;
-  /** Wraps the session's runs, for what this backend's runtime gets wrong. */
-  guard(run: Run): Run;
+  /**
+   * Wraps the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
+   * run again; its runs then reject with that error.
+   */
+  guard(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run;
 }
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
@@ -77,27 +81,73 @@ export function describeAdapter(info: AdapterInfo): string {
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
 }
 
+/** The GPUDevice parts the WebGPU guard watches (structural, as GpuLike). */
+interface DeviceLike {
+  readonly lost: Promise<{ readonly reason?: string; readonly message?: string }>;
+}
+
 /**
- * On WebGPU, after a run fails inside onnxruntime-web's native code ("failed to call OrtRun()", e.g. a Reshape that
- * cannot reshape), onnxruntime-web 1.30's next run of that session never settles (seen on SwiftShader). From then on
- * every run fails at once with `RUN_FAILED` saying so, instead of hanging every queued call. Failures in its
- * JavaScript kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
+ * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardWebGpu(run: Run): Run {
-  let broken: TensorlaneError | undefined;
+function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
   return async (feeds) => {
-    if (broken) throw broken;
     try {
       return await run(feeds);
     } catch (error) {
-      if (/failed to call OrtRun\(\)/.test(messageOf(error))) {
-        broken = new TensorlaneError(
-          'RUN_FAILED',
-          `this WebGPU session cannot run again: an earlier run failed inside onnxruntime-web (${messageOf(error)}), after which its runs never finish; create a new session`,
-          { cause: error },
-        );
+      const cause = error instanceof Error ? error.cause : undefined;
+      if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
+        const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
+        const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
+        broken(abort);
+        throw abort;
       }
       throw error;
+    }
+  };
+}
+
+/**
+ * WebGPU's two ways of ending a session for good. After a run fails inside onnxruntime-web's native code ("failed to
+ * call OrtRun()", e.g. a Reshape that cannot reshape), onnxruntime-web 1.30's next run of that session never settles
+ * (seen on SwiftShader): that run is blamed (`session-failed`). When the GPU device is lost (a driver reset,
+ * `destroy()` from anywhere, whatever the reason), runs in flight never settle either: they reject at once, and no
+ * request is blamed (`device-lost`). onnxruntime-web keeps one device for the life of its module, so the session
+ * cannot be rebuilt in this worker: the page moves every call not answered to a new one. Failures in its JavaScript
+ * kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ */
+function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run {
+  let failed: SessionBroken | undefined;
+  let interrupt: (error: SessionBroken) => void = () => undefined;
+  const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+  interrupted.catch(() => undefined);
+  const fail = (error: SessionBroken) => {
+    if (failed) return;
+    failed = error;
+    interrupt(error);
+    broken(error);
+  };
+  // onnxruntime-web's types say a promise of the device; its JSEP build gives the device itself.
+  void Promise.resolve()
+    .then(() => ort.env.webgpu.device as unknown as DeviceLike | Promise<DeviceLike>)
+    .then((device) => device.lost)
+    .then(({ reason, message }) => {
+      const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
+      fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
+    }, () => undefined);
+  return async (feeds) => {
+    if (failed) throw failed;
+    try {
+      return await Promise.race([run(feeds), interrupted]);
+    } catch (error) {
+      if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
+        const fault = {
+          cause: 'session-failed' as const,
+          message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
+        };
+        fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+      }
+      throw failed ?? error;
     }
   };
 }
@@ -143,14 +193,14 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
       };
     },
     sessionOptions: (options) => options,
-    guard: guardWebGpu,
+    guard: (run, ort, broken) => guardAbort(guardWebGpu(run, ort, broken), broken),
   },
   wasm: {
     importOrt: () => import('onnxruntime-web/wasm'),
     prepare: async () => ({ configure: () => undefined }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (run) => run,
+    guard: (run, _ort, broken) => guardAbort(run, broken),
   },
 };
 

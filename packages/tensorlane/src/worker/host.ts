@@ -1,8 +1,8 @@
-import { expose, type Endpoint } from 'comlink';
-import { TensorlaneError, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
+import { expose, transfer, type Endpoint } from 'comlink';
+import { TensorlaneError, messageOf, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, isCancel, isSubmit, type HostApi, type LoadReply, type LoadRequest, type ProgressSink, type Result, type Results,
-  type Submission,
+  READY, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources, type ProgressSink,
+  type Result, type Results, type Submission, type VariantRequest,
 } from '../protocol.js';
 import type { SchedulerStats } from '../session-types.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -26,6 +26,8 @@ type State =
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
+  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
+  crash(message: string): void;
   /** Queues calls; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[]): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
@@ -51,14 +53,31 @@ function encode(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): Re
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
 
+/** The buffers of the sources that are bytes, to move them back to the page, each once (variants may share one). */
+function buffersOfSources({ model, externalData = [] }: ModelSources): ArrayBuffer[] {
+  const variants = Array.isArray(model) ? (model as readonly VariantRequest[]) : [];
+  const files = [...externalData, ...variants.flatMap((variant) => variant.externalData ?? [])];
+  const sources = [...(variants.length > 0 ? [] : [model as string | Uint8Array]), ...files.map((file) => file.data)];
+  const bytes = sources.filter((source): source is Uint8Array => typeof source !== 'string');
+  return [...new Set(bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer))];
+}
+
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.
- * @param post - sends a `Results` message to the page, transferring the outputs' buffers.
+ * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (results: Results) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Results | Fault) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
+  /** The fault told to the page, if any: it is told once, and never after a dispose. */
+  let fault: Fault | undefined;
   const onSettled = (items: readonly ItemOutputs[], outcomes: readonly Outcome[]) => post(encode(items, outcomes));
+  const report = (cause: Fault['cause'], message: string) => {
+    if (fault !== undefined || state.kind === 'disposed') return;
+    const told: Fault = (fault = { tensorlane: 'fault', cause, message });
+    // After the current task: the run that broke the session has answered the request it blames by then.
+    setTimeout(() => state.kind !== 'disposed' && post(told));
+  };
 
   async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
     if (state.kind === 'disposed') throw disposedError();
@@ -81,20 +100,32 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
       stacked: reply.batching.stacked,
       maxBatchSize: request.maxBatchSize,
       maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend),
+      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
       onSettled,
     });
     state = { kind: 'ready', reply, scheduler, release: () => session.release() };
-    return reply;
+    if (!request.returnBytes) return reply;
+    const { model, externalData } = request;
+    return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
   }
 
   return {
     api: {
-      load: (request, onProgress) => settle('MODEL_LOAD_FAILED', () => load(request, onProgress)),
+      async load(request, onProgress) {
+        const result = await settle('MODEL_LOAD_FAILED', () => load(request, onProgress));
+        // The page keeps the bytes it gave, to load them again after a restart: moved back, not copied.
+        return result.ok && result.value.returned ? transfer(result, buffersOfSources(result.value.returned)) : result;
+      },
 
       stats(): Result<SchedulerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
         return { ok: true, value: state.scheduler.stats() };
+      },
+
+      surrender(): Result<readonly Submission[]> {
+        if (state.kind !== 'ready') return { ok: true, value: [] };
+        const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
+        return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
 
       async dispose(): Promise<void> {
@@ -103,19 +134,23 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
         state = { kind: 'disposed' };
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
+        // Never release a session while it runs; the page terminates a worker whose run does not end.
+        await before.scheduler.idle();
         await before.release().catch(() => undefined);
       },
     },
 
+    crash: (message) => report('worker-crashed', message),
+
     submit(submissions) {
-      for (const { id, items } of submissions) {
+      for (const { id, items, alone } of submissions) {
         try {
           if (state.kind !== 'ready') {
             throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
           }
           const { inputs } = state.reply;
           const checked = items.map((item, i) => readFeeds(item, inputs, items.length > 1 ? `item ${i}: ` : ''));
-          state.scheduler.submit(id, checked);
+          state.scheduler.submit(id, checked, alone === true);
         } catch (error) {
           onSettled([], [{ id, error: toTensorlaneError(error, 'INVALID_INPUT') }]);
         }
@@ -133,12 +168,19 @@ export function createHost(post: (results: Results) => void, env: BackendEnv = b
  * listener for the raw messages; then tells the page it is listening.
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
-  const host = createHost((results) => endpoint.postMessage(results, buffersOf(results.parts.map((part) => part.outputs))), env);
+  const host = createHost(
+    (message) => endpoint.postMessage(message, message.tensorlane === 'results' ? buffersOf(message.parts.map((part) => part.outputs)) : []),
+    env,
+  );
   expose(host.api, endpoint);
   endpoint.addEventListener('message', (event) => {
     const { data } = event as MessageEvent;
     if (isSubmit(data)) host.submit(data.submissions);
     else if (isCancel(data)) host.cancel(data.id);
+  });
+  // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
+  endpoint.addEventListener('unhandledrejection', (event) => {
+    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
   });
   endpoint.postMessage(READY);
 }

@@ -2,7 +2,7 @@ import type * as Ort from 'onnxruntime-web';
 import { BACKENDS, type Backend } from '../backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { LoadRequest } from '../protocol.js';
-import type { AdapterInfo, FallbackAttempt } from '../session-types.js';
+import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
 import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
 
 /** A session built on one backend. */

@@ -3,6 +3,7 @@ import type { Backend } from '../backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../tensor/types.js';
 import { BACKEND_TABLE, type OrtModule, type Run } from './backends.js';
+import type { SessionBroken } from './broken.js';
 
 /** Runs the model once on tensorlane tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
 async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Feeds): Promise<Feeds> {
@@ -25,7 +26,10 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
   return outputs;
 }
 
-/** The session's run, as the scheduler calls it: guarded as its backend needs. */
-export function createRun(ort: OrtModule, session: Ort.InferenceSession, backend: Backend): Run {
-  return BACKEND_TABLE[backend].guard((feeds) => runOnce(ort, session, feeds));
+/**
+ * The session's run, as the scheduler calls it: guarded as its backend needs.
+ * @param broken - called once the session can never run again (see {@link SessionBroken}).
+ */
+export function createRun(ort: OrtModule, session: Ort.InferenceSession, backend: Backend, broken: (error: SessionBroken) => void): Run {
+  return BACKEND_TABLE[backend].guard((feeds) => runOnce(ort, session, feeds), ort, broken);
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
 import type { Feeds } from '../tensor/types.js';
+import { SessionBroken } from './broken.js';
 import { createScheduler, type ItemOutputs, type Outcome, type SchedulerOptions } from './scheduler.js';
 
 const feeds = (rows: number, value = 1, width = 2): Feeds => ({
@@ -188,4 +189,53 @@ describe('createScheduler', () => {
     expect(stats.runMs).toMatchObject({ count: 1, max: 4 });
     expect(stats.queueWaitMs.count).toBe(1);
   });
+
+  it('should hand back every unanswered call whole, queued or running, and answer nothing more after surrender', async () => {
+    const t = setup({ maxBatchSize: 2 });
+    t.scheduler.submit(1, [feeds(1)]);
+    await t.tick();
+    t.scheduler.submit(2, [feeds(1), feeds(1, 3)]);
+    t.scheduler.submit(3, [feeds(2)]);
+    const returned = t.scheduler.surrender();
+    expect(returned.map(({ id, items, alone }) => ({ id, rows: items.map((f) => f['x']!.dims[0]), alone }))).toEqual([
+      { id: 1, rows: [1], alone: false }, // running
+      { id: 2, rows: [1, 1], alone: false },
+      { id: 3, rows: [2], alone: false },
+    ]);
+    await t.release(); // the run of call 1 ends: its outputs are not given
+    expect(t.posted).toEqual([]);
+    t.scheduler.submit(4, [feeds(1)]);
+    expect(t.done()).toEqual(['4:DISPOSED']);
+  });
+
+  it('should stop running when a run breaks the session, reject a blamed request that ran alone, and mark a shared run alone', async () => {
+    const broken = (blame: boolean) =>
+      new SessionBroken({ cause: blame ? 'session-failed' : 'device-lost', message: 'gone' }, blame, 'the run broke the session');
+    for (const [blame, rows, expected] of [
+      [true, [1], { done: ['1:RUN_FAILED'], returned: [] }],
+      [true, [1, 1], { done: [], returned: [{ id: 1, alone: true }, { id: 2, alone: true }] }],
+      [false, [1], { done: [], returned: [{ id: 1, alone: false }] }],
+    ] as const) {
+      let runs = 0;
+      const t = setup({ run: async () => (runs++, Promise.reject(broken(blame))) });
+      rows.forEach((r, i) => t.scheduler.submit(i + 1, [feeds(r)]));
+      t.scheduler.submit(9, [feeds(1, 1, 3)]); // another group (width 3), queued
+      await t.tick();
+      await t.tick();
+      expect(runs).toBe(1);
+      expect(t.done()).toEqual(expected.done);
+      expect(t.scheduler.surrender().map(({ id, alone }) => ({ id, alone }))).toEqual([...expected.returned, { id: 9, alone: false }]);
+    }
+  });
+
+  it('should run the items of a call marked alone one per run', async () => {
+    const t = setup();
+    t.scheduler.submit(1, [feeds(1), feeds(1)], true);
+    t.scheduler.submit(2, [feeds(1)]);
+    await t.release();
+    await t.release();
+    await t.release();
+    expect(t.runs).toEqual([1, 1, 1]);
+  });
 });
+

@@ -3,6 +3,7 @@ import type { SchedulerStats } from '../session-types.js';
 import { rowsOf } from '../tensor/shape.js';
 import { stack, stackKey, unstack } from '../tensor/stack.js';
 import type { Feeds } from '../tensor/types.js';
+import { SessionBroken } from './broken.js';
 import { createHistogram } from './histogram.js';
 
 /** One item's outputs, from the run that computed it: views over that run's output buffers. */
@@ -20,6 +21,14 @@ export interface Outcome {
   readonly error?: TensorlaneError;
 }
 
+/** A call not answered, as the scheduler hands it back: all its items, and whether they must run alone. */
+export interface Unanswered {
+  readonly id: number;
+  readonly items: readonly Feeds[];
+  /** Its items shared a run that broke the session (see {@link SessionBroken}): each must run alone next time. */
+  readonly alone: boolean;
+}
+
 /** Options of {@link createScheduler}. */
 export interface SchedulerOptions {
   /** Stack compatible requests into one run; when false, every request runs alone. */
@@ -28,7 +37,10 @@ export interface SchedulerOptions {
   readonly maxBatchSize: number;
   /** How long the oldest request of a group may wait for the group to fill up to `maxBatchSize`. */
   readonly maxQueueDelayMs: number;
-  /** Runs the model once; rejects if the model fails. */
+  /**
+   * Runs the model once; rejects if the model fails. A {@link SessionBroken} rejection stops the scheduler: no run
+   * starts after it, and the calls not answered wait for {@link Scheduler.surrender}.
+   */
   run(feeds: Feeds): Promise<Feeds>;
   /**
    * Called after each run with the items it answered, and with the calls that are over: those answered by it, or
@@ -48,18 +60,30 @@ export interface SchedulerOptions {
  * request by request, so that only the request that makes the model fail is rejected.
  */
 export interface Scheduler {
-  /** Queues the items of call `id`; it is settled, through `onSettled`, once all of them have run. */
-  submit(id: number, items: readonly Feeds[]): void;
+  /**
+   * Queues the items of call `id`; it is settled, through `onSettled`, once all of them have run.
+   * @param alone - run each item in a run of its own.
+   */
+  submit(id: number, items: readonly Feeds[], alone?: boolean): void;
   /** Forgets call `id`: its queued items never run, and outputs of its running items are not given. */
   cancel(id: number): void;
   /** Fails every call with `error`, and takes no more work. */
   dispose(error: TensorlaneError): void;
+  /**
+   * Hands back every call not answered, queued or running, whole, and takes no more work: outputs of runs still
+   * going are not given. The page sends them to another worker.
+   */
+  surrender(): Unanswered[];
+  /** Resolves once no run is in flight: after `dispose`, the session may then be released. */
+  idle(): Promise<void>;
   stats(): SchedulerStats;
 }
 
 interface Call {
   readonly id: number;
   readonly items: Item[];
+  /** Its items run one per run. */
+  alone: boolean;
   /** Items not yet answered. */
   remaining: number;
   /** Answered, failed or cancelled: nothing more is given for it. */
@@ -99,16 +123,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const groups = new Map<string, Group>();
   /** The groups with queued items, in turn order (a Set keeps insertion order): the first due one goes next. */
   const turns = new Set<Group>();
-  let busy = false;
+  /** The batch being run, if any. */
+  let running: Promise<void> | undefined;
   let pumpQueued = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let disposed = false;
+  /** `halted` after a run broke the session: calls still queue, for `surrender`; `closed` takes none. */
+  let mode: 'serving' | 'halted' | 'closed' = 'serving';
   let loners = 0;
   const stats = { runs: 0, rowsRun: 0, queueWait: createHistogram(), run: createHistogram() };
 
   function enqueue(item: Item): void {
     // Requests that cannot be stacked (see stackKey) get a group of their own.
-    const stackable = stacked ? stackKey(item.feeds) : undefined;
+    const stackable = stacked && !item.call.alone ? stackKey(item.feeds) : undefined;
     const key = stacked ? (stackable ?? `alone ${loners++}`) : '';
     let group = groups.get(key);
     if (group === undefined) {
@@ -169,14 +195,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** Starts the next due batch if the session is free; otherwise wakes up when the first group falls due. */
   function pump(): void {
     pumpQueued = false;
-    if (busy || disposed) return;
+    if (running || mode !== 'serving') return;
     clearTimeout(timer);
     timer = undefined;
     const at = now();
     let wake = Infinity;
     for (const group of turns) {
       if (isDue(group, at)) {
-        void runBatch(take(group));
+        running = runBatch(take(group));
         return;
       }
       wake = Math.min(wake, first(group).arrived + maxQueueDelayMs);
@@ -229,8 +255,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const item of call.items) if (item.queued) unqueue(item);
   }
 
+  /**
+   * A run broke the session: start no more. A request it blames is rejected when it ran alone; requests that shared
+   * the run will each run alone next time, to find the one.
+   */
+  function halt(batch: readonly Item[], error: SessionBroken): void {
+    if (mode === 'serving') mode = 'halted';
+    if (!error.blame) return;
+    if (batch.length === 1) fail(batch[0]!.call, error);
+    else for (const item of batch) item.call.alone = true;
+  }
+
   async function runBatch(batch: Item[]): Promise<void> {
-    busy = true;
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
@@ -240,28 +276,44 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const split = batch.length === 1 ? [outputs] : unstack(outputs, rows);
         deliver(batch.map((item, i) => [item, split[i]!] as const));
       } catch (error) {
+        if (error instanceof SessionBroken) return halt(batch, error);
         if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));
         // One request may have made the whole batch fail: run each alone, so that only that one is rejected.
         for (const item of batch) {
           if (item.call.over) continue;
+          if (mode !== 'serving') return;
           try {
             deliver([[item, await timedRun(item.feeds, item.rows)]]);
           } catch (alone) {
+            if (alone instanceof SessionBroken) return halt([item], alone);
             fail(item.call, toTensorlaneError(alone, 'RUN_FAILED'));
           }
         }
       }
     } finally {
-      busy = false;
+      running = undefined;
       pump();
     }
   }
 
+  /** Takes no more work, and lets go of every call not answered: returns them. */
+  function close(): Call[] {
+    if (mode === 'closed') return [];
+    mode = 'closed';
+    clearTimeout(timer);
+    const open = [...calls.values()];
+    for (const call of open) call.over = true;
+    calls.clear();
+    groups.clear();
+    turns.clear();
+    return open;
+  }
+
   return {
-    submit(id: number, items: readonly Feeds[]): void {
-      if (disposed) return onSettled([], [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
+    submit(id: number, items: readonly Feeds[], alone = false): void {
+      if (mode === 'closed') return onSettled([], [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
       if (items.length === 0) return onSettled([], [{ id }]);
-      const call: Call = { id, items: [], remaining: items.length, over: false };
+      const call: Call = { id, items: [], alone, remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
       items.forEach((feeds, index) => {
@@ -278,16 +330,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
 
     dispose(error: TensorlaneError): void {
-      if (disposed) return;
-      disposed = true;
-      clearTimeout(timer);
-      const outcomes = [...calls.values()].map((call) => ({ id: call.id, error }));
-      for (const call of calls.values()) call.over = true;
-      calls.clear();
-      groups.clear();
-      turns.clear();
+      const outcomes = close().map((call) => ({ id: call.id, error }));
       if (outcomes.length > 0) onSettled([], outcomes);
     },
+
+    surrender(): Unanswered[] {
+      return close().map((call) => ({ id: call.id, items: call.items.map((item) => item.feeds), alone: call.alone }));
+    },
+
+    idle: () => running ?? Promise.resolve(),
 
     stats(): SchedulerStats {
       return { runs: stats.runs, rowsRun: stats.rowsRun, queueWaitMs: stats.queueWait.summary(), runMs: stats.run.summary() };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadRequest, VariantRequest } from '../protocol.js';
-import type { AdapterInfo } from '../session-types.js';
+import type { AdapterInfo } from '../choice-types.js';
 import type { Candidates } from './resolve-backend.js';
 import { selectVariant } from './select-variant.js';
 

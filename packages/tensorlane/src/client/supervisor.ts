@@ -1,0 +1,208 @@
+// Keeps a session's worker alive: holds the current Link, replaces it when the worker faults (a new worker, the same
+// model), moves the calls the old worker hands back to the new one, and ends the session after too many restarts.
+import { TensorlaneError, type ErrorCode } from '../errors.js';
+import type { Fault, LoadReply, Result } from '../protocol.js';
+import type { RestartCause, RestartDetail } from '../session-types.js';
+import type { Feeds } from '../tensor/types.js';
+import { abortError, Returned, type CallOptions, type Connection, type FaultListener } from './connection.js';
+import type { Remote } from 'comlink';
+import type { HostApi } from '../protocol.js';
+
+/** A worker that holds the loaded model: the page's end of it, and what it loaded. */
+export interface Link {
+  readonly connection: Connection;
+  readonly reply: LoadReply;
+}
+
+/** Starts a worker and loads the model in it; `onFault` hears from that worker for as long as it serves. */
+export type Connect = (signal: AbortSignal | undefined, onFault: FaultListener) => Promise<Link>;
+
+/** How the supervisor restarts: at all, and how often within {@link RESTART_WINDOW_MS}. */
+export interface RestartPolicy {
+  readonly restart: boolean;
+  readonly maxRestarts: number;
+}
+
+/** What a call to the worker needs, besides its items. */
+export interface SendOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** `performance.now()` after which the call rejects with `TIMEOUT`. */
+  readonly deadline?: number | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly what: string;
+}
+
+const RESTART_WINDOW_MS = 60_000;
+
+/** The code a session that stopped after a fault rejects with. */
+const FAULT_CODES: Readonly<Record<Fault['cause'], ErrorCode>> = {
+  'worker-crashed': 'WORKER_CRASHED',
+  'device-lost': 'RUN_FAILED',
+  'session-failed': 'RUN_FAILED',
+};
+
+type State =
+  | { readonly kind: 'up'; readonly link: Link }
+  | { readonly kind: 'restarting'; readonly next: Promise<Link> }
+  | { readonly kind: 'stopped'; readonly error: TensorlaneError };
+
+/** The link of a session, kept up across faults. */
+export interface Supervisor {
+  /** What the current worker loaded (the last one, while restarting or once stopped). */
+  readonly reply: LoadReply;
+  /** The error every call gets once the session stopped (after a fault it could not restart from, or disposed). */
+  readonly stopped: TensorlaneError | undefined;
+  /** Restarts so far, by cause. */
+  readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
+  request(items: readonly Feeds[], options: SendOptions): Promise<Feeds[]>;
+  /** A comlink call to the current worker, once it serves. */
+  call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
+  /** Restarts on demand; resolves once the new worker serves. */
+  restart(): Promise<void>;
+  /** Stops for good: calls in flight and later ones reject with `DISPOSED`. */
+  dispose(): Promise<void>;
+}
+
+/** Resolves when `promise` does, or rejects when the signal aborts or the deadline passes, whichever comes first. */
+function bounded<T>(promise: Promise<T>, { signal, deadline, timeoutMs, what }: SendOptions): Promise<T> {
+  if (signal === undefined && deadline === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal!, what));
+    const timer = deadline === undefined ? undefined : setTimeout(
+      () => reject(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)),
+      Math.max(0, deadline - performance.now()),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+/**
+ * Starts the session's first worker with `connect`, and supervises it: later workers come from `connect` too.
+ * @param onRestart - told after each restart, once the new worker serves.
+ * @throws what `connect` throws for the first worker.
+ */
+export async function supervise(
+  connect: Connect,
+  signal: AbortSignal | undefined,
+  policy: RestartPolicy,
+  onRestart: (detail: RestartDetail) => void,
+): Promise<Supervisor> {
+  const restarts: Record<RestartCause, number> = { 'worker-crashed': 0, 'device-lost': 0, 'session-failed': 0, requested: 0 };
+  /** When each fault restart began, within the window. */
+  const recent: number[] = [];
+
+  /** Starts a worker whose faults are heard for as long as it is the one in use. */
+  async function start(startSignal: AbortSignal | undefined): Promise<Link> {
+    let link: Link | undefined;
+    link = await connect(startSignal, (fault) => {
+      if (state.kind === 'up' && state.link === link) onFault(link, fault);
+    });
+    return link;
+  }
+  const first = start(signal);
+  let state: State = { kind: 'restarting', next: first };
+  state = { kind: 'up', link: await first };
+  let reply = state.link.reply;
+
+  function stop(error: TensorlaneError): Promise<void> {
+    const before = state;
+    state = { kind: 'stopped', error };
+    return before.kind === 'up' ? before.link.connection.close(error, { release: error.code === 'DISPOSED' }) : Promise.resolve();
+  }
+
+  function onFault(link: Link, { cause, message }: Pick<Fault, 'cause' | 'message'>): void {
+    const now = performance.now();
+    while (recent.length > 0 && now - recent[0]! > RESTART_WINDOW_MS) recent.shift();
+    if (!policy.restart) {
+      void stop(new TensorlaneError(FAULT_CODES[cause], `${message} (restart is 'off': the session stopped; create a new one)`, { details: { cause } }));
+    } else if (recent.length >= policy.maxRestarts) {
+      const stopped = `the session stopped: ${recent.length + 1} faults within ${RESTART_WINDOW_MS / 1000} s, more than maxRestarts (${policy.maxRestarts}) allows; the last: ${message}`;
+      void stop(new TensorlaneError(FAULT_CODES[cause], stopped, { details: { cause, restarts: { ...restarts } } }));
+    } else {
+      recent.push(now);
+      void replace(link, cause, message).catch(() => undefined);
+    }
+  }
+
+  /** Moves from `old` to a new worker: takes back what `old` holds, starts the new one; callers then send there. */
+  function replace(old: Link, cause: RestartCause, message: string): Promise<void> {
+    const next = old.connection.surrender().then(() => start(undefined));
+    state = { kind: 'restarting', next };
+    const current = () => state.kind === 'restarting' && state.next === next;
+    return next.then(
+      (link) => {
+        if (!current()) return void link.connection.close(new TensorlaneError('DISPOSED', 'the session was disposed'), { release: true });
+        state = { kind: 'up', link };
+        reply = link.reply;
+        restarts[cause]++;
+        const total = Object.values(restarts).reduce((a, b) => a + b, 0);
+        onRestart({ cause, message, backend: link.reply.backend, restarts: total });
+      },
+      (error: unknown) => {
+        const failed = error instanceof TensorlaneError ? error : new TensorlaneError('WORKER_CRASHED', String(error));
+        const stopped = new TensorlaneError(failed.code, `the session stopped: restarting after "${message}" failed: ${failed.message}`, { cause: failed });
+        if (current()) state = { kind: 'stopped', error: stopped };
+        throw stopped;
+      },
+    );
+  }
+
+  /** The link in use, once it serves: waits while a restart runs, as long as the caller's signal and deadline allow. */
+  async function inUse(options: SendOptions): Promise<Link> {
+    for (;;) {
+      if (state.kind === 'up') return state.link;
+      if (state.kind === 'stopped') throw state.error;
+      await bounded(state.next, options).catch((error: unknown) => {
+        if (error instanceof TensorlaneError && (error.code === 'ABORTED' || error.code === 'TIMEOUT')) throw error;
+      });
+    }
+  }
+
+  return {
+    get reply() {
+      return reply;
+    },
+    get stopped() {
+      return state.kind === 'stopped' ? state.error : undefined;
+    },
+    restarts,
+
+    async request(items, options) {
+      let alone = false;
+      for (;;) {
+        const { connection } = state.kind === 'up' ? state.link : await inUse(options);
+        try {
+          return await connection.request(items, { ...options, alone });
+        } catch (error) {
+          if (!(error instanceof Returned)) throw error;
+          ({ items, alone } = error);
+        }
+      }
+    },
+
+    async call(invoke, options) {
+      const { connection } = await inUse(options);
+      return connection.call(invoke, options);
+    },
+
+    async restart() {
+      if (state.kind === 'stopped') throw state.error;
+      if (state.kind === 'restarting') return void (await inUse({ what: 'restart' }));
+      await replace(state.link, 'requested', 'session.restart() was called');
+    },
+
+    async dispose() {
+      const before = state;
+      if (before.kind === 'stopped' && before.error.code === 'DISPOSED') return;
+      const error = new TensorlaneError('DISPOSED', 'the session was disposed');
+      await stop(error);
+      // A worker still starting is closed once started, before this resolves.
+      if (before.kind === 'restarting') await before.next.then((link) => link.connection.close(error, { release: true }), () => undefined);
+    },
+  };
+}

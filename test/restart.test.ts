@@ -1,0 +1,154 @@
+// Self-healing sessions in Node: the real client and worker host over MessageChannels (onnxruntime-web's WASM backend),
+// with faults injected where a browser would raise them: an `error` event on the page's Worker (an uncaught error),
+// an `unhandledrejection` in the worker's scope, a worker that dies on every call. Faults that need WebGPU (a lost
+// device, a session that cannot run again) are in e2e/faults.spec.ts.
+import { describe, expect, it } from 'vitest';
+import {
+  createSession, type RestartDetail, type Session, type SessionOptions, type Tensor,
+} from '../packages/tensorlane/src/index.ts';
+import { isSubmit } from '../packages/tensorlane/src/protocol.ts';
+import { serve } from '../packages/tensorlane/src/worker/host.ts';
+import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
+
+/** Workers on MessageChannels, each one's two ends kept, so that a test can make the current one fail. */
+function workers(options: { crashOnSubmit?: boolean } = {}) {
+  const started: { page: MessagePort; worker: MessagePort }[] = [];
+  const factory = () => {
+    const { port1, port2 } = new MessageChannel();
+    serve(port2);
+    if (options.crashOnSubmit) {
+      port2.addEventListener('message', (event) => {
+        if (isSubmit(event.data)) port1.dispatchEvent(Object.assign(new Event('error'), { message: 'killed by every run' }));
+      });
+    }
+    started.push({ page: port1, worker: port2 });
+    return port1 as unknown as Worker;
+  };
+  return {
+    factory,
+    get count() {
+      return started.length;
+    },
+    /** An uncaught error in the current worker, as the page's Worker reports it. */
+    throwInWorker: (message: string) => started.at(-1)!.page.dispatchEvent(Object.assign(new Event('error'), { message })),
+    /** An unhandled promise rejection in the current worker's scope. */
+    rejectInWorker: (reason: unknown) => started.at(-1)!.worker.dispatchEvent(Object.assign(new Event('unhandledrejection'), { reason })),
+  };
+}
+
+const mlpInput = (seed: number): Tensor<'float32'> => ({ type: 'float32', data: seededFloats(256, seed), dims: [1, 256] });
+
+/** That `session` answers a call on the MLP with the reference values. */
+async function expectServes(session: Session, seed: number): Promise<void> {
+  const x = mlpInput(seed);
+  const expected = Array.from(mlpReference(x.data));
+  const { y } = await session.predict({ x });
+  expect(Array.from(y!.data as Float32Array)).toEqual(expected.map((v) => expect.closeTo(v, 5)));
+}
+
+function open(worker: () => Worker, options: Partial<SessionOptions> = {}) {
+  const events: RestartDetail[] = [];
+  const model = MODELS['mlp.onnx']();
+  const opened = createSession({ model, worker, ...options }).then((session) => {
+    session.addEventListener('restart', (event) => events.push(event.detail));
+    return session;
+  });
+  return { opened, events, model };
+}
+
+describe('a session that restarts itself', () => {
+  it('should reject calls in flight with WORKER_CRASHED when the worker throws, then serve later calls from a new worker', async () => {
+    const w = workers();
+    const { opened, events, model } = open(w.factory);
+    await using session = await opened;
+    expect(model.buffer.byteLength).toBe(0); // moved to the worker
+    const inFlight = session.predict({ x: mlpInput(1) });
+    w.throwInWorker('out of memory');
+    await expect(inFlight).rejects.toMatchObject({
+      code: 'WORKER_CRASHED',
+      message: "the worker threw: out of memory; the call's inputs went with the worker, it may be retried",
+    });
+    await expectServes(session, 2); // waits for the restart
+    expect(w.count).toBe(2);
+    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: out of memory', backend: 'wasm', restarts: 1 }]);
+    expect((await session.stats()).restarts).toEqual({ 'worker-crashed': 1, 'device-lost': 0, 'session-failed': 0, requested: 0 });
+  });
+
+  it('should restart when the worker has an unhandled promise rejection, which no Worker event reports', async () => {
+    const w = workers();
+    const { opened, events } = open(w.factory);
+    await using session = await opened;
+    w.rejectInWorker(new Error('nobody awaited me'));
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]).toMatchObject({ cause: 'worker-crashed', message: 'the worker has an unhandled promise rejection: nobody awaited me' });
+    await expectServes(session, 3);
+  });
+
+  it('should lose no call on restart(): queued calls move to the new worker with their inputs, and calls made meanwhile wait', async () => {
+    const w = workers();
+    const { opened, events } = open(w.factory, { maxBatchSize: 4 });
+    await using session = await opened;
+    const inputs = Array.from({ length: 40 }, (_, i) => mlpInput(100 + i));
+    const expected = inputs.map((x) => Array.from(mlpReference(x.data)));
+    const before = inputs.slice(0, 30).map((x) => session.predict({ x }));
+    const restarted = session.restart();
+    const during = inputs.slice(30).map((x) => session.predict({ x }));
+    await restarted;
+    const outputs = await Promise.all([...before, ...during]);
+    outputs.forEach(({ y }, i) => expect(Array.from(y!.data as Float32Array)).toEqual(expected[i]!.map((v) => expect.closeTo(v, 5))));
+    expect(w.count).toBe(2);
+    expect(events).toEqual([{ cause: 'requested', message: 'session.restart() was called', backend: 'wasm', restarts: 1 }]);
+    const stats = await session.stats();
+    expect(stats.requests).toEqual({ submitted: 40, resolved: 40, rejected: 0, pending: 0 });
+    expect(stats.restarts.requested).toBe(1);
+  });
+
+  it('should load the model again from the bytes it was given, however many times it restarts', async () => {
+    const w = workers();
+    const { opened } = open(w.factory);
+    await using session = await opened;
+    for (let i = 0; i < 3; i++) await session.restart();
+    await expectServes(session, 4);
+    expect(w.count).toBe(4);
+  });
+
+  it('should stop after maxRestarts when every call kills the worker, and then reject every call at once', async () => {
+    const w = workers({ crashOnSubmit: true });
+    const { opened, events } = open(w.factory, { maxRestarts: 2 });
+    await using session = await opened;
+    for (let i = 0; i < 3; i++) {
+      await expect(session.predict({ x: mlpInput(i) })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    }
+    await expect.poll(() => session.predict({ x: mlpInput(9) }).catch((e: Error) => e.message)).toMatch(
+      /^the session stopped: 3 faults within 60 s, more than maxRestarts \(2\) allows; the last: the worker threw: killed by every run$/,
+    );
+    expect(events.map((e) => e.cause)).toEqual(['worker-crashed', 'worker-crashed']);
+    expect(w.count).toBe(3);
+    const x = mlpInput(10);
+    await expect(session.predict({ x })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    expect(x.data.length).toBe(256); // rejected before its inputs were taken
+  });
+
+  it('should reject a call waiting for a restart with ABORTED when its signal aborts', async () => {
+    const w = workers();
+    const { opened } = open(w.factory);
+    await using session = await opened;
+    const restarted = session.restart();
+    const controller = new AbortController();
+    const waiting = session.predict({ x: mlpInput(5) }, { signal: controller.signal });
+    controller.abort(new Error('user left'));
+    await expect(waiting).rejects.toMatchObject({ code: 'ABORTED', message: 'predict was aborted: user left' });
+    await restarted;
+  });
+
+  it('should reject calls waiting for a restart with DISPOSED when disposed, and leave no worker behind', async () => {
+    const w = workers();
+    const { opened } = open(w.factory);
+    const session = await opened;
+    void session.restart().catch(() => undefined);
+    const waiting = expect(session.predict({ x: mlpInput(6) })).rejects.toMatchObject({ code: 'DISPOSED' });
+    await session.dispose();
+    await waiting;
+    await expect(session.restart()).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+});

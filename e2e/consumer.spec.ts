@@ -320,7 +320,9 @@ test.describe('consumer: server-side rendering in Node', () => {
     const app = await freshApp(FIXTURES.vite);
     const output = await mustRun('node ssr.js', process.execPath, ['ssr.js'], app);
     const { html, added, error } = JSON.parse(output) as { html: string; added: string[]; error: unknown };
-    expect(html).toContain('exports: TensorlaneError, createSession, deleteCachedModels, isTensorlaneError, listCachedModels');
+    expect(html).toContain(
+      'exports: TensorlaneError, createSession, deleteBackendChoices, deleteCachedModels, isTensorlaneError, listBackendChoices, listCachedModels',
+    );
     expect(added).toEqual([]); // importing changes no global
     expect(error).toEqual({
       name: 'TensorlaneError',

@@ -17,7 +17,7 @@ function fakeWorker(api: Partial<HostApi> = {}) {
   const { port1, port2 } = new MessageChannel();
   const received: Array<Submit | Cancel> = [];
   let disposed = 0;
-  expose({ dispose: async () => void disposed++, ...api }, port2);
+  expose({ dispose: async () => void disposed++, stats: () => ({ ok: true, value: {} }), ...api }, port2);
   port2.addEventListener('message', (event) => {
     if (isSubmit(event.data) || isCancel(event.data)) received.push(event.data);
   });
@@ -30,6 +30,11 @@ function fakeWorker(api: Partial<HostApi> = {}) {
       return disposed;
     },
     ready: (message: unknown = READY) => port2.postMessage(message),
+    /** Says ready, and resolves once the page end has heard it (a comlink call waits for READY). */
+    async listening(): Promise<void> {
+      port2.postMessage(READY);
+      await connection.call((api) => api.stats(), { what: 'probe' });
+    },
     answer: (results: Omit<Results, 'tensorlane'>) => port2.postMessage({ tensorlane: 'results', ...results }),
     crash: () => port1.dispatchEvent(new Event('error')),
     tick,
@@ -55,25 +60,25 @@ describe('connect', () => {
     await w.tick();
     expect(w.received).toEqual([]);
     w.ready();
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     expect(w.received.map((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([[1, 2]]);
   });
 
   it('should send the calls of one task 64 to a message, so the worker starts while the page still sends', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     for (let i = 0; i < 130; i++) unawaited(w.connection.request([row(i)], { what: 'predict' }));
     await w.tick();
+    await expect.poll(() => w.received.length).toBe(3);
     expect(w.received.map((m) => (m as Submit).submissions.length)).toEqual([64, 64, 2]);
   });
 
   it('should settle each call with its own parts, in order, and reject with the code the worker sent', async () => {
     const w = start();
-    w.ready();
+    await w.listening();
     const first = w.connection.request([row(1), row(2)], { what: 'predictBatch' });
     const second = w.connection.request([row(3)], { what: 'predict' });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     const [a, b] = (w.received[0] as Submit).submissions;
     w.answer({ parts: [{ id: a!.id, index: 1, outputs: row(20) }], done: [] });
     w.answer({
@@ -87,7 +92,7 @@ describe('connect', () => {
 
   it('should reject at once with ABORTED or TIMEOUT and tell the worker to drop the call', async () => {
     const w = start();
-    w.ready();
+    await w.listening(); // so that both calls are sent (at the end of this task) before the 1 ms timer can fire
     const controller = new AbortController();
     const aborted = expect(w.connection.request([row(1)], { what: 'predict', signal: controller.signal })).rejects.toMatchObject({
       code: 'ABORTED',
@@ -97,11 +102,11 @@ describe('connect', () => {
       code: 'TIMEOUT',
       message: 'predict took longer than its timeoutMs of 1 ms',
     });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBeGreaterThanOrEqual(1);
     controller.abort(new Error('user left'));
     await aborted;
     await timedOut;
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(3);
     const [submit, ...cancels] = w.received;
     const ids = (submit as Submit).submissions.map((s) => s.id);
     expect(cancels.map((m) => (m as Cancel).id).sort()).toEqual([...ids].sort());
@@ -109,14 +114,13 @@ describe('connect', () => {
 
   it('should fail only the call whose data cannot be sent when several travel in one message', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     // A value postMessage cannot clone: DataCloneError, as for a view of WebAssembly memory in a browser.
     const uncloneable = { x: { ...row(2)['x']!, extra: () => 2 } } as Feeds;
     const good = w.connection.request([row(1)], { what: 'predict' });
     const bad = w.connection.request([uncloneable], { what: 'predict' });
     await expect(bad).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^predict could not send its data to the worker: /) });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     expect(w.received.flatMap((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([1]);
     const { id } = (w.received[0] as Submit).submissions[0]!;
     w.answer({ parts: [{ id, index: 0, outputs: row(7) }], done: [{ id }] });
@@ -152,8 +156,7 @@ describe('connect', () => {
 
   it('should ask the worker to release its session on close, once, and then reject calls with the close error', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     const disposed = new TensorlaneError('DISPOSED', 'the session was disposed');
     await Promise.all([w.connection.close(disposed, { release: true }), w.connection.close(disposed, { release: true })]);
     expect(w.disposed).toBe(1);

@@ -200,6 +200,7 @@ export async function predictIn(page: Page, server: Served, query: Query, timeou
   return result;
 }
 
+/** The backends every consumer predicts on. */
 export const BACKENDS = ['wasm', 'webgpu'] as const;
 const tolerance = { wasm: 1e-4, webgpu: 1e-3 } as const;
 

@@ -39,8 +39,11 @@ function nextBin(app: string): string {
   return join(app, 'node_modules', 'next', 'dist', 'bin', 'next');
 }
 
-/** A dev server compiles on first request, and Next.js compiles more than a bare bundler: allow for it. */
+/** How long a build, or a server's first answer, may take: a dev server compiles the page on its first request. */
 const NEXT_TIMEOUT_MS = 180_000;
+
+/** How long the page may take to predict: a dev server compiles the worker and onnxruntime-web on first use. */
+const RESULT_TIMEOUT_MS = 90_000;
 
 /** The server component's text in the HTML the server sent, without React's `<!-- -->` text separators. */
 async function serverRendered(url: string, id: string): Promise<string | undefined> {
@@ -105,7 +108,7 @@ for (const major of [16, 15] as const) {
 
           for (const backend of BACKENDS) {
             test(`should predict on ${backend} from a client component, ${where}`, async ({ page }) => {
-              expectPrediction(await predictIn(page, server!, { backend }, NEXT_TIMEOUT_MS), backend);
+              expectPrediction(await predictIn(page, server!, { backend }, RESULT_TIMEOUT_MS), backend);
             });
           }
 

@@ -101,9 +101,9 @@ for (const major of [16, 15] as const) {
             await server?.stop();
           });
 
-          test(`should render a server component importing tensorlane, which gets BACKEND_UNAVAILABLE there, from ${where}`, async () => {
+          test(`should render a server component importing tensorlane, which gets ENVIRONMENT_UNSUPPORTED there, from ${where}`, async () => {
             expect(await serverRendered(server!.url, 'server-exports')).toBe(`exports: ${EXPORTS}`);
-            expect(await serverRendered(server!.url, 'server-error')).toBe(`BACKEND_UNAVAILABLE: ${NO_WORKER_MESSAGE}`);
+            expect(await serverRendered(server!.url, 'server-error')).toBe(`ENVIRONMENT_UNSUPPORTED: ${NO_WORKER_MESSAGE}`);
           });
 
           for (const backend of BACKENDS) {

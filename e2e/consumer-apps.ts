@@ -1,6 +1,6 @@
 // What the consumer specs share: pack the built package once, copy a fixture of e2e/consumers/ to a fresh directory
-// with app.js and the model, install it offline from pnpm's store, run its servers, and read the prediction that
-// app.js publishes in Chromium.
+// with app.js and the model, install it offline from pnpm's store (consumer-install.ts), run its servers, and read
+// the prediction that app.js publishes in Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';

@@ -7,11 +7,12 @@
 import { copyFile, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { test, expect } from '@playwright/test';
+import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, mustRun, predictIn, removeApps, repoRoot, startServer, timed,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, repoRoot, startServer,
   type AppServer, type Fixture,
 } from './consumer-apps.ts';
+import { mustRun, timed } from './consumer-install.ts';
 
 // Next.js sends anonymous usage data unless told not to; there is no network here anyway.
 process.env['NEXT_TELEMETRY_DISABLED'] = '1';

@@ -85,7 +85,11 @@ export interface SessionOptions {
   maxRestarts?: number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
   signal?: AbortSignal;
-  /** Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle. */
+  /**
+   * Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle: a
+   * URL prefix, or `{ wasm, mjs }` file URLs. A relative URL resolves against the page (`document.baseURI`), as the
+   * model URL does.
+   */
   wasmPaths?: string | Readonly<Record<string, string>>;
   /**
    * Builds the worker, for setups that must (a CSP, a custom bundler). Its module must `import 'tensorlane/worker'`.

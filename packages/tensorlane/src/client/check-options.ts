@@ -215,16 +215,31 @@ export interface PageOptions {
 }
 
 /**
+ * `wasmPaths` with each URL resolved against the page, as the model URL is: the worker cannot resolve a relative URL
+ * as the page means it (its base is its own script, or a `blob:` URL, against which nothing relative resolves).
+ */
+function checkWasmPaths(value: unknown): LoadRequest['wasmPaths'] {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string') return resolveUrl(value, 'option "wasmPaths"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badOption(`option "wasmPaths" is ${describe(value)}; expected a URL prefix string or an object of file URLs`);
+  }
+  const files: Record<string, string> = {};
+  for (const [file, url] of Object.entries(value)) {
+    const name = `option "wasmPaths.${file}"`;
+    if (typeof url !== 'string') throw badOption(`${name} is ${describe(url)}; expected a URL string`);
+    files[file] = resolveUrl(url, name);
+  }
+  return files;
+}
+
+/**
  * Checks `createSession`'s options and builds the load request, with the buffers it transfers.
  * @throws TensorlaneError `INVALID_OPTIONS` naming the option; `ENVIRONMENT_UNSUPPORTED` without `Worker` nor `worker`.
  */
 export function checkSessionOptions(options: SessionOptions): { request: LoadRequest; transfer: ArrayBuffer[]; page: PageOptions } {
   checkKeys(checkObject(options, 'createSession()'), SESSION_OPTIONS, 'createSession()');
   if (options.model === undefined) throw badOption('createSession() needs a model: a URL, an ArrayBuffer or a Uint8Array');
-  const wasmPaths = options.wasmPaths;
-  if (wasmPaths !== undefined && typeof wasmPaths !== 'string' && (typeof wasmPaths !== 'object' || wasmPaths === null)) {
-    throw badOption(`option "wasmPaths" is ${describe(wasmPaths)}; expected a URL prefix string or an object of file URLs`);
-  }
   const page: PageOptions = {
     maxQueueSize: checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true }),
     restart: (checkOneOf(options.restart, ['auto', 'off'] as const, 'option "restart"') ?? 'auto') === 'auto',
@@ -244,6 +259,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const warmup = checkWarmup(options.warmup);
   const sessionOptions = checkOrtOptions(options);
   const calibration = checkCalibration(options.calibration);
+  const wasmPaths = checkWasmPaths(options.wasmPaths);
   const transfer: ArrayBuffer[] = [];
   let model: LoadRequest['model'];
   let externalData: ExternalDataRequest[] | undefined;

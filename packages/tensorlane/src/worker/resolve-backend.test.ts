@@ -26,6 +26,15 @@ describe('resolveBackend', () => {
     });
   });
 
+  it('should say a URL could not be resolved in the worker, and name the fix, when onnxruntime-web could not fetch its files', async () => {
+    const unresolved = "no available backend found. ERR: [wasm] RuntimeError: Aborted(SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': Invalid URL)";
+    const env: BackendEnv = { importOrt: async () => ortFailingWith(unresolved), gpu: () => undefined, secure: () => true };
+    await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env)).rejects.toMatchObject({
+      code: 'BACKEND_UNAVAILABLE',
+      message: `no backend could run the model: wasm: session creation failed: ${unresolved} (the worker could not resolve a URL: pass wasmPaths, the URL where onnxruntime-web's .wasm and .mjs files are served, or start the worker from its own script with options.worker)`,
+    });
+  });
+
   it('should add no CSP hint to other session creation failures', async () => {
     const env: BackendEnv = { importOrt: async () => ortFailingWith('out of memory'), gpu: () => undefined, secure: () => true };
     await expect(resolveBackend({ bytes: new Uint8Array(1) }, request, env)).rejects.toMatchObject({

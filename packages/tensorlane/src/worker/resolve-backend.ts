@@ -4,6 +4,7 @@ import { TensorlaneError, messageOf } from '../errors.js';
 import type { LoadRequest } from '../protocol.js';
 import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
 import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
+import { unresolvedUrlHint } from './blob-urls.js';
 
 /** A session built on one backend. */
 export interface Built {
@@ -58,7 +59,8 @@ async function createOrtSession(ort: OrtModule, model: ModelFiles, request: Load
     if (MODEL_ERROR.test(message)) {
       throw new TensorlaneError('MODEL_INVALID', `${label} could not be loaded: ${message}`, { cause: error });
     }
-    throw new AttemptFailed(`session creation failed: ${message}${CSP_BLOCKED.test(message) ? CSP_HINT : ''}`);
+    const hint = CSP_BLOCKED.test(message) ? CSP_HINT : unresolvedUrlHint(message, globalThis.location?.href);
+    throw new AttemptFailed(`session creation failed: ${message}${hint}`);
   }
 }
 
@@ -107,7 +109,8 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
   try {
     ort = await env.importOrt(backend);
   } catch (error) {
-    throw new AttemptFailed(`onnxruntime-web could not be imported: ${messageOf(error)}`);
+    const message = messageOf(error);
+    throw new AttemptFailed(`onnxruntime-web could not be imported: ${message}${unresolvedUrlHint(message, globalThis.location?.href)}`);
   }
   if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
   prepared.configure(ort);

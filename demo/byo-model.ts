@@ -82,7 +82,23 @@ async function tryFile(file: File): Promise<void> {
   rows.replaceChildren();
   status.textContent = `Loading "${file.name}" (${file.size.toLocaleString('en-US')} bytes)…`;
   document.body.dataset['byo'] = 'running';
-  const bytes = await file.arrayBuffer();
+  const input = byId<HTMLInputElement>('byo-file');
+  input.disabled = true; // one file at a time
+  try {
+    await tryOnEveryBackend(file, await file.arrayBuffer());
+  } catch (error) {
+    showErrorIn(errorElement, error);
+    status.textContent = `"${file.name}" could not be read.`;
+  } finally {
+    input.disabled = false;
+    document.body.dataset['byo'] = 'done';
+  }
+}
+
+/** Runs the bytes of `file` on each backend in turn, filling the table, the model's facts or the error. */
+async function tryOnEveryBackend(file: File, bytes: ArrayBuffer): Promise<void> {
+  const status = byId('byo-status');
+  const rows = byId('byo-rows');
   const outcomes: Outcome[] = [];
   for (const backend of BACKENDS) {
     status.textContent = `Running "${file.name}" on ${backend}…`;
@@ -94,15 +110,14 @@ async function tryFile(file: File): Promise<void> {
   if (loaded?.ok) {
     byId('byo-inputs').replaceChildren(tensorList(loaded.session.inputs));
     byId('byo-outputs').replaceChildren(tensorList(loaded.session.outputs));
-    info.hidden = false;
+    byId('byo-info').hidden = false;
     status.textContent = `"${file.name}": random inputs with symbolic dims set to 1.`;
   } else {
-    // The same error on every backend is about the file itself: shown once, as the SDK gave it.
+    // No backend loaded it: the first backend's error, as the SDK gave it, stands for the file; the table has each.
     const first = (outcomes[0] as { error: unknown }).error;
-    showErrorIn(errorElement, first);
+    showErrorIn(byId('byo-error'), first);
     status.textContent = `"${file.name}" could not be loaded.`;
   }
-  document.body.dataset['byo'] = 'done';
 }
 
 /** Wires the file picker and the drop zone. */
@@ -115,6 +130,6 @@ export function wireByoModel(): void {
   });
   onDrop(byId('byo-drop'), (files) => {
     const file = files[0];
-    if (file !== undefined) void tryFile(file);
+    if (file !== undefined && !input.disabled) void tryFile(file);
   });
 }

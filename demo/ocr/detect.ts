@@ -3,6 +3,7 @@ import type { Feeds, Outputs, Session } from 'tensorlane';
 import { pixelsAt, type Picture } from './canvas.ts';
 import { DETECTION_NORMALIZATION, toChw } from './chw.ts';
 import { boxesFromMap, type MapBox } from './db-postprocess.ts';
+import { scaleQuad } from './geometry.ts';
 
 /** Images whose longer side exceeds this are scaled down first (PaddleOCR's det_limit_side_len). */
 export const DETECTION_MAX_SIDE = 960;
@@ -27,8 +28,5 @@ export function readBoxes(session: Session, outputs: Outputs, picture: Picture):
   const [, , height, width] = map.dims as [number, number, number, number];
   const sx = picture.width / width;
   const sy = picture.height / height;
-  return boxesFromMap(map.data as Float32Array, width, height).map(({ corners, score }) => ({
-    corners: corners.map((p) => ({ x: p.x * sx, y: p.y * sy })) as unknown as MapBox['corners'],
-    score,
-  }));
+  return boxesFromMap(map.data as Float32Array, width, height).map(({ corners, score }) => ({ corners: scaleQuad(corners, sx, sy), score }));
 }

@@ -106,11 +106,10 @@ export function wireSmoothness(source: SmoothnessSource): void {
     const where = new FormData(form).get('where') as Where;
     button.disabled = true;
     form.dataset['running'] = 'true';
-    const label = button;
-    label.textContent = 'Preparing…';
+    button.textContent = 'Preparing…';
     try {
       const runOnce = await prepare(where, picture);
-      label.textContent = 'Running…';
+      button.textContent = 'Running…';
       const durations: number[] = [];
       const xs: number[] = [];
       const start = performance.now();
@@ -146,7 +145,7 @@ export function wireSmoothness(source: SmoothnessSource): void {
       source.onError(error);
     } finally {
       form.dataset['running'] = 'false';
-      label.textContent = 'Run for 5 s';
+      button.textContent = 'Run for 5 s';
       button.disabled = false;
     }
   });

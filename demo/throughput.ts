@@ -23,6 +23,8 @@ interface Point {
   readonly runs: number;
   /** Mean time inside onnxruntime-web's run, per run. */
   readonly runMean: number;
+  /** The session ran on a software WebGPU adapter. */
+  readonly software: boolean;
 }
 
 /**
@@ -52,7 +54,12 @@ async function measure(backend: Backend, maxBatchSize: number, inputs: readonly 
     const after = await session.stats();
     const runs = after.runs - before.runs;
     const runTotal = after.runMs.count * after.runMs.mean - before.runMs.count * before.runMs.mean;
-    return { linesPerSecond: (inputs.length / elapsed) * 1000, runs, runMean: runTotal / runs };
+    return {
+      linesPerSecond: (inputs.length / elapsed) * 1000,
+      runs,
+      runMean: runTotal / runs,
+      software: session.adapter?.isFallbackAdapter === true,
+    };
   } finally {
     await session.dispose();
   }
@@ -89,12 +96,14 @@ export function wireThroughput(source: ThroughputSource): void {
     const inputs = Array.from({ length: n }, (_, i) => template[i % template.length]!);
     const series: Record<Backend, (number | null)[]> = { wasm: BATCH_SIZES.map(() => null), webgpu: BATCH_SIZES.map(() => null) };
     rows.replaceChildren();
+    let software = false;
     note.textContent = `Measuring ${n} lines (${lines.length} different ones, repeated)…`;
     try {
       for (const backend of backends) {
         for (const [i, maxBatchSize] of BATCH_SIZES.entries()) {
           const point = await measure(backend, maxBatchSize, inputs);
           series[backend][i] = point.linesPerSecond;
+          software ||= point.software;
           chart.setData([[...BATCH_SIZES], series.wasm, series.webgpu]);
           rows.append(
             h(
@@ -110,7 +119,9 @@ export function wireThroughput(source: ThroughputSource): void {
           );
         }
       }
-      note.textContent = ratioNote(series, backends);
+      note.textContent =
+        ratioNote(series, backends) +
+        (software ? ' WebGPU ran on a software adapter (such as SwiftShader): its figures say nothing about a real GPU.' : '');
     } catch (error) {
       note.textContent = 'The measurement failed (see the error above).';
       source.onError(error);

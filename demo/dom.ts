@@ -22,9 +22,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
+/** Formats milliseconds without the unit, for table cells whose header gives it. */
+export function msValue(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1);
+}
+
 /** Formats milliseconds for display. */
 export function ms(value: number): string {
-  return value >= 100 ? `${Math.round(value).toLocaleString('en-US')} ms` : `${value.toFixed(1)} ms`;
+  return `${msValue(value)} ms`;
 }
 
 /** Formats a byte count in MB (10⁶ bytes), as download sizes are usually given. */

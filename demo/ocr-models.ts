@@ -14,10 +14,10 @@ export const QUIET_ORT = 3;
 export const STAGES: readonly StageName[] = ['detection', 'direction', 'recognition'];
 
 /** How each stage is named on the page, and its model. */
-export const STAGE_INFO: Readonly<Record<StageName, { readonly title: string; readonly model: string }>> = {
-  detection: { title: 'Text detection', model: 'PP-OCRv4 det' },
-  direction: { title: 'Text direction', model: 'PP-OCR mobile v2.0 cls' },
-  recognition: { title: 'Text recognition', model: 'PP-OCRv4 rec' },
+export const STAGE_INFO: Readonly<Record<StageName, { readonly title: string; readonly short: string; readonly model: string }>> = {
+  detection: { title: 'Text detection', short: 'Detection', model: 'PP-OCRv4 det' },
+  direction: { title: 'Text direction', short: 'Direction', model: 'PP-OCR mobile v2.0 cls' },
+  recognition: { title: 'Text recognition', short: 'Recognition', model: 'PP-OCRv4 rec' },
 };
 
 /** The backend controls' choice. */

@@ -1,6 +1,6 @@
 // Section 1's results: the image with its boxes and text drawn over it, the list of lines read, and where the time
 // went, stage by stage.
-import { byId, h, ms } from './dom.ts';
+import { byId, h, ms, msValue } from './dom.ts';
 import { STAGES, STAGE_INFO } from './ocr-models.ts';
 import type { Picture } from './ocr/canvas.ts';
 import type { OcrResult } from './ocr/pipeline.ts';
@@ -99,12 +99,12 @@ export function showStages(result: OcrResult | undefined): void {
       return h(
         'tr',
         { 'data-testid': `stage-${stage}`, 'data-calls': String(t.calls), 'data-runs': String(t.runs) },
-        h('th', { scope: 'row' }, STAGE_INFO[stage].title),
-        h('td', {}, ms(t.preMs)),
-        h('td', {}, t.calls === 0 ? '–' : ms(t.queueMs)),
-        h('td', {}, t.calls === 0 ? '–' : ms(t.runMs)),
-        h('td', {}, ms(t.postMs)),
-        h('td', {}, `${t.calls} → ${t.runs}`),
+        h('th', { scope: 'row' }, STAGE_INFO[stage].short),
+        h('td', {}, msValue(t.preMs)),
+        h('td', {}, t.calls === 0 ? '–' : msValue(t.queueMs)),
+        h('td', {}, t.calls === 0 ? '–' : msValue(t.runMs)),
+        h('td', {}, msValue(t.postMs)),
+        h('td', { class: 'nowrap' }, `${t.calls} → ${t.runs}`),
       );
     }),
   );

@@ -3,7 +3,7 @@
 // of each kept side by side.
 import { createSession, type Session } from 'tensorlane';
 import { createChart } from './chart.ts';
-import { byId, h, ms } from './dom.ts';
+import { byId, h, msValue } from './dom.ts';
 import { createMainThreadModel, type MainThreadModel } from './main-thread-ort.ts';
 import { QUIET_ORT, modelFile } from './ocr-models.ts';
 import type { Picture } from './ocr/canvas.ts';
@@ -166,11 +166,11 @@ function showResults(rows: HTMLElement, results: ReadonlyMap<Where, FrameFigures
             'data-longest': f.longest.toFixed(1),
             'data-runs': String(f.runs),
           },
-          h('th', { scope: 'row' }, where === 'worker' ? "tensorlane's worker" : 'main thread'),
+          h('th', { scope: 'row' }, where === 'worker' ? 'Worker' : 'Main thread'),
           h('td', {}, String(f.runs)),
           h('td', {}, f.fps.toFixed(0)),
-          h('td', {}, ms(f.p95)),
-          h('td', {}, ms(f.longest)),
+          h('td', {}, msValue(f.p95)),
+          h('td', {}, msValue(f.longest)),
           h('td', {}, `${f.long} of ${f.frames}`),
         );
       }),

@@ -2,7 +2,7 @@
 // maxBatchSize 1 (one call per run), 4, 16 and 64; lines per second for each, per backend, charted.
 import { createSession, type Backend } from 'tensorlane';
 import { createChart } from './chart.ts';
-import { byId, h, ms } from './dom.ts';
+import { byId, h, msValue } from './dom.ts';
 import { QUIET_ORT, modelFile } from './ocr-models.ts';
 import { DIRECTION_WIDTH } from './ocr/direction.ts';
 import { LINE_HEIGHT, lineInput } from './ocr/line-input.ts';
@@ -110,11 +110,11 @@ export function wireThroughput(source: ThroughputSource): void {
               'tr',
               { 'data-testid': 'throughput-row', 'data-backend': backend, 'data-max-batch': String(maxBatchSize), 'data-rate': point.linesPerSecond.toFixed(1) },
               h('td', {}, backend === 'wasm' ? 'WASM' : 'WebGPU'),
-              h('td', {}, maxBatchSize === 1 ? '1 (one call per run)' : String(maxBatchSize)),
+              h('td', {}, maxBatchSize === 1 ? '1 (no batching)' : String(maxBatchSize)),
               h('td', {}, point.linesPerSecond.toFixed(0)),
               h('td', {}, String(point.runs)),
               h('td', {}, (n / point.runs).toFixed(1)),
-              h('td', {}, ms(point.runMean)),
+              h('td', {}, msValue(point.runMean)),
             ),
           );
         }

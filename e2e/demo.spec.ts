@@ -3,6 +3,7 @@
 // coi-serviceworker. OCR on the samples on WASM and on WebGPU (asserting the words), the backend panel, the cache,
 // throughput and smoothness figures, the user's own model, accessibility, and screenshots at 1280 and 375 px.
 // The preview server (DEMO_PORT, with COOP/COEP headers) checks isolation by headers and the error path.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -84,7 +85,7 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
   const errors: string[] = [];
   test.beforeAll(async ({ browser }) => {
     // A context of its own (axe-core's Playwright builder needs a page from browser.newContext()).
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['camera'] });
     page = await context.newPage();
     page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -133,6 +134,40 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     const calls = Number(await recognition.getAttribute('data-calls'));
     expect(calls).toBe((await linesRead(page)).length);
     expect(Number(await recognition.getAttribute('data-runs'))).toBeLessThan(calls);
+    expect(errors).toEqual([]);
+  });
+
+  test('reads an image from the file picker, a drop, a paste and the camera', async () => {
+    const jpeg = readFileSync(fileURLToPath(new URL('../demo/public/samples/hello.jpg', import.meta.url)));
+    /** Waits for `name` to be read; returns the lines. */
+    const readImage = async (name: string) => {
+      await expect(page.getByTestId('ocr-canvas')).toHaveAttribute('aria-label', new RegExp(`^${name}(, text found: |: no text found)`));
+      await waitRead(page, '');
+      return linesRead(page);
+    };
+
+    await page.getByTestId('image-file').setInputFiles({ name: 'picked.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    expectWords('hello', await readImage('picked.jpg'));
+
+    const files = await page.evaluateHandle((base64) => {
+      const data = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      data.items.add(new File([bytes], 'dropped.jpg', { type: 'image/jpeg' }));
+      return data;
+    }, jpeg.toString('base64'));
+    await page.locator('#ocr-drop').dispatchEvent('drop', { dataTransfer: files });
+    expectWords('hello', await readImage('dropped.jpg'));
+
+    await page.evaluate((data) => document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true })), files);
+    expectWords('hello', await readImage('pasted image'));
+
+    // Chromium's fake camera: a generated video, so only that a frame was read is checked.
+    await page.getByTestId('camera-start').click();
+    await expect(page.locator('#camera-video')).toBeVisible();
+    await page.getByRole('button', { name: 'Capture and read' }).click();
+    console.log('camera frame:', JSON.stringify(await readImage('camera frame')));
+    await page.getByRole('button', { name: 'Stop the camera' }).click();
+    await expect(page.locator('#camera-video')).toBeHidden();
     expect(errors).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** One line of a chart. */
 export interface ChartSeries {
   readonly label: string;
   readonly colour: string;
@@ -10,6 +11,7 @@ export interface ChartSeries {
   readonly reference?: boolean;
 }
 
+/** A chart's axes and height. */
 export interface ChartOptions {
   readonly x: string;
   readonly y: string;

@@ -9,6 +9,7 @@ export interface Sample {
   readonly title: string;
 }
 
+/** The samples, in the order of their buttons; the first is read when the page opens. */
 export const SAMPLES: readonly Sample[] = [
   { id: 'receipt', url: 'samples/receipt.jpg', title: 'Receipt' },
   { id: 'signs', url: 'samples/signs.jpg', title: 'Signs' },

@@ -11,6 +11,7 @@ import type { OcrSessions, StageName } from './ocr/pipeline.ts';
  */
 export const QUIET_ORT = 3;
 
+/** The stages in pipeline order. */
 export const STAGES: readonly StageName[] = ['detection', 'direction', 'recognition'];
 
 /** How each stage is named on the page, and its model. */

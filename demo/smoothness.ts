@@ -17,6 +17,7 @@ const GRAPH_FRAMES = 300;
 
 type Where = 'worker' | 'main';
 
+/** What the smoothness meter needs from the page. */
 export interface SmoothnessSource {
   readonly picture: () => Picture | undefined;
   readonly onError: (error: unknown) => void;

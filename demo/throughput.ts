@@ -12,6 +12,7 @@ export const BATCH_SIZES = [1, 4, 16, 64] as const;
 const BACKENDS: readonly Backend[] = ['wasm', 'webgpu'];
 const COLOURS: Readonly<Record<Backend, string>> = { wasm: '#3456d1', webgpu: '#c0362c' };
 
+/** What the throughput panel needs from the page. */
 export interface ThroughputSource {
   /** The upright line images of the last OCR result. */
   readonly lines: () => readonly OffscreenCanvas[];

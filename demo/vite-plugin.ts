@@ -13,6 +13,7 @@ const VIRTUAL = 'virtual:ocr-models';
 const file = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const read = (path: string) => () => readFileSync(path);
 
+/** The plugins that serve and emit the demo's files and generate `virtual:ocr-models`. */
 export function demoFilesPlugin(): Plugin[] {
   const files: Record<string, () => Uint8Array> = {
     'coi-serviceworker.js': read(createRequire(import.meta.url).resolve('coi-serviceworker/coi-serviceworker.js')),

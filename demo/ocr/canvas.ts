@@ -5,6 +5,7 @@ import type { Pixels } from './chw.ts';
 /** Any image the pipeline reads: a decoded file, a camera frame, a canvas. */
 export type Picture = ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
 
+/** A 2D context meant for reading pixels back. */
 export function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (context === null) throw new Error('this browser gives no 2D canvas context');

@@ -18,6 +18,7 @@ export interface DbOptions {
   readonly maxCandidates: number;
 }
 
+/** PaddleOCR's DB settings for PP-OCRv4 detection. */
 export const DB_DEFAULTS: DbOptions = { threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000 };
 
 /** A detected text box in map pixels, and the mean probability of its blob. */

@@ -1,6 +1,7 @@
 // Plane geometry for text boxes: the convex hull of a blob of pixels and its minimum-area rectangle (rotating
 // calipers), as OpenCV's minAreaRect gives PaddleOCR's detector post-processing.
 
+/** A point in pixels, y down. */
 export interface Point {
   readonly x: number;
   readonly y: number;

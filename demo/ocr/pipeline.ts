@@ -16,8 +16,10 @@ export interface OcrSessions {
   readonly recognition: Session;
 }
 
+/** A stage of the pipeline, named as its session. */
 export type StageName = keyof OcrSessions;
 
+/** One line of text read. */
 export interface OcrLine {
   readonly corners: Quad;
   /** The detector's mean probability over the box's text pixels. */
@@ -30,6 +32,7 @@ export interface OcrLine {
   readonly confidence: number;
 }
 
+/** What readText found in an image, and where the time went. */
 export interface OcrResult {
   /** Lines read with confidence, in reading order. */
   readonly lines: readonly OcrLine[];

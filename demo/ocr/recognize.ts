@@ -18,12 +18,14 @@ export function recognitionWidth(line: Picture): number {
   return Math.min(RECOGNITION_MAX_WIDTH, Math.max(1, Math.ceil(natural / RECOGNITION_WIDTH_STEP)) * RECOGNITION_WIDTH_STEP);
 }
 
+/** The recognizer's feeds for one upright line image. */
 export function recognitionFeeds(session: Session, line: Picture): Feeds {
   const width = recognitionWidth(line);
   const data = lineInput(line, width);
   return { [session.inputs[0]!.name]: { type: 'float32', data, dims: [1, 3, LINE_HEIGHT, width] } };
 }
 
+/** One line's text from the recognizer's outputs. */
 export function readLine(session: Session, outputs: Outputs, dictionary: readonly string[]): Decoded {
   const probabilities = outputs[session.outputs[0]!.name]!;
   const [, steps, classes] = probabilities.dims as [number, number, number];

@@ -140,7 +140,10 @@ function ratioNote(series: Readonly<Record<Backend, readonly (number | null)[]>>
       const rates = series[backend] as number[];
       const best = Math.max(...rates);
       const at = BATCH_SIZES[rates.indexOf(best)];
-      return `${backend === 'wasm' ? 'WASM' : 'WebGPU'}: ${(best / rates[0]!).toFixed(1)}x the lines/s of one call per run (best at ${at} per run).`;
+      const name = backend === 'wasm' ? 'WASM' : 'WebGPU';
+      return at === 1
+        ? `${name}: one call per run was fastest here; batching did not pay for this model on this machine.`
+        : `${name}: ${(best / rates[0]!).toFixed(1)}x the lines/s of one call per run (best at ${at} per run).`;
     })
     .join(' ');
 }

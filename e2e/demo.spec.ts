@@ -177,7 +177,7 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     const rows = page.getByTestId('throughput-row');
     await expect(rows).toHaveCount(4);
     for (const row of await rows.all()) expect(Number(await row.getAttribute('data-rate'))).toBeGreaterThan(0);
-    await expect(page.locator('#throughput-note')).toContainText('the lines/s of one call per run');
+    await expect(page.locator('#throughput-note')).toContainText(/the lines\/s of one call per run|one call per run was fastest/);
     console.log(`throughput:\n${await page.getByTestId('throughput-table').innerText()}\n${await page.locator('#throughput-note').innerText()}`);
 
     for (const where of ['worker', 'main'] as const) {

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { test as base, expect } from '@tensorlane/playwright';
 import { MODELS } from '../test/models/zoo.ts';
 import { DEMO_PORT } from './browser.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
@@ -191,7 +192,9 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     expect(errors).toEqual([]);
   });
 
-  test('runs your own model on each backend, and shows the SDK error for a garbage file', async () => {
+  // `gpu`: WebGPU must be up (the kit's gate fails the test otherwise), as the model also runs on it.
+  test('runs your own model on each backend, and shows the SDK error for a garbage file', async ({ gpu }) => {
+    void gpu;
     const file = page.getByTestId('byo-file');
     const body = page.locator('body');
     await file.setInputFiles({ name: 'garbage.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model\n'.repeat(64)) });
@@ -233,7 +236,8 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
   });
 });
 
-test('demo: reads the small sample on WebGPU (must run on WebGPU)', async ({ page, errors }) => {
+test('demo: reads the small sample on WebGPU (must run on WebGPU)', async ({ page, errors, gpu }) => {
+  void gpu; // the kit's gate: fails the test when WebGPU did not come up
   // SwiftShader compiles the three models' shaders on their first runs: one to two minutes here.
   test.setTimeout(240_000);
   await page.goto(`${site.url}?backend=webgpu&sample=hello`);

@@ -4,7 +4,7 @@
 //   pnpm exec tsx demo/samples/make-samples.ts
 import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { QUIET_ARGS, chromiumPath } from '../../e2e/browser.ts';
+import { chromiumPath } from '../../e2e/browser.ts';
 
 /** What one sample draws, run in the page: `draw(context, random)` on a canvas of `width` x `height`. */
 interface SampleDrawing {
@@ -117,7 +117,7 @@ const GRAIN = `
   ctx.putImageData(image, 0, 0);
 `;
 
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: QUIET_ARGS });
+const browser = await chromium.launch({ executablePath: chromiumPath() });
 try {
   const page = await browser.newPage();
   for (const sample of SAMPLES) {

@@ -5,6 +5,7 @@ import type { OnImage } from './image-sources.ts';
 /** Wires the camera buttons; disables them, saying why, where there is no camera API. */
 export function wireCamera(onImage: OnImage, onError: (error: unknown) => void): void {
   const start = byId<HTMLButtonElement>('camera-start');
+  const capture = byId<HTMLButtonElement>('camera-capture');
   const panel = byId('camera');
   const video = byId<HTMLVideoElement>('camera-video');
   let stream: MediaStream | undefined;
@@ -25,18 +26,24 @@ export function wireCamera(onImage: OnImage, onError: (error: unknown) => void):
 
   start.addEventListener('click', async () => {
     start.disabled = true;
+    // Capturing is possible once a frame has arrived: before that the video has nothing to copy.
+    capture.disabled = true;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
       video.srcObject = stream;
       panel.hidden = false;
       await video.play();
-      byId('camera-capture').focus();
+      if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+        await new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true }));
+      }
+      capture.disabled = false;
+      capture.focus();
     } catch (error) {
       stop();
       onError(error);
     }
   });
-  byId('camera-capture').addEventListener('click', () => {
+  capture.addEventListener('click', () => {
     if (stream === undefined) return;
     onImage(createImageBitmap(video), 'camera frame');
   });

@@ -1,7 +1,7 @@
 // The tensorlane demo: OCR with three PaddleOCR models, each in its own tensorlane session, plus panels that show the
 // backend, loading and cache, throughput with batching, smoothness, and the user's own model.
 // State for tests: <body data-status="starting|loading|reading|ready|error">. Query parameters: ?sample=<id> (the
-// first image read) and ?backend=auto|webgpu|wasm.
+// first image read) and ?backend=auto|fastest|webgpu|wasm.
 import { byId, clearErrorIn, showErrorIn } from './dom.ts';
 import { wireByoModel } from './byo-model.ts';
 import { wireCamera } from './camera.ts';

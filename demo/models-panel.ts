@@ -15,6 +15,7 @@ interface Card {
   readonly adapter: HTMLElement;
   readonly fallback: HTMLUListElement;
   readonly threads: HTMLElement;
+  readonly selection: HTMLElement;
   readonly batching: HTMLElement;
   /** Phases seen during the current load: 'cache' means the bytes came from the cache. */
   phases: Set<LoadProgress['phase']>;
@@ -39,12 +40,13 @@ export function buildModelCards(): void {
       adapter: value('adapter'),
       fallback,
       threads: value('threads'),
+      selection: value('selection'),
       batching: value('batching'),
       phases: new Set(),
     };
     const facts: [string, HTMLElement][] = [
       ['Cache', c.cache], ['Backend', c.backend], ['Adapter', c.adapter], ['Fallbacks', h('dd', {}, fallback)],
-      ['Threads', c.threads], ['Batching', c.batching],
+      ['Threads', c.threads], ['Measured', c.selection], ['Batching', c.batching],
     ];
     c.element.append(
       h('h3', {}, title, ' ', h('span', { class: 'hint' }, `${model} · ${megabytes(modelFile(stage).bytes)}`)),
@@ -69,7 +71,7 @@ export function showLoadStart(stage: StageName, cached: boolean | string): void 
   c.cache.textContent =
     typeof cached === 'string' ? `unavailable: ${cached}` : cached ? 'in the cache: no download' : 'not cached: first visit downloads it';
   c.cache.dataset['cached'] = String(cached === true);
-  for (const value of [c.backend, c.adapter, c.threads, c.batching]) value.textContent = '…';
+  for (const value of [c.backend, c.adapter, c.threads, c.selection, c.batching]) value.textContent = '…';
   delete c.element.dataset['backend'];
   c.fallback.replaceChildren();
 }
@@ -78,6 +80,7 @@ const PHASES: Readonly<Record<LoadProgress['phase'], string>> = {
   download: 'downloading',
   cache: 'reading the cache',
   compile: 'building the session',
+  calibrate: 'measuring the backends',
   warmup: 'warming up',
 };
 
@@ -126,12 +129,17 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
 
   c.fallback.replaceChildren(
     ...(session.fallback.length === 0
-      ? [h('li', { class: 'muted' }, choice.backend === 'auto' ? 'none: the first choice worked' : `none: '${choice.backend}' was forced`)]
+      ? [h('li', { class: 'muted' }, choice.backend === 'webgpu' || choice.backend === 'wasm' ? `none: '${choice.backend}' was forced` : 'none')]
       : session.fallback.map((attempt) =>
           h('li', { 'data-testid': 'fallback-attempt', 'data-backend': attempt.backend }, h('strong', {}, `${attempt.backend}: `), attempt.reason),
         )),
   );
   c.threads.textContent = threadsText(session, isolation);
+  const selection = session.selection;
+  c.selection.textContent =
+    selection === undefined
+      ? "only with 'fastest'"
+      : `${selection.reason}${selection.fromCache ? ' (remembered from an earlier visit: nothing measured)' : ''}`;
   c.batching.textContent = `${session.batching.stacked ? 'stacks calls into one run' : 'one call per run'}: ${session.batching.reason}`;
 }
 

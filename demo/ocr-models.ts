@@ -23,9 +23,19 @@ export const STAGE_INFO: Readonly<Record<StageName, { readonly title: string; re
 
 /** The backend controls' choice. */
 export interface LoadChoice {
-  readonly backend: 'auto' | Backend;
+  readonly backend: 'auto' | 'fastest' | Backend;
   readonly allowSoftwareAdapter: boolean;
 }
+
+/**
+ * The input sizes `backend: 'fastest'` measures each model at (its symbolic dims: height and width of the image or
+ * the line): a mid-sized photo for detection, the line widths the pipeline pads to.
+ */
+const MEASURED_SIZES: Readonly<Record<StageName, Readonly<Record<string, number>>>> = {
+  detection: { 'p2o.DynamicDimension.1': 480, 'p2o.DynamicDimension.2': 640 },
+  direction: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 },
+  recognition: { 'p2o.DynamicDimension.1': 320 },
+};
 
 /** The model file of a stage. */
 export function modelFile(stage: StageName): ModelFile {
@@ -77,6 +87,8 @@ export async function loadOcrSessions(
         // would not stack; it is the batch in both. The detector takes one image of its own size per call.
         batching: stage === 'detection' ? 'auto' : 'stack',
         logSeverityLevel: QUIET_ORT,
+        // 'fastest' measures on inputs shaped as the warm-up shapes them, so the warm-up must size the image dims.
+        ...(choice.backend === 'fastest' ? { warmup: { batchSizes: [1], freeDimensions: MEASURED_SIZES[stage] } } : {}),
         signal,
         onProgress: (progress) => onProgress(stage, progress),
       });

@@ -1,159 +1,193 @@
-// The tensorlane demo: loads PaddleOCR's text-direction classifier with createSession() and classifies text line
-// images with predictBatch(). State for tests: <body data-status="loading|ready|classifying|error">.
-import { createSession, isTensorlaneError, type Session } from 'tensorlane';
-import { byId } from './dom.ts';
-import { buildRows, clearPredictions, showPredictions, showStats, showTimings, showTransfer, type Timings } from './results-view.ts';
-import { drawSamples, modelInputs, type SampleCanvases } from './samples.ts';
-import { INPUT_DIMS } from './text-image.ts';
-import { MODEL_URL, readOptions, showLoadCode, showSession } from './session-view.ts';
+// The tensorlane demo: OCR with three PaddleOCR models, each in its own tensorlane session, plus panels that show the
+// backend, loading and cache, throughput with batching, smoothness, and the user's own model.
+// State for tests: <body data-status="starting|loading|reading|ready|error">. Query parameters: ?sample=<id> (the
+// first image read) and ?backend=auto|fastest|webgpu|wasm.
+import { byId, clearErrorIn, showErrorIn } from './dom.ts';
+import { wireByoModel } from './byo-model.ts';
+import { wireCamera } from './camera.ts';
+import { SAMPLES, loadSample, markSample, wireImageSources } from './image-sources.ts';
+import { ensureIsolation } from './isolation.ts';
+import {
+  buildModelCards, showCacheCleared, showIsolation, showLoadFailed, showLoadStart, showLoaded, showProgress,
+} from './models-panel.ts';
+import { STAGES, cachedStages, clearModelCache, loadDictionary, loadOcrSessions, type LoadChoice } from './ocr-models.ts';
+import { drawPicture, showLines, showStages } from './ocr-view.ts';
+import type { Picture } from './ocr/canvas.ts';
+import { readText, type OcrResult, type OcrSessions } from './ocr/pipeline.ts';
+import { wireSmoothness } from './smoothness.ts';
+import { wireThroughput } from './throughput.ts';
 
-/** Predictions timed after the first one, for the median. */
-const REPEATS = 5;
+type Status = 'starting' | 'loading' | 'reading' | 'ready' | 'error';
 
-type Status = 'loading' | 'ready' | 'classifying' | 'error';
-
-interface Loaded {
-  readonly session: Session;
-  timings: Timings;
+interface Shown {
+  readonly picture: Picture;
+  readonly name: string;
+  /** The sample's id, for a sample. */
+  readonly sampleId?: string;
 }
 
-const optionsForm = byId<HTMLFormElement>('options');
-const textInput = byId<HTMLInputElement>('text');
-const classifyButton = byId<HTMLButtonElement>('classify');
-const canvases: SampleCanvases[] = buildRows();
+const errorElement = byId('error');
+const againButton = byId<HTMLButtonElement>('ocr-again');
+const backendForm = byId<HTMLFormElement>('backend-form');
 
-let loaded: Loaded | undefined;
+let sessions: OcrSessions | undefined;
 let loading: AbortController | undefined;
+let shown: Shown | undefined;
+let lastResult: OcrResult | undefined;
+/** The image waiting to be read once the current read (or load) is done; only the latest is kept. */
+let next: Shown | undefined;
+let reading = false;
 
 function setStatus(status: Status, text: string): void {
   document.body.dataset['status'] = status;
   const element = byId('status');
   element.dataset['status'] = status;
   element.textContent = text;
-  const busy = status === 'loading' || status === 'classifying';
-  classifyButton.disabled = busy || loaded === undefined;
-  // Reloading or editing the images mid-run would dispose the session or change what is being classified.
-  for (const control of [...optionsForm.elements, textInput]) {
-    (control as HTMLInputElement).disabled = status === 'classifying';
-  }
+  againButton.disabled = status !== 'ready' || shown === undefined;
+  // A new backend mid-read would dispose the sessions the read is using.
+  for (const control of backendForm.elements) (control as HTMLSelectElement).disabled = status === 'reading';
 }
 
-/** Shows an error as `code: message` (tensorlane's errors), or `name: message` (anything else). */
 function showError(error: unknown): void {
-  const element = byId('error');
-  element.hidden = false;
-  if (isTensorlaneError(error)) {
-    element.dataset['code'] = error.code;
-    element.textContent = `${error.code}: ${error.message}`;
-  } else {
-    delete element.dataset['code'];
-    element.textContent = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${String(error)}`;
-  }
+  showErrorIn(errorElement, error);
   console.error(error);
 }
 
-function clearError(): void {
-  const element = byId('error');
-  element.hidden = true;
-  element.textContent = '';
-  delete element.dataset['code'];
+function readChoice(): LoadChoice {
+  return {
+    backend: byId<HTMLSelectElement>('backend-select').value as LoadChoice['backend'],
+    allowSoftwareAdapter: byId<HTMLInputElement>('software-adapter').checked,
+  };
 }
 
-/** Loads the model with the options on the page, replacing (and disposing) the previous session. */
+function backendName(): string {
+  const backends = new Set(sessions === undefined ? [] : STAGES.map((stage) => sessions![stage].backend));
+  return [...backends].map((backend) => (backend === 'webgpu' ? 'WebGPU' : 'WASM')).join(' and ');
+}
+
+/** Loads the three models with the backend controls' choice, replacing (and disposing) the sessions before. */
 async function load(): Promise<void> {
   loading?.abort(new Error('superseded by a newer load'));
   const controller = new AbortController();
   loading = controller;
-  void loaded?.session.dispose();
-  loaded = undefined;
-  const options = readOptions();
-  showLoadCode(options);
-  clearError();
-  showSession(undefined);
-  clearPredictions();
-  showTimings({}, false);
-  showStats(undefined);
-  setStatus('loading', `Loading the model (backend: ${options.backend})…`);
+  const previous = sessions;
+  sessions = undefined;
+  if (previous !== undefined) for (const stage of STAGES) void previous[stage].dispose();
+  clearErrorIn(errorElement);
+  const choice = readChoice();
+  setStatus('loading', `Loading the three models (backend: ${choice.backend})…`);
+  const cached = await cachedStages();
+  for (const stage of STAGES) showLoadStart(stage, 'unavailable' in cached ? cached.unavailable : cached.has(stage));
   const start = performance.now();
   try {
-    const session = await createSession({ model: MODEL_URL, ...options, signal: controller.signal });
-    if (loading !== controller) return void session.dispose();
-    loaded = { session, timings: { loadMs: performance.now() - start } };
-    showSession(session, options);
-    showTimings(loaded.timings, session.adapter?.isFallbackAdapter === true);
-    setStatus('ready', `Ready: the model runs on ${session.backend === 'webgpu' ? 'WebGPU' : 'WASM'}. Press Classify.`);
+    const loaded = await loadOcrSessions(
+      choice,
+      controller.signal,
+      (stage, progress) => loading === controller && showProgress(stage, progress),
+      (stage, session) => loading === controller && showLoaded(stage, session, choice, isolation, performance.now() - start),
+    );
+    if (loading !== controller) {
+      for (const stage of STAGES) void loaded[stage].dispose();
+      return;
+    }
+    sessions = loaded;
+    loading = undefined;
+    setStatus('ready', `Ready: the models run on ${backendName()}.`);
+    if (shown !== undefined) void read(shown);
   } catch (error) {
     // A newer load aborted this one on purpose: that load reports for itself.
     if (loading !== controller) return;
-    showSession(undefined, undefined, 'not loaded');
+    loading = undefined;
+    for (const stage of STAGES) showLoadFailed(stage, 'not loaded');
     showError(error);
-    setStatus('error', 'The model could not be loaded (see the error). Change an option above to try again.');
-  } finally {
-    if (loading === controller) loading = undefined;
+    setStatus('error', 'The models could not be loaded (see the error). Change the backend to try again.');
   }
 }
 
-/** One tensor per image, under the model's input name. */
-function feedsFor(inputs: Float32Array[], inputName: string) {
-  return inputs.map((data) => ({ [inputName]: { type: 'float32' as const, data, dims: INPUT_DIMS } }));
-}
-
-/** Classifies every image: one timed predictBatch shown, then REPEATS more for the median. */
-async function classify(): Promise<void> {
-  const current = loaded;
-  if (current === undefined) return;
-  const { session } = current;
-  const inputName = session.inputs[0]!.name;
-  const outputName = session.outputs[0]!.name;
-  const software = session.adapter?.isFallbackAdapter === true;
-  clearError();
-  setStatus('classifying', `Classifying on ${session.backend === 'webgpu' ? 'WebGPU' : 'WASM'}…`);
+/** Reads the text in an image; while a read or a load is under way, the latest image waits its turn. */
+async function read(image: Shown): Promise<void> {
+  shown = image;
+  next = image;
+  if (reading || sessions === undefined) {
+    if (sessions !== undefined || loading !== undefined) drawPicture(image.picture, image.name);
+    return;
+  }
+  reading = true;
   try {
-    const inputs = modelInputs(canvases);
-    const before = inputs.map((data) => data.buffer.byteLength);
-    let start = performance.now();
-    const outputs = await session.predictBatch(feedsFor(inputs, inputName));
-    const elapsed = performance.now() - start;
-    showTransfer(before, inputs.map((data) => data.buffer.byteLength));
-    showPredictions(
-      outputs.map((output) => {
-        const p = output[outputName]!.data as Float32Array;
-        return [p[0]!, p[1]!] as const;
-      }),
-    );
-    current.timings = { ...current.timings, firstMs: current.timings.firstMs ?? elapsed };
-    showTimings(current.timings, software);
-
-    const later: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
-      const feeds = feedsFor(modelInputs(canvases), inputName); // fresh buffers: the previous ones were moved
-      start = performance.now();
-      await session.predictBatch(feeds);
-      later.push(performance.now() - start);
+    while (next !== undefined && sessions !== undefined) {
+      const { picture, name, sampleId } = next;
+      next = undefined;
+      const linesElement = byId('ocr-lines');
+      delete linesElement.dataset['sample'];
+      drawPicture(picture, name);
+      showLines(undefined, 'Reading…');
+      clearErrorIn(errorElement);
+      setStatus('reading', `Reading "${name}" on ${backendName()}…`);
+      const used: OcrSessions = sessions;
+      try {
+        lastResult = await readText(picture, used, await dictionary);
+        drawPicture(picture, name, lastResult);
+        showLines(lastResult);
+        showStages(lastResult);
+        linesElement.dataset['sample'] = sampleId ?? '';
+        setStatus('ready', `Read "${name}" on ${backendName()}: ${lastResult.lines.length} lines.`);
+      } catch (error) {
+        if (sessions !== used) continue; // the sessions were replaced meanwhile: the new ones read the image again
+        showLines(undefined, 'Reading failed.');
+        showError(error);
+        setStatus('error', 'Reading failed (see the error). Try again, or another image or backend.');
+      }
     }
-    current.timings = { ...current.timings, laterMs: later };
-    showTimings(current.timings, software);
-    showStats(await session.stats());
-    setStatus('ready', `Done: ${outputs.length} images classified on ${session.backend === 'webgpu' ? 'WebGPU' : 'WASM'}.`);
-  } catch (error) {
-    showError(error);
-    setStatus('error', 'Classification failed (see the error). You can press Classify again.');
+  } finally {
+    reading = false;
   }
 }
 
-function redraw(): void {
-  drawSamples(textInput.value, canvases);
-  clearPredictions(loaded === undefined ? 'load the model first' : 'press Classify');
+/** Takes a decoding image from any source and reads it. */
+function onImage(image: Promise<ImageBitmap>, name: string, sampleId?: string): void {
+  markSample(sampleId);
+  image.then(
+    (picture) => read({ picture, name, ...(sampleId === undefined ? {} : { sampleId }) }),
+    (error: unknown) => {
+      showError(error);
+      setStatus('error', `"${name}" could not be decoded as an image.`);
+    },
+  );
 }
 
-optionsForm.addEventListener('change', () => void load());
-optionsForm.addEventListener('submit', (event) => event.preventDefault());
-textInput.addEventListener('input', redraw);
-classifyButton.addEventListener('click', () => void classify());
-// Anything that escapes the handlers above is shown too, never swallowed.
 window.addEventListener('error', (event) => showError(event.error ?? event.message));
 window.addEventListener('unhandledrejection', (event) => showError(event.reason));
 
-await document.fonts.ready;
-redraw();
-void load();
+setStatus('starting', 'Checking cross-origin isolation…');
+const isolation = await ensureIsolation();
+showIsolation(isolation);
+const dictionary = loadDictionary();
+dictionary.catch(showError);
+
+buildModelCards();
+wireImageSources(onImage);
+wireCamera(onImage, showError);
+backendForm.addEventListener('change', () => void load());
+backendForm.addEventListener('submit', (event) => event.preventDefault());
+againButton.addEventListener('click', () => shown && void read(shown));
+byId('clear-cache').addEventListener('click', async () => {
+  const summary = byId('cache-summary');
+  try {
+    const deleted = await clearModelCache();
+    summary.textContent = `Deleted ${deleted} cached file${deleted === 1 ? '' : 's'}: the next load downloads the models again.`;
+    for (const stage of STAGES) showCacheCleared(stage);
+  } catch (error) {
+    showError(error);
+  }
+});
+wireThroughput({ lines: () => lastResult?.lines.map((line) => line.image) ?? [], onError: showError });
+wireSmoothness({ picture: () => shown?.picture, onError: showError });
+wireByoModel();
+
+// Links may choose the first sample and the backend: ?sample=parcel&backend=wasm
+const params = new URLSearchParams(location.search);
+const select = byId<HTMLSelectElement>('backend-select');
+if ([...select.options].some((option) => option.value === params.get('backend'))) select.value = params.get('backend')!;
+const first = SAMPLES.find((sample) => sample.id === params.get('sample')) ?? SAMPLES[0]!;
+onImage(loadSample(first), first.title, first.id);
+await load();

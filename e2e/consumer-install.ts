@@ -53,22 +53,32 @@ export async function packTarball(packageDir: string, destination: string, built
 }
 
 /**
- * Every package of the repo's lockfile, name to version. The root `pnpm install` put exactly these in pnpm's store,
- * so pinning the app to them lets an offline install resolve from the store even where pnpm's metadata cache
- * knows newer versions (it does: protobufjs depends on `@types/node: >=13.7.0`, which would resolve to the latest).
+ * pnpm overrides that pin an app to the versions of the repo's lockfile. The root `pnpm install` put exactly these
+ * in pnpm's store, so an offline install resolves from the store even where pnpm's metadata cache knows newer
+ * versions (it does: protobufjs depends on `@types/node: >=13.7.0`, which would resolve to the latest). A package
+ * locked at one version is pinned by name; one locked at several (postcss: Vite's, Next 15's and Next 16's) is pinned
+ * per dependent, as the lockfile's snapshots record it (`"vite@8.3.8>postcss": "8.5.33"`).
  */
 async function lockedVersions(): Promise<Record<string, string>> {
   const lockfile = await readFile(join(repoRoot, 'pnpm-lock.yaml'), 'utf8');
   // The last YAML document is the project's (the first, when present, pins pnpm itself).
   const project = lockfile.split(/^---$/m).at(-1)!;
-  const packages = /^packages:$([\s\S]*?)^snapshots:$/m.exec(project)?.[1];
-  if (packages === undefined) throw new Error('pnpm-lock.yaml has no packages section');
+  const sections = /^packages:$([\s\S]*?)^snapshots:$([\s\S]*)/m.exec(project);
+  if (sections === null) throw new Error('pnpm-lock.yaml has no packages and snapshots sections');
+  const [, packages, snapshots] = sections;
   const versions = new Map<string, Set<string>>();
-  for (const [, name, version] of packages.matchAll(/^ {2}'?(@?[^@\s']+)@(\d[^\s'(]*)'?:$/gm)) {
+  for (const [, name, version] of packages!.matchAll(/^ {2}'?(@?[^@\s']+)@(\d[^\s'(]*)'?:$/gm)) {
     versions.set(name!, (versions.get(name!) ?? new Set()).add(version!));
   }
-  // A package locked at several versions is left to the resolver.
-  return Object.fromEntries([...versions].filter(([, v]) => v.size === 1).map(([name, v]) => [name, [...v][0]!]));
+  const overrides: Record<string, string> = {};
+  for (const [name, locked] of versions) if (locked.size === 1) overrides[name] = [...locked][0]!;
+  // Each snapshot: `  name@version(peers…):` then its (optional) dependencies, one `      child: version(peers…)` a line.
+  for (const [, parent, body] of snapshots!.matchAll(/^ {2}'?(@?[^@\s']+@\d[^\s'(:]*)[^\n]*\n((?: {4}.*\n?)*)/gm)) {
+    for (const [, child, version] of body!.matchAll(/^ {6}'?(@?[^\s':]+)'?: (\d[^\s(]*)/gm)) {
+      if (overrides[child!] === undefined) overrides[`${parent}>${child}`] = version!;
+    }
+  }
+  return overrides;
 }
 
 /**

@@ -19,7 +19,8 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
     {
       name: 'webgpu',
       testIgnore: ['**/no-webgpu.spec.ts'],
-      use: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }),
+      // A fake camera (a generated video) for the demo's camera button.
+      use: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream'] }),
     },
     {
       // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.

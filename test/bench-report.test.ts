@@ -20,7 +20,7 @@ describe('the README Performance section', () => {
     const report = JSON.parse(await readFile(new URL('e2e/bench/results.json', root), 'utf8')) as Report;
     expect(report.meta.mode).toBe('full');
     expect(report.meta.machine).not.toMatch(/unknown/);
-    expect(report.sections.map((s) => s.id)).toEqual(['saturated', 'overhead', 'boundary', 'batching', 'smoothness', 'threads', 'memory', 'latency', 'warmup', 'recovery']);
+    expect(report.sections.map((s) => s.id)).toEqual(['saturated', 'overhead', 'boundary', 'batching', 'smoothness', 'threads', 'memory', 'latency', 'warmup', 'calibration', 'recovery']);
     expect(report.targets.every((t) => t.measured !== 'not measured')).toBe(true);
   });
 });

@@ -172,7 +172,7 @@ describe('a session on the WASM backend in Node', () => {
     });
     await expect(createSession({ model: MODELS['mlp.onnx'](), backend: 'gpu' as never, worker: portWorker() })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
-      message: 'option "backend" is "gpu"; expected "auto" | "webgpu" | "wasm"',
+      message: 'option "backend" is "gpu"; expected "auto" | "fastest" | "webgpu" | "wasm"',
     });
   });
 });

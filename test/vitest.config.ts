@@ -9,7 +9,7 @@ export default defineConfig({
     alias: { 'onnxruntime-web/wasm': 'onnxruntime-web' },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'demo/**/*.test.ts'],
     // tensorlane's type tests; @tensorlane/playwright's (Node types, another tsconfig) run in `tsc -p packages/playwright`.
     typecheck: { enabled: true, include: ['packages/tensorlane/src/**/*.test-d.ts'], tsconfig: 'packages/tensorlane/tsconfig.json' },
     testTimeout: 30_000,

@@ -1,7 +1,8 @@
 // A user's app, the same in every consumer fixture: import tensorlane, create a session, predict. No bundler config,
 // no copied files. e2e/consumer.spec.ts copies a fixture (vite/, webpack/, no-bundler/) out of the repo, puts this
 // file where the fixture's entry is, points `tensorlane` at the packed tarball and adds the model beside the page.
-// Runs the MLP once on the backend named by `?backend=` (default 'auto') and publishes the result as
+// Runs the MLP once on the backend named by `?backend=` (default 'auto'), with onnxruntime-web's files from
+// `?wasmPaths=` if given, and publishes the result as
 // `window.consumerResult` and as JSON in #result (data-status="done" or "error").
 import { createSession } from 'tensorlane';
 
@@ -15,12 +16,12 @@ function makeInput() {
   return x;
 }
 
-async function run(backend) {
+async function run(backend, wasmPaths) {
   const t0 = performance.now();
   // A page may name its own worker script (the no-bundler fixture does; see its README).
   const workerUrl = document.querySelector('meta[name="tensorlane-worker"]')?.content;
   const worker = workerUrl ? () => new Worker(workerUrl, { name: 'tensorlane' }) : undefined;
-  const session = await createSession({ model: 'mlp.onnx', backend, worker });
+  const session = await createSession({ model: 'mlp.onnx', backend, worker, wasmPaths });
   const t1 = performance.now();
   try {
     const x = makeInput();
@@ -54,5 +55,5 @@ function publish(result) {
 const violations = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
 
-const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-run(backend).then(publish, (error) => publish({ ok: false, code: error?.code ?? null, message: String(error?.message ?? error) }));
+const params = new URLSearchParams(location.search);
+run(params.get('backend') ?? 'auto', params.get('wasmPaths') ?? undefined).then(publish, (error) => publish({ ok: false, code: error?.code ?? null, message: String(error?.message ?? error) }));

@@ -1,5 +1,5 @@
 // In-page measurement for the bench scripts (bundled by Vite, so the scripts only pass parameters).
-import { createSession, type Backend } from 'tensorlane';
+import { createSession, deleteBackendChoices, type Backend } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
 
 export interface LatencyCase {
@@ -95,5 +95,57 @@ export async function measureWarmup(model: LatencyCase, backend: Backend, sessio
     cold: { load: median(cold.load), first: median(cold.first) },
     warm: { load: median(warm.load), warmup: median(warm.warmup), first: median(warm.first) },
     adapter,
+  };
+}
+
+export interface CalibrationCost {
+  /** Medians, ms, over fresh sessions. */
+  readonly baseline: number;
+  readonly first: { readonly load: number; readonly calibrationMs: number; readonly runs: number };
+  readonly remembered: { readonly load: number; readonly runs: number };
+  readonly chosen: string;
+  readonly reason: string;
+}
+
+/**
+ * What `backend: 'fastest'` costs at load, `sessions` times over: a first load (stored choices cleared: it measures),
+ * a remembered load (the stored choice: it does not), and a load on the backend it chose, named outright.
+ */
+export async function measureCalibration(model: LatencyCase, sessions: number): Promise<CalibrationCost> {
+  // Dims other than the batch are fixed for every load alike, so that measuring can shape its inputs without warm-up.
+  const overrides = model.freeDimensions ? { freeDimensionOverrides: model.freeDimensions } : {};
+  const open = async (backend: 'fastest' | Backend) => {
+    const t0 = performance.now();
+    const session = await createSession({ model: `models/${model.file}`, backend, allowSoftwareAdapter: true, ...overrides });
+    const load = performance.now() - t0;
+    const { calibration } = await session.stats();
+    await session.dispose();
+    return { load, calibration, selection: session.selection, backend: session.backend };
+  };
+  const baseline: number[] = [];
+  const first = { load: [] as number[], calibrationMs: [] as number[], runs: [] as number[] };
+  const remembered = { load: [] as number[], runs: [] as number[] };
+  let chosen = '';
+  let reason = '';
+  await open('wasm'); // the model file into the model cache, onnxruntime-web's files into the HTTP cache
+  for (let s = 0; s < sessions; s++) {
+    await deleteBackendChoices();
+    const measured = await open('fastest');
+    first.load.push(measured.load);
+    first.calibrationMs.push(measured.calibration!.ms);
+    first.runs.push(measured.calibration!.runs);
+    const again = await open('fastest');
+    remembered.load.push(again.load);
+    remembered.runs.push(again.calibration!.runs);
+    baseline.push((await open(measured.backend)).load);
+    chosen = measured.backend;
+    reason = measured.selection!.reason;
+  }
+  return {
+    baseline: median(baseline),
+    first: { load: median(first.load), calibrationMs: median(first.calibrationMs), runs: median(first.runs) },
+    remembered: { load: median(remembered.load), runs: median(remembered.runs) },
+    chosen,
+    reason,
   };
 }

@@ -3,7 +3,7 @@
 import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
-import { measureLatency, measureWarmup } from './bench.ts';
+import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
@@ -21,6 +21,7 @@ const harness = {
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,
+  measureCalibration,
   measureRecovery,
   /** Load, soak and create/dispose cycles (stress.ts). */
   stress,
@@ -32,6 +33,9 @@ const harness = {
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker whose Cache API rejects every put() with QuotaExceededError. */
   fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
+  /** A worker in which every run on `backend` takes 100 ms longer. */
+  slowBackendWorker: (backend: tensorlane.Backend) => () =>
+    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${backend}` }),
   /**
    * A `worker` factory of workers with test hooks (see fault-worker.ts): the n-th worker gets the n-th name (the
    * last one from then on), e.g. `['', 'no-adapter']`: the first normal, every later one without a GPU adapter.

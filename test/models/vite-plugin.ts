@@ -2,29 +2,36 @@ import type { Plugin } from 'vite';
 import { readTextDirection } from './pretrained.ts';
 import { MODELS } from './zoo.ts';
 
-/** Every model the browser tests and the demo load, by file name under /models/. */
+/** Every model the browser tests load, by file name under /models/. */
 export const SERVED_MODELS: Record<string, () => Uint8Array> = { ...MODELS, 'text-direction.onnx': readTextDirection };
 
 /**
- * Serves the test models at /models/<name> from the dev server, and emits them into the build: they are made by
- * code (or read from an npm package) at build time, so no model file is committed or downloaded.
+ * Serves `files` (path under the site root, e.g. `models/mlp.onnx` → bytes) from the dev server, and emits them
+ * into the build: they are made by code or read from an npm package at build time, so none is committed or
+ * downloaded.
  */
-export function modelsPlugin(): Plugin {
+export function servedFilesPlugin(name: string, files: Readonly<Record<string, () => Uint8Array>>): Plugin {
   return {
-    name: 'tensorlane-models',
+    name,
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const name = /^\/models\/([\w.-]+)$/.exec(req.url?.split('?')[0] ?? '')?.[1];
-        const build = name === undefined ? undefined : SERVED_MODELS[name];
+        const path = decodeURIComponent(req.url?.split('?')[0] ?? '').replace(/^\//, '');
+        const build = Object.hasOwn(files, path) ? files[path] : undefined;
         if (build === undefined) return next();
-        res.setHeader('content-type', 'application/octet-stream');
+        res.setHeader('content-type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
         res.end(build());
       });
     },
     generateBundle() {
-      for (const [name, build] of Object.entries(SERVED_MODELS)) {
-        this.emitFile({ type: 'asset', fileName: `models/${name}`, source: build() });
-      }
+      for (const [fileName, build] of Object.entries(files)) this.emitFile({ type: 'asset', fileName, source: build() });
     },
   };
+}
+
+/** The test models at /models/<name>. */
+export function modelsPlugin(): Plugin {
+  return servedFilesPlugin(
+    'tensorlane-models',
+    Object.fromEntries(Object.entries(SERVED_MODELS).map(([name, build]) => [`models/${name}`, build])),
+  );
 }

@@ -16,6 +16,15 @@ export const BACKENDS = ['webgpu', 'wasm'] as const;
  */
 export type Backend = (typeof BACKENDS)[number];
 
+/**
+ * How a backend is chosen, beside naming one: `'auto'` takes the first of {@link BACKENDS} that runs here;
+ * `'fastest'` measures this model on each one that runs here and keeps the faster.
+ */
+export const BACKEND_MODES = ['auto', 'fastest'] as const;
+
+/** What `createSession`'s `backend` option takes: a backend, or a way to choose one. */
+export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
+
 /** Whether `value` names a backend. */
 export function isBackend(value: unknown): value is Backend {
   return (BACKENDS as readonly unknown[]).includes(value);

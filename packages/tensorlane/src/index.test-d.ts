@@ -2,11 +2,18 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createSession,
+  deleteBackendChoices,
   deleteCachedModels,
+  listBackendChoices,
   listCachedModels,
   isTensorlaneError,
   TensorlaneError,
   type Backend,
+  type BackendChoice,
+  type BackendChoiceKey,
+  type BackendSelection,
+  type CalibrationOptions,
+  type ModelVariant,
   type CachedModel,
   type ErrorCode,
   type LoadProgress,
@@ -22,15 +29,15 @@ describe('public API', () => {
   it('should take the documented options and return a Session', () => {
     expectTypeOf(createSession).parameter(0).toEqualTypeOf<SessionOptions>();
     expectTypeOf(createSession).returns.resolves.toEqualTypeOf<Session>();
-    expectTypeOf<SessionOptions['model']>().toEqualTypeOf<string | URL | ArrayBuffer | Uint8Array>();
-    expectTypeOf<SessionOptions['backend']>().toEqualTypeOf<'auto' | 'webgpu' | 'wasm' | undefined>();
+    expectTypeOf<SessionOptions['model']>().toEqualTypeOf<string | URL | ArrayBuffer | Uint8Array | readonly ModelVariant[]>();
+    expectTypeOf<SessionOptions['backend']>().toEqualTypeOf<'auto' | 'fastest' | 'webgpu' | 'wasm' | undefined>();
     expectTypeOf<Session['backend']>().toEqualTypeOf<Backend>();
     expectTypeOf<Backend>().toEqualTypeOf<'webgpu' | 'wasm'>();
   });
 
   it('should type the loading options and what loading reports', () => {
     expectTypeOf<SessionOptions['onProgress']>().toEqualTypeOf<((progress: LoadProgress) => void) | undefined>();
-    expectTypeOf<LoadProgress['phase']>().toEqualTypeOf<'download' | 'cache' | 'compile' | 'warmup'>();
+    expectTypeOf<LoadProgress['phase']>().toEqualTypeOf<'download' | 'cache' | 'compile' | 'calibrate' | 'warmup'>();
     expectTypeOf<SessionOptions['integrity']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<SessionOptions['cache']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<SessionStats['warmup']>().toEqualTypeOf<WarmupInfo | undefined>();
@@ -38,6 +45,21 @@ describe('public API', () => {
     expectTypeOf<Session['warnings']>().toEqualTypeOf<readonly string[]>();
     expectTypeOf(listCachedModels).returns.resolves.toEqualTypeOf<CachedModel[]>();
     expectTypeOf(deleteCachedModels).parameter(0).toEqualTypeOf<string | URL | undefined>();
+  });
+
+  it('should type backend choice: the options, what a session reports, and the stored choices', () => {
+    expectTypeOf<SessionOptions['calibration']>().toEqualTypeOf<CalibrationOptions | undefined>();
+    expectTypeOf<CalibrationOptions>().toEqualTypeOf<{ budgetMs?: number; runs?: number; remember?: boolean }>();
+    expectTypeOf<ModelVariant>().toEqualTypeOf<{ url: string | URL; requires?: readonly string[]; integrity?: string }>();
+    expectTypeOf<BackendSelection['chosen']>().toEqualTypeOf<Backend>();
+    expectTypeOf<BackendSelection['fromCache']>().toEqualTypeOf<boolean>();
+    expectTypeOf(listBackendChoices).returns.resolves.toEqualTypeOf<BackendChoice[]>();
+    expectTypeOf(deleteBackendChoices).parameter(0).toEqualTypeOf<string | undefined>();
+    expectTypeOf(deleteBackendChoices).returns.resolves.toEqualTypeOf<number>();
+    expectTypeOf<keyof BackendChoice>().toEqualTypeOf<
+      'model' | 'adapter' | 'browser' | 'batchSizes' | 'tensorlane' | 'onnxruntime' | 'chosen' | 'reason' | 'timings' | 'storedAt'
+    >();
+    expectTypeOf<BackendChoice>().toExtend<BackendChoiceKey>();
   });
 
   it('should map dtypes to their typed arrays', () => {

@@ -5,13 +5,19 @@ export { TensorlaneError, isTensorlaneError } from './errors.js';
 export type { ErrorCode, TensorlaneErrorOptions } from './errors.js';
 export { deleteCachedModels, listCachedModels } from './model-cache.js';
 export type { CachedModel } from './model-cache.js';
+export { deleteBackendChoices, listBackendChoices } from './backend-choices.js';
+export type { BackendChoice, BackendChoiceKey } from './backend-choices.js';
 export type { Backend } from './backends.js';
 export type {
   BatchingMode, ExternalDataFile, LoadPhase, LoadProgress, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
 } from './options.js';
 export type {
-  AdapterInfo, BatchingInfo, Counts, Distribution, FallbackAttempt, Outputs, RestartCause, RestartDetail, SchedulerStats,
-  Session, SessionEventMap, SessionStats, WarmupInfo,
+  AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
+  ModelVariant,
+} from './choice-types.js';
+export type {
+  BatchingInfo, Counts, Distribution, Outputs, RestartCause, RestartDetail, SchedulerStats, Session, SessionEventMap,
+  SessionStats, WarmupInfo,
 } from './session-types.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';

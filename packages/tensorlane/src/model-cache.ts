@@ -39,7 +39,8 @@ export interface CacheHit {
   readonly bytes: number;
 }
 
-function cacheStorage(): CacheStorage {
+/** The Cache API. @throws where it is unavailable (not a secure context). */
+export function cacheStorage(): CacheStorage {
   const storage = (globalThis as { caches?: CacheStorage }).caches;
   if (storage === undefined) {
     throw new Error('the Cache API is unavailable here (caches is undefined: not a secure context? serve over https or from localhost)');
@@ -120,10 +121,16 @@ export async function deleteCachedModels(url?: string | URL): Promise<number> {
   return (await (await open()).delete(resolveUrl(url, 'deleteCachedModels() url'))) ? 1 : 0;
 }
 
-async function open(): Promise<Cache> {
+/**
+ * Opens the cache `name` for a helper the page calls, `what` naming it in the error.
+ * @throws TensorlaneError `ENVIRONMENT_UNSUPPORTED` when the Cache API is unavailable or refuses.
+ */
+export async function openForHelper(name: string, what: string): Promise<Cache> {
   try {
-    return await openModelCache();
+    return await cacheStorage().open(name);
   } catch (error) {
-    throw new TensorlaneError('ENVIRONMENT_UNSUPPORTED', `the model cache cannot be opened: ${messageOf(error)}`, { cause: error });
+    throw new TensorlaneError('ENVIRONMENT_UNSUPPORTED', `the ${what} cannot be opened: ${messageOf(error)}`, { cause: error });
   }
 }
+
+const open = () => openForHelper(MODEL_CACHE_NAME, 'model cache');

@@ -1,6 +1,7 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
 import type { Backend } from './backends.js';
+import type { CalibrationOptions, ModelVariant } from './choice-types.js';
 
 /**
  * Options of {@link createSession}.
@@ -16,21 +17,30 @@ export interface SessionOptions {
   /**
    * The ONNX model. A string or URL is fetched inside the worker; a relative one resolves against the page
    * (`document.baseURI`), as `fetch()` on the page would. An `ArrayBuffer` or `Uint8Array` is transferred to the
-   * worker: the caller's buffer is detached afterwards.
+   * worker: the caller's buffer is detached afterwards. A list of {@link ModelVariant}s loads the first one whose
+   * `requires` the device supports (an fp16 model where the GPU has `shader-f16`, say); `session.model` says which.
    */
-  model: string | URL | ArrayBuffer | Uint8Array;
+  model: string | URL | ArrayBuffer | Uint8Array | readonly ModelVariant[];
   /**
    * Where to run: `'auto'` tries WebGPU, then WASM, recording each failed attempt in `session.fallback`;
-   * `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
+   * `'fastest'` builds the session on every backend that runs here, times warm runs of this model on each, keeps the
+   * faster and remembers the choice for this model on this device (see {@link SessionOptions.calibration},
+   * `session.selection`); `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
    * @defaultValue `'auto'`
    */
-  backend?: 'auto' | Backend;
+  backend?: 'auto' | 'fastest' | Backend;
   /**
-   * Let `'auto'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower than WASM.
-   * `backend: 'webgpu'` uses whatever adapter there is regardless.
+   * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
+   * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.
    * @defaultValue `false`
    */
   allowSoftwareAdapter?: boolean;
+  /**
+   * How `backend: 'fastest'` measures: the time budget, the timed runs per backend and batch size, and whether the
+   * choice is remembered. Ignored by the other backends.
+   * @defaultValue `{ budgetMs: 5000, runs: 7, remember: true }`
+   */
+  calibration?: CalibrationOptions;
   /**
    * Whether queued requests are stacked along dim 0 into one run: `'auto'` stacks when every input and output of
    * the model has the same symbolic first dim; `'stack'` always stacks; `'off'` never does (every request still
@@ -90,7 +100,11 @@ export interface SessionOptions {
   numThreads?: 'auto' | number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
   signal?: AbortSignal;
-  /** Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle. */
+  /**
+   * Where onnxruntime-web fetches its `.wasm`/`.mjs` files (`ort.env.wasm.wasmPaths`), if not beside its bundle: a
+   * URL prefix, or `{ wasm, mjs }` file URLs. A relative URL resolves against the page (`document.baseURI`), as the
+   * model URL does.
+   */
   wasmPaths?: string | Readonly<Record<string, string>>;
   /**
    * Builds the worker, for setups that must (a CSP, a custom bundler). Its module must `import 'tensorlane/worker'`.
@@ -100,7 +114,8 @@ export interface SessionOptions {
   /**
    * Called as the model loads, at most about 20 times a second, with `{ phase, loaded, total? }`: phases
    * `'download'` and `'cache'` count bytes over all files (`total` from Content-Length, when sent), `'compile'`
-   * (session creation) goes from 0 to 1 of 1, `'warmup'` counts batch sizes run. Every event is delivered before
+   * (session creation) goes from 0 to 1 of 1, `'calibrate'` (`backend: 'fastest'`) counts measuring runs,
+   * `'warmup'` counts batch sizes run. Every event is delivered before
    * `createSession` settles; the last of a phase always is.
    */
   onProgress?: (progress: LoadProgress) => void;
@@ -262,21 +277,25 @@ export type OutputLocation = 'cpu' | 'gpu-buffer';
 
 /**
  * Where loading is: `download` (bytes from the network), `cache` (bytes read from the model cache), `compile`
- * (onnxruntime-web builds the session) or `warmup` (the warm-up runs).
+ * (onnxruntime-web builds the session), `calibrate` (`backend: 'fastest'` times the model on each backend) or
+ * `warmup` (the warm-up runs).
  * @example
  * ```ts
  * import { createSession, type LoadPhase } from 'tensorlane';
  *
- * const labels: Record<LoadPhase, string> = { download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', warmup: 'Warming up' };
+ * const labels: Record<LoadPhase, string> = {
+ *   download: 'Downloading', cache: 'Reading cache', compile: 'Compiling', calibrate: 'Measuring', warmup: 'Warming up',
+ * };
  * await createSession({ model: '/models/net.onnx', onProgress: ({ phase }) => console.log(labels[phase]) });
  * ```
  */
-export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'calibrate' | 'warmup';
 
 /**
  * A loading progress event. For `download` and `cache`, `loaded` and `total` count bytes over all files (the model
  * and its external data); `total` is absent when a server sends no Content-Length. For `compile` they count steps
- * (0 of 1, then 1 of 1); for `warmup`, batch sizes run out of those listed.
+ * (0 of 1, then 1 of 1); for `calibrate`, measuring runs out of those planned; for `warmup`, batch sizes run out of
+ * those listed.
  * @example
  * ```ts
  * import { createSession, type LoadProgress } from 'tensorlane';
@@ -289,7 +308,7 @@ export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup';
 export interface LoadProgress {
   /** Which step of loading this event is about. */
   readonly phase: LoadPhase;
-  /** Bytes (download, cache) or steps (compile, warmup) done so far in this phase. */
+  /** Bytes (download, cache) or steps (compile, calibrate, warmup) done so far in this phase. */
   readonly loaded: number;
   /** The bytes or steps this phase will take, when known. */
   readonly total?: number;

@@ -3,14 +3,15 @@
 // wait for a reply (`Message`: the worker's ready signal and results, the page's submissions and cancellations).
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from './errors.js';
-import type { Backend } from './backends.js';
+import type { Backend, BackendOption } from './backends.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from './options.js';
-import type { AdapterInfo, BatchingInfo, FallbackAttempt, RestartCause, SchedulerStats, WarmupInfo } from './session-types.js';
+import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
+import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from './session-types.js';
 import type { DType, Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -30,11 +31,33 @@ export interface WarmupRequest {
   readonly freeDimensions?: Readonly<Record<string, number>>;
 }
 
+/** How `backend: 'fastest'` measures, with its defaults applied. */
+export interface CalibrationRequest {
+  readonly budgetMs: number;
+  readonly runs: number;
+  readonly remember: boolean;
+}
+
+/** The defaults of `calibration` (documented on CalibrationOptions), applied on both sides of the wire. */
+export const CALIBRATION_DEFAULTS: CalibrationRequest = { budgetMs: 5000, runs: 7, remember: true };
+
+/** A model variant, as the worker takes it: its absolute URL and its own external data (resolved against it). */
+export interface VariantRequest {
+  readonly model: string;
+  readonly requires: readonly string[];
+  readonly integrity?: string;
+  readonly externalData?: readonly ExternalDataRequest[];
+}
+
 /** What the page asks the worker to load. */
 export interface LoadRequest {
-  /** An absolute URL (already resolved against the page), or the model bytes (transferred). */
-  readonly model: string | Uint8Array;
-  readonly backend: Backend | 'auto';
+  /**
+   * An absolute URL (already resolved against the page), the model bytes (transferred), or variants, of which the
+   * worker loads the first the device supports.
+   */
+  readonly model: string | Uint8Array | readonly VariantRequest[];
+  readonly backend: BackendOption;
+  readonly calibration?: CalibrationRequest;
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
   /** Rows per run at most, when requests are stacked. */
@@ -63,6 +86,11 @@ export interface LoadReply {
   readonly backend: Backend;
   readonly fallback: readonly FallbackAttempt[];
   readonly adapter?: AdapterInfo;
+  /** How `backend: 'fastest'` chose, and what measuring cost. */
+  readonly selection?: BackendSelection;
+  readonly calibration?: CalibrationInfo;
+  /** The URL loaded, when the model was a URL (or variants). */
+  readonly model?: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;

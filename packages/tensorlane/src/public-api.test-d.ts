@@ -5,6 +5,12 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type * as Tensorlane from './index.js';
 import type {
   AdapterInfo,
+  AdapterLimits,
+  BackendSelection,
+  BackendTimings,
+  CalibrationInfo,
+  CalibrationOptions,
+  ModelVariant,
   BatchingInfo,
   BatchingMode,
   Counts,
@@ -26,9 +32,10 @@ import type {
 } from './index.js';
 
 describe('public surface', () => {
-  it('should export exactly createSession, the cache helpers, TensorlaneError and isTensorlaneError at runtime', () => {
+  it('should export exactly createSession, the cache and choice helpers, TensorlaneError and isTensorlaneError at runtime', () => {
     expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<
-      'createSession' | 'listCachedModels' | 'deleteCachedModels' | 'TensorlaneError' | 'isTensorlaneError'
+      | 'createSession' | 'listCachedModels' | 'deleteCachedModels' | 'listBackendChoices' | 'deleteBackendChoices'
+      | 'TensorlaneError' | 'isTensorlaneError'
     >();
   });
 
@@ -37,11 +44,13 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'numThreads'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
     >();
     expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
     expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
+    expectTypeOf<keyof CalibrationOptions>().toEqualTypeOf<'budgetMs' | 'runs' | 'remember'>();
+    expectTypeOf<keyof ModelVariant>().toEqualTypeOf<'url' | 'requires' | 'integrity'>();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
     expectTypeOf<PredictBatchOptions>().toEqualTypeOf<PredictOptions>();
     expectTypeOf<SessionOptions['worker']>().toEqualTypeOf<(() => Worker) | undefined>();
@@ -50,7 +59,7 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+      | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
       | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
@@ -60,14 +69,28 @@ describe('public surface', () => {
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
     expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
-    expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter'>();
+    expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<
+      'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features' | 'limits'
+    >();
+    expectTypeOf<AdapterInfo['features']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf<AdapterLimits>().toEqualTypeOf<{ readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number }>();
+    expectTypeOf<Session['selection']>().toEqualTypeOf<BackendSelection | undefined>();
+    expectTypeOf<keyof BackendSelection>().toEqualTypeOf<'chosen' | 'reason' | 'timings' | 'fromCache'>();
+    expectTypeOf<BackendSelection['timings']>().toEqualTypeOf<BackendTimings>();
+    expectTypeOf<BackendTimings>().toEqualTypeOf<{
+      readonly webgpu?: Readonly<Record<number, number>>; readonly wasm?: Readonly<Record<number, number>>;
+    }>();
+    expectTypeOf<Session['model']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Session['inputs']>().toEqualTypeOf<readonly TensorInfo[]>();
     expectTypeOf<TensorInfo>().toEqualTypeOf<{ readonly name: string; readonly type: DType; readonly dims: readonly Dim[] }>();
     expectTypeOf<BatchingInfo>().toEqualTypeOf<{ readonly stacked: boolean; readonly reason: string }>();
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
-      'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup' | 'restarts'
+      | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
+      | 'calibration' | 'restarts'
     >();
+    expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
+    expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();
     expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();
     expectTypeOf<SessionStats['requests']>().toEqualTypeOf<Counts>();
     expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();

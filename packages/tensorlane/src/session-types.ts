@@ -1,50 +1,10 @@
-// What a session is and what it reports: the public Session interface, its stats, and the facts of the backend it
-// runs on. Both threads use the report types; the worker sends them in its load reply and stats.
+// What a session is and what it reports: the public Session interface, its stats, restarts and batching (the facts of
+// its backend are in choice-types.ts). Both threads use the report types; the worker sends them in its load reply and stats.
 import type { Backend } from './backends.js';
+import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
 import type { ErrorCode } from './errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
-
-/**
- * A backend that was tried and not used, and why.
- * @example
- * ```ts
- * import type { FallbackAttempt } from 'tensorlane';
- *
- * for (const { backend, reason } of session.fallback satisfies readonly FallbackAttempt[]) {
- *   console.warn(`${backend} not used: ${reason}`); // e.g. 'webgpu not used: no WebGPU adapter (…)'
- * }
- * ```
- */
-export interface FallbackAttempt {
-  /** The backend tried. */
-  readonly backend: Backend;
-  /** Why it was not used, in one line. */
-  readonly reason: string;
-}
-
-/**
- * What the WebGPU adapter in use reported about itself (`GPUAdapterInfo`); browsers may leave fields empty.
- * @example
- * ```ts
- * import type { AdapterInfo } from 'tensorlane';
- *
- * const adapter: AdapterInfo | undefined = session.adapter;
- * if (adapter?.isFallbackAdapter) console.warn(`software WebGPU: ${adapter.vendor} ${adapter.architecture}`);
- * ```
- */
-export interface AdapterInfo {
-  /** The GPU's vendor, e.g. `'nvidia'`. */
-  readonly vendor: string;
-  /** The GPU family, e.g. `'ampere'`, `'swiftshader'`. */
-  readonly architecture: string;
-  /** A vendor-specific device identifier. */
-  readonly device: string;
-  /** A human-readable description of the adapter. */
-  readonly description: string;
-  /** True for software adapters such as SwiftShader. */
-  readonly isFallbackAdapter: boolean;
-}
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -222,6 +182,8 @@ export interface SessionStats extends SchedulerStats {
   readonly rejections: Readonly<Partial<Record<ErrorCode, number>>>;
   /** The warm-up run at load (see {@link SessionOptions.warmup}): batch sizes and total ms; not counted in `runs`. */
   readonly warmup: WarmupInfo | undefined;
+  /** What `backend: 'fastest'` spent measuring at load; undefined for other backends; not counted in `runs`. */
+  readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
 }
@@ -256,6 +218,10 @@ export interface Session extends EventTarget {
   readonly fallback: readonly FallbackAttempt[];
   /** The WebGPU adapter in use, when `backend` is `'webgpu'`. Live, as `backend`. */
   readonly adapter: AdapterInfo | undefined;
+  /** How `backend: 'fastest'` chose `backend`, and the timings why; undefined for other backends. */
+  readonly selection: BackendSelection | undefined;
+  /** The URL of the model loaded (of the variant chosen, when given several); undefined when given as bytes. */
+  readonly model: string | undefined;
   /** The model's inputs: name, dtype, dims (symbolic dims as strings, unnamed ones as `'?'`). */
   readonly inputs: readonly TensorInfo[];
   /** The model's outputs, as `inputs`. */

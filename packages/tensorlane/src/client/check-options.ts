@@ -1,11 +1,15 @@
 // Option checking, on the page, before anything is sent: every option of createSession, predict and predictBatch,
 // each rejected with INVALID_OPTIONS naming the option, the value and what was expected. The lists of option names
 // derive from the option interfaces, so an option added there and not here fails to compile.
-import { BACKENDS } from '../backends.js';
+import { BACKENDS, BACKEND_MODES } from '../backends.js';
 import { TensorlaneError } from '../errors.js';
 import { isIntegrity } from '../integrity.js';
+import type { CalibrationOptions, ModelVariant } from '../choice-types.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
-import type { ExternalDataRequest, LoadRequest, OrtSessionOptions, WarmupRequest } from '../protocol.js';
+import {
+  CALIBRATION_DEFAULTS, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
+  type VariantRequest, type WarmupRequest,
+} from '../protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
 import { resolveUrl } from '../url.js';
 
@@ -13,8 +17,10 @@ const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
-  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, numThreads: true,
+  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
 } satisfies Record<keyof SessionOptions, true>);
+const CALIBRATION_OPTIONS = keysOf({ budgetMs: true, runs: true, remember: true } satisfies Record<keyof CalibrationOptions, true>);
+const MODEL_VARIANT = keysOf({ url: true, requires: true, integrity: true } satisfies Record<keyof ModelVariant, true>);
 const PREDICT_OPTIONS = keysOf({ signal: true, timeoutMs: true, copy: true } satisfies Record<keyof PredictOptions, true>);
 const WARMUP_OPTIONS = keysOf({ batchSizes: true, freeDimensions: true } satisfies Record<keyof WarmupOptions, true>);
 const EXTERNAL_DATA_FILE = keysOf({ path: true, data: true, integrity: true } satisfies Record<keyof ExternalDataFile, true>);
@@ -124,6 +130,38 @@ function checkWarmup(value: unknown): WarmupRequest | undefined {
   return { batchSizes: [...batchSizes], ...(sizes ? { freeDimensions: sizes } : {}) };
 }
 
+function checkCalibration(value: unknown): CalibrationRequest | undefined {
+  if (value === undefined) return undefined;
+  checkKeys(checkObject(value, 'option "calibration"'), CALIBRATION_OPTIONS, 'option "calibration"');
+  const { budgetMs, runs, remember } = value as CalibrationOptions;
+  return {
+    budgetMs: checkNumber(budgetMs, 'option "calibration.budgetMs"', CALIBRATION_DEFAULTS.budgetMs),
+    runs: checkNumber(runs, 'option "calibration.runs"', CALIBRATION_DEFAULTS.runs, { min: 1, integer: true }),
+    remember: checkBoolean(remember, 'option "calibration.remember"', CALIBRATION_DEFAULTS.remember),
+  };
+}
+
+/** The variants of a model given as a list: each URL resolved, and the external data resolved against each. */
+function checkVariants(value: readonly unknown[], options: SessionOptions, transfer: ArrayBuffer[]): VariantRequest[] {
+  if (value.length === 0) throw badOption('model is an empty array; expected variants, e.g. [{ url, requires: [\'shader-f16\'] }, { url }]');
+  if (options.integrity !== undefined) {
+    throw badOption('option "integrity" names one model\'s digest, but model lists variants; give each variant its own: { url, integrity }');
+  }
+  return value.map((entry, i): VariantRequest => {
+    const name = `model[${i}]`;
+    checkKeys(checkObject(entry, name), MODEL_VARIANT, name);
+    const { url, requires = [], integrity } = entry as ModelVariant;
+    if (typeof url !== 'string' && !(url instanceof URL)) throw badOption(`${name}.url is ${describe(url)}; expected a URL (string or URL)`);
+    const model = resolveUrl(url, `${name}.url`);
+    if (!Array.isArray(requires) || !requires.every((f) => typeof f === 'string' && f !== '')) {
+      throw badOption(`${name}.requires is ${describe(requires)}; expected an array of WebGPU feature names, e.g. ['shader-f16']`);
+    }
+    const checked = checkIntegrity(integrity, `${name}.integrity`);
+    const externalData = checkExternalData(options.externalData, model, transfer);
+    return { model, requires: [...requires], ...(checked ? { integrity: checked } : {}), ...(externalData ? { externalData } : {}) };
+  });
+}
+
 function checkExternalData(value: unknown, model: string | Uint8Array, transfer: ArrayBuffer[]): ExternalDataRequest[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
@@ -183,16 +221,31 @@ export interface PageOptions {
 }
 
 /**
+ * `wasmPaths` with each URL resolved against the page, as the model URL is: the worker cannot resolve a relative URL
+ * as the page means it (its base is its own script, or a `blob:` URL, against which nothing relative resolves).
+ */
+function checkWasmPaths(value: unknown): LoadRequest['wasmPaths'] {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'string') return resolveUrl(value, 'option "wasmPaths"');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw badOption(`option "wasmPaths" is ${describe(value)}; expected a URL prefix string or an object of file URLs`);
+  }
+  const files: Record<string, string> = {};
+  for (const [file, url] of Object.entries(value)) {
+    const name = `option "wasmPaths.${file}"`;
+    if (typeof url !== 'string') throw badOption(`${name} is ${describe(url)}; expected a URL string`);
+    files[file] = resolveUrl(url, name);
+  }
+  return files;
+}
+
+/**
  * Checks `createSession`'s options and builds the load request, with the buffers it transfers.
  * @throws TensorlaneError `INVALID_OPTIONS` naming the option; `ENVIRONMENT_UNSUPPORTED` without `Worker` nor `worker`.
  */
 export function checkSessionOptions(options: SessionOptions): { request: LoadRequest; transfer: ArrayBuffer[]; page: PageOptions } {
   checkKeys(checkObject(options, 'createSession()'), SESSION_OPTIONS, 'createSession()');
   if (options.model === undefined) throw badOption('createSession() needs a model: a URL, an ArrayBuffer or a Uint8Array');
-  const wasmPaths = options.wasmPaths;
-  if (wasmPaths !== undefined && typeof wasmPaths !== 'string' && (typeof wasmPaths !== 'object' || wasmPaths === null)) {
-    throw badOption(`option "wasmPaths" is ${describe(wasmPaths)}; expected a URL prefix string or an object of file URLs`);
-  }
   const page: PageOptions = {
     maxQueueSize: checkNumber(options.maxQueueSize, 'option "maxQueueSize"', Infinity, { min: 1, integer: true }),
     restart: (checkOneOf(options.restart, ['auto', 'off'] as const, 'option "restart"') ?? 'auto') === 'auto',
@@ -211,11 +264,22 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const integrity = checkIntegrity(options.integrity, 'option "integrity"');
   const warmup = checkWarmup(options.warmup);
   const sessionOptions = checkOrtOptions(options);
-  const { data: model, transfer } = checkSource(options.model, 'model');
-  const externalData = checkExternalData(options.externalData, model, transfer);
+  const calibration = checkCalibration(options.calibration);
+  const wasmPaths = checkWasmPaths(options.wasmPaths);
+  const transfer: ArrayBuffer[] = [];
+  let model: LoadRequest['model'];
+  let externalData: ExternalDataRequest[] | undefined;
+  if (Array.isArray(options.model)) model = checkVariants(options.model, options, transfer);
+  else {
+    const source = checkSource(options.model, 'model');
+    model = source.data;
+    transfer.push(...source.transfer);
+    externalData = checkExternalData(options.externalData, model, transfer);
+  }
   const request: LoadRequest = {
     model,
-    backend: checkOneOf(options.backend, ['auto', ...BACKENDS] as const, 'option "backend"') ?? 'auto',
+    backend: checkOneOf(options.backend, [...BACKEND_MODES, ...BACKENDS] as const, 'option "backend"') ?? 'auto',
+    ...(calibration ? { calibration } : {}),
     allowSoftwareAdapter: checkBoolean(options.allowSoftwareAdapter, 'option "allowSoftwareAdapter"'),
     batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',
     maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
@@ -229,7 +293,8 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     ...(sessionOptions ? { sessionOptions } : {}),
     returnBytes: page.restart && transfer.length > 0,
   };
-  return { request, transfer, page };
+  // Variants may share the bytes of an external data file: each buffer is transferred once.
+  return { request, transfer: [...new Set(transfer)], page };
 }
 
 const NO_OPTIONS = { copy: false } as const;

@@ -34,7 +34,7 @@ function fakeWorker(api: Partial<HostApi> = {}) {
   const { port1, port2 } = new MessageChannel();
   const received: Array<Submit | Cancel> = [];
   let disposed = 0;
-  expose({ dispose: async () => void disposed++, ...api }, port2);
+  expose({ dispose: async () => void disposed++, stats: () => ({ ok: true, value: {} }), ...api }, port2);
   port2.addEventListener('message', (event) => {
     if (isSubmit(event.data) || isCancel(event.data)) received.push(event.data);
   });
@@ -47,6 +47,11 @@ function fakeWorker(api: Partial<HostApi> = {}) {
       return disposed;
     },
     ready: (message: unknown = READY) => port2.postMessage(message),
+    /** Says ready, and resolves once the page end has heard it (a comlink call waits for READY). */
+    async listening(): Promise<void> {
+      port2.postMessage(READY);
+      await connection.call((api) => api.stats(), { what: 'probe' });
+    },
     answer: (results: Omit<Results, 'tensorlane'>) => port2.postMessage({ tensorlane: 'results', ...results }),
     crash: () => port1.dispatchEvent(new Event('error')),
     tick,
@@ -72,26 +77,26 @@ describe('connect', () => {
     await w.tick();
     expect(w.received).toEqual([]);
     w.ready();
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     expect(w.received.map((m) => callsOf(m).map((s) => s.items.length))).toEqual([[1, 2]]);
     expect((w.received[0] as Submit).packed?.buffers.map((b) => b.byteLength)).toEqual([3 * 8]); // three rows of two floats
   });
 
   it('should send the calls of one task 64 to a message, so the worker starts while the page still sends', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     for (let i = 0; i < 130; i++) unawaited(w.connection.request([row(i)], { what: 'predict' }));
     await w.tick();
+    await expect.poll(() => w.received.length).toBe(3);
     expect(w.received.map((m) => callsOf(m).length)).toEqual([64, 64, 2]);
   });
 
   it('should settle each call with its own parts, in order, and reject with the code the worker sent', async () => {
     const w = start();
-    w.ready();
+    await w.listening();
     const first = w.connection.request([row(1), row(2)], { what: 'predictBatch' });
     const second = w.connection.request([row(3)], { what: 'predict' });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     const [a, b] = callsOf(w.received[0]!);
     w.answer(results([{ id: a!.id, index: 1, value: 20 }], []));
     w.answer(results([{ id: a!.id, index: 0, value: 10 }], [a!.id], [{ id: b!.id, error: toWireError(new TensorlaneError('RUN_FAILED', 'boom'), 'RUN_FAILED') }]));
@@ -102,7 +107,7 @@ describe('connect', () => {
 
   it('should reject at once with ABORTED or TIMEOUT and tell the worker to drop the call', async () => {
     const w = start();
-    w.ready();
+    await w.listening(); // so that both calls are sent (at the end of this task) before the 1 ms timer can fire
     const controller = new AbortController();
     const aborted = expect(w.connection.request([row(1)], { what: 'predict', signal: controller.signal })).rejects.toMatchObject({
       code: 'ABORTED',
@@ -112,11 +117,11 @@ describe('connect', () => {
       code: 'TIMEOUT',
       message: 'predict took longer than its timeoutMs of 1 ms',
     });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBeGreaterThanOrEqual(1);
     controller.abort(new Error('user left'));
     await aborted;
     await timedOut;
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(3);
     const [submit, ...cancels] = w.received;
     const ids = callsOf(submit!).map((s) => s.id);
     expect(cancels.map((m) => (m as Cancel).id).sort()).toEqual([...ids].sort());
@@ -134,8 +139,7 @@ describe('connect', () => {
 
   it('should fail only the call whose data cannot be sent when several travel in one message', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     // A value postMessage cannot clone: DataCloneError, as for a view of WebAssembly memory in a browser. Too large
     // to be packed, it travels as it is.
     const large = new Float32Array(PACK_LIMIT);
@@ -143,7 +147,7 @@ describe('connect', () => {
     const good = w.connection.request([row(1)], { what: 'predict' });
     const bad = w.connection.request([uncloneable], { what: 'predict' });
     await expect(bad).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^predict could not send its data to the worker: /) });
-    await w.tick();
+    await expect.poll(() => w.received.length).toBe(1);
     expect(w.received.flatMap((m) => callsOf(m).map((s) => s.items.length))).toEqual([1]);
     const { id } = callsOf(w.received[0]!)[0]!;
     w.answer(results([{ id, index: 0, value: 7 }], [id]));
@@ -179,8 +183,7 @@ describe('connect', () => {
 
   it('should ask the worker to release its session on close, once, and then reject calls with the close error', async () => {
     const w = start();
-    w.ready();
-    await w.tick();
+    await w.listening();
     const disposed = new TensorlaneError('DISPOSED', 'the session was disposed');
     await Promise.all([w.connection.close(disposed, { release: true }), w.connection.close(disposed, { release: true })]);
     expect(w.disposed).toBe(1);

@@ -2,7 +2,8 @@
 import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
 import type { LoadReply } from '../protocol.js';
-import type { AdapterInfo, BatchingInfo, Counts, FallbackAttempt, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
+import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../choice-types.js';
+import type { BatchingInfo, Counts, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
@@ -92,6 +93,12 @@ export class SessionImpl extends EventTarget implements Session {
   get adapter(): AdapterInfo | undefined {
     return this.#supervisor.reply.adapter;
   }
+  get selection(): BackendSelection | undefined {
+    return this.#supervisor.reply.selection;
+  }
+  get model(): string | undefined {
+    return this.#supervisor.reply.model;
+  }
   get inputs(): readonly TensorInfo[] {
     return this.#supervisor.reply.inputs;
   }
@@ -168,7 +175,7 @@ export class SessionImpl extends EventTarget implements Session {
     const scheduler = await supervisor.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
     const restarts = { ...supervisor.restarts };
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, restarts };
+    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts };
   }
 
   restart(): Promise<void> {

@@ -6,7 +6,7 @@ import type * as Ort from 'onnxruntime-web';
 import { messageOf } from '../errors.js';
 import type { Backend } from '../backends.js';
 import type { LoadRequest, OrtSessionOptions } from '../protocol.js';
-import type { AdapterInfo } from '../session-types.js';
+import type { AdapterInfo, AdapterLimits } from '../choice-types.js';
 import type { Feeds } from '../tensor/types.js';
 import { SessionBroken } from './broken.js';
 
@@ -18,8 +18,10 @@ export interface GpuLike {
   requestAdapter(options?: { forceFallbackAdapter?: boolean }): Promise<AdapterLike | null>;
 }
 export interface AdapterLike {
-  readonly info?: Partial<AdapterInfo>;
+  readonly info?: Partial<Omit<AdapterInfo, 'features' | 'limits'>>;
   readonly isFallbackAdapter?: boolean;
+  readonly features?: Iterable<string>;
+  readonly limits?: Partial<AdapterLimits>;
 }
 
 /** What backend choice depends on, injectable for tests. */
@@ -73,10 +75,11 @@ function adapterInfo(adapter: AdapterLike): AdapterInfo {
   const description = info.description ?? '';
   const isFallbackAdapter =
     info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? SOFTWARE_ADAPTER.test(`${vendor} ${architecture} ${description}`);
-  return { vendor, architecture, device, description, isFallbackAdapter };
+  const limits = { maxBufferSize: adapter.limits?.maxBufferSize ?? 0, maxStorageBufferBindingSize: adapter.limits?.maxStorageBufferBindingSize ?? 0 };
+  return { vendor, architecture, device, description, isFallbackAdapter, features: [...(adapter.features ?? [])].sort(), limits };
 }
 
-function describeAdapter(info: AdapterInfo): string {
+export function describeAdapter(info: AdapterInfo): string {
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
 }
 
@@ -178,7 +181,8 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
       }
       if (adapter === null) throw new AttemptFailed('no WebGPU adapter (navigator.gpu.requestAdapter() returned null)');
       const info = adapterInfo(adapter);
-      if (info.isFallbackAdapter && request.backend === 'auto' && !request.allowSoftwareAdapter) {
+      // 'auto' and 'fastest' choose; only a backend named outright takes a software adapter unasked.
+      if (info.isFallbackAdapter && request.backend !== 'webgpu' && !request.allowSoftwareAdapter) {
         throw new AttemptFailed(
           `skipped the software adapter (${describeAdapter(info)}): it ran 25-2500x slower than WASM in our measurements; pass allowSoftwareAdapter: true to use it`,
         );

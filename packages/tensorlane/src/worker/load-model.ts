@@ -7,10 +7,12 @@ import { findCached, openModelCache, storeCached } from '../model-cache.js';
 import type { LoadReply, LoadRequest, ProgressSink } from '../protocol.js';
 import { decideBatching, toTensorInfo } from '../tensor/metadata.js';
 import type { BackendEnv, OrtModule } from './backends.js';
-import { resolveBackend } from './resolve-backend.js';
+import { chooseFastest, type FastestBackend } from './choose-fastest.js';
+import { prepareBackends, resolveBackend, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
+import { selectVariant, type SingleModelRequest } from './select-variant.js';
 import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
-import { createProgress, type Progress } from './progress.js';
+import { COMPILED, createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
 
 export interface LoadedModel {
@@ -31,7 +33,7 @@ interface ModelFile {
   fromNetwork?: boolean;
 }
 
-function filesOf(request: LoadRequest): ModelFile[] {
+function filesOf(request: SingleModelRequest): ModelFile[] {
   const file = (label: string, source: string | Uint8Array, integrity: string | undefined): ModelFile => ({
     label,
     url: typeof source === 'string' ? source : undefined,
@@ -135,8 +137,9 @@ function store(cache: Cache | undefined, files: ModelFile[]): Promise<string[]> 
 }
 
 /**
- * Loads the model `request` names: reads its files from the cache or downloads them, checks their integrity,
- * builds the session on the best backend, reads the metadata and warms up. Reports progress to `onProgress`,
+ * Loads the model `request` names (of its variants, the first the device supports): reads its files from the cache or
+ * downloads them, checks their integrity, builds the session on the backend `request.backend` chooses (measuring them
+ * for `'fastest'`), reads the metadata and warms up. Reports progress to `onProgress`,
  * delivered before this resolves.
  * @throws TensorlaneError `MODEL_FETCH_FAILED`, `INTEGRITY_MISMATCH`, `MODEL_INVALID`, `BACKEND_UNAVAILABLE`,
  * `INVALID_OPTIONS` (warm-up shapes), `RUN_FAILED` (warm-up runs).
@@ -144,8 +147,13 @@ function store(cache: Cache | undefined, files: ModelFile[]): Promise<string[]> 
 export async function loadModel(request: LoadRequest, env: BackendEnv, onProgress: ProgressSink | undefined): Promise<LoadedModel> {
   const progress = createProgress(onProgress);
   try {
-    const files = filesOf(request);
+    const prepared = await prepareBackends(request, env);
+    const single = selectVariant(request, prepared);
+    const files = filesOf(single);
     const warnings: string[] = [];
+    const { isolated, cores } = env.threading();
+    const { threads, warning } = decideThreads(request.numThreads, isolated, cores); // as buildSession sets them
+    if (warning !== undefined) warnings.push(warning);
     let cache: Cache | undefined;
     if (request.cache && files.some((file) => file.url !== undefined)) {
       cache = await openModelCache().catch((error: unknown) => {
@@ -158,21 +166,19 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
     await verify(files);
 
     progress.report({ phase: 'compile', loaded: 0, total: 1 }, true);
-    const { isolated, cores } = env.threading();
-    const threading = decideThreads(request.numThreads, isolated, cores);
-    if (threading.warning !== undefined) warnings.push(threading.warning);
     const [model, ...externalData] = files;
-    const { ort, session, backend, fallback, adapter, threads } = await resolveBackend(
-      {
-        bytes: model!.bytes!,
-        externalData: externalData.map((file, i) => ({ path: request.externalData![i]!.path, data: file.bytes! })),
-        label: model!.label,
-      },
-      request,
-      env,
-      threading.threads,
-    );
-    progress.report({ phase: 'compile', loaded: 1, total: 1 }, true);
+    const modelFiles: ModelFiles = {
+      bytes: model!.bytes!,
+      externalData: externalData.map((file, i) => ({ path: single.externalData![i]!.path, data: file.bytes! })),
+      label: model!.label,
+    };
+    if (single.backend === 'fastest') model!.digest ??= await digestOf(model!.bytes!); // the stored choice's key
+    const resolved: ResolvedBackend & Partial<FastestBackend> =
+      single.backend === 'fastest'
+        ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, prepared, progress)
+        : await resolveBackend(modelFiles, single, env, prepared);
+    if (single.backend !== 'fastest') progress.report(COMPILED, true);
+    const { ort, session, backend, fallback, adapter } = resolved;
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
     const stored = store(cache, files);
     try {
@@ -182,9 +188,11 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       const warmup =
         request.warmup &&
         (await warmUp(ort, session, inputs, request.warmup, request.sessionOptions?.freeDimensionOverrides ?? {}, progress));
-      warnings.push(...(await stored));
+      warnings.push(...(resolved.warnings ?? []), ...(await stored));
       const reply: LoadReply = {
         backend, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
+        ...(resolved.selection && resolved.calibration ? { selection: resolved.selection, calibration: resolved.calibration } : {}),
+        ...(model!.url === undefined ? {} : { model: model!.url }),
       };
       await progress.flush();
       return { ort, session, reply };

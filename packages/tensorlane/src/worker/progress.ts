@@ -17,6 +17,9 @@ export interface Progress {
 
 export const PROGRESS_INTERVAL_MS = 50;
 
+/** The event that ends the `compile` phase: every session is built. */
+export const COMPILED: LoadProgress = { phase: 'compile', loaded: 1, total: 1 };
+
 export function createProgress(sink: ProgressSink | undefined): Progress {
   let phase: string | undefined;
   let last = -Infinity;

@@ -2,17 +2,22 @@ import type * as Ort from 'onnxruntime-web';
 import { BACKENDS, type Backend } from '../backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { LoadRequest } from '../protocol.js';
-import type { AdapterInfo, FallbackAttempt } from '../session-types.js';
-import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule } from './backends.js';
+import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
+import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
+import { unresolvedUrlHint } from './blob-urls.js';
+import { decideThreads } from './threads.js';
 
-export interface ResolvedBackend {
+/** A session built on one backend. */
+export interface Built {
   readonly ort: OrtModule;
   readonly session: Ort.InferenceSession;
   readonly backend: Backend;
-  readonly fallback: readonly FallbackAttempt[];
   readonly adapter?: AdapterInfo;
-  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
-  readonly threads: number;
+}
+
+/** The session kept, and every backend tried and not used, with why. */
+export interface ResolvedBackend extends Built {
+  readonly fallback: readonly FallbackAttempt[];
 }
 
 /**
@@ -55,48 +60,93 @@ async function createOrtSession(ort: OrtModule, model: ModelFiles, request: Load
     if (MODEL_ERROR.test(message)) {
       throw new TensorlaneError('MODEL_INVALID', `${label} could not be loaded: ${message}`, { cause: error });
     }
-    throw new AttemptFailed(`session creation failed: ${message}${CSP_BLOCKED.test(message) ? CSP_HINT : ''}`);
+    const hint = CSP_BLOCKED.test(message) ? CSP_HINT : unresolvedUrlHint(message, globalThis.location?.href);
+    throw new AttemptFailed(`session creation failed: ${message}${hint}`);
   }
 }
 
-async function attempt(
-  backend: Backend, model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number,
-): Promise<Omit<ResolvedBackend, 'fallback'>> {
-  const prepared = await BACKEND_TABLE[backend].prepare(request, env);
-  let ort: OrtModule;
-  try {
-    ort = await env.importOrt(backend);
-  } catch (error) {
-    throw new AttemptFailed(`onnxruntime-web could not be imported: ${messageOf(error)}`);
-  }
-  if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
-  // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
-  ort.env.wasm.numThreads = threads;
-  prepared.configure(ort);
-  const session = await createOrtSession(ort, model, request, backend);
-  return { ort, session, backend, threads, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
+/** A backend whose needs the browser meets (its `prepare` passed): a session may be built on it. */
+export interface Candidate {
+  readonly backend: Backend;
+  readonly prepared: Prepared;
+}
+
+/** The backends `request` may use, in the order of BACKENDS, and why the others cannot run here. */
+export interface Candidates {
+  readonly candidates: readonly Candidate[];
+  readonly fallback: readonly FallbackAttempt[];
+}
+
+/** The backends `request.backend` names: every one for `'auto'` and `'fastest'`, else that one. */
+export function backendsOf(request: LoadRequest): readonly Backend[] {
+  return request.backend === 'auto' || request.backend === 'fastest' ? BACKENDS : [request.backend];
 }
 
 /**
- * Chooses the backend and builds the session on it, with onnxruntime-web's WebAssembly runtime on `threads` threads.
- * `'auto'` tries every backend in the order of BACKENDS (WebGPU, skipping software adapters unless allowed, then
- * WASM); every failed attempt is returned with its reason in `fallback`.
- * @throws TensorlaneError `BACKEND_UNAVAILABLE` when no attempt succeeded (`details.attempts` lists them), or
- * `MODEL_INVALID` when onnxruntime-web cannot parse the model.
+ * Checks what each backend of the request needs from the browser (WebGPU: an adapter, a software one only if
+ * allowed), before any file is read: the adapter decides which model variant to load.
  */
-export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number): Promise<ResolvedBackend> {
-  const order: readonly Backend[] = request.backend === 'auto' ? BACKENDS : [request.backend];
+export async function prepareBackends(request: LoadRequest, env: BackendEnv): Promise<Candidates> {
+  const candidates: Candidate[] = [];
   const fallback: FallbackAttempt[] = [];
-  for (const backend of order) {
+  for (const backend of backendsOf(request)) {
     try {
-      return { ...(await attempt(backend, model, request, env, threads)), fallback };
+      candidates.push({ backend, prepared: await BACKEND_TABLE[backend].prepare(request, env) });
     } catch (error) {
       if (!(error instanceof AttemptFailed)) throw error;
       fallback.push({ backend, reason: error.reason });
     }
   }
+  return { candidates, fallback };
+}
+
+/**
+ * Builds the session on one prepared backend.
+ * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not.
+ */
+export async function buildSession(candidate: Candidate, model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<Built> {
+  const { backend, prepared } = candidate;
+  let ort: OrtModule;
+  try {
+    ort = await env.importOrt(backend);
+  } catch (error) {
+    const message = messageOf(error);
+    throw new AttemptFailed(`onnxruntime-web could not be imported: ${message}${unresolvedUrlHint(message, globalThis.location?.href)}`);
+  }
+  if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
+  // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
+  const { isolated, cores } = env.threading();
+  ort.env.wasm.numThreads = decideThreads(request.numThreads, isolated, cores).threads;
+  prepared.configure(ort);
+  const session = await createOrtSession(ort, model, request, backend);
+  return { ort, session, backend, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
+}
+
+/** The error when no backend could run the model, listing every attempt. */
+export function noBackend(model: ModelFiles, fallback: readonly FallbackAttempt[]): TensorlaneError {
   const attempts = fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
-  throw new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${attempts}`, {
+  return new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${attempts}`, {
     details: { attempts: fallback },
   });
+}
+
+/**
+ * Builds the session on the first candidate that takes the model (`'auto'` walks them in the order of BACKENDS:
+ * WebGPU, skipping software adapters unless allowed, then WASM); every failed attempt is returned with its reason in
+ * `fallback`, after those `prepareBackends` recorded.
+ * @throws TensorlaneError `BACKEND_UNAVAILABLE` when no attempt succeeded (`details.attempts` lists them), or
+ * `MODEL_INVALID` when onnxruntime-web cannot parse the model.
+ */
+export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv, prepared?: Candidates): Promise<ResolvedBackend> {
+  const { candidates, fallback: skipped } = prepared ?? (await prepareBackends(request, env));
+  const fallback = [...skipped];
+  for (const candidate of candidates) {
+    try {
+      return { ...(await buildSession(candidate, model, request, env)), fallback };
+    } catch (error) {
+      if (!(error instanceof AttemptFailed)) throw error;
+      fallback.push({ backend: candidate.backend, reason: error.reason });
+    }
+  }
+  throw noBackend(model, fallback);
 }

@@ -28,6 +28,30 @@ export function warmupDims(input: TensorInfo, batchSize: number, sizes: Readonly
   });
 }
 
+/** One feed per batch size, of zeros shaped by {@link warmupDims}, as onnxruntime-web tensors of `ort`. */
+export function warmupFeeds(
+  ort: OrtModule,
+  inputs: readonly TensorInfo[],
+  request: WarmupRequest,
+  overrides: Readonly<Record<string, number>>,
+): Record<string, Ort.Tensor>[] {
+  const sizes = { ...overrides, ...request.freeDimensions };
+  return request.batchSizes.map((batchSize) => {
+    const feed: Record<string, Ort.Tensor> = {};
+    for (const input of inputs) {
+      const dims = warmupDims(input, batchSize, sizes);
+      feed[input.name] = new ort.Tensor(input.type, zeros(input.type, sizeOf(dims)) as Ort.Tensor.DataType as Float32Array, dims);
+    }
+    return feed;
+  });
+}
+
+/** Runs `feed` once, reading back outputs left on the GPU (preferredOutputLocation), as a real run does. */
+export async function runFeed(session: Ort.InferenceSession, feed: Record<string, Ort.Tensor>): Promise<void> {
+  const outputs = await session.run(feed);
+  for (const output of Object.values(outputs)) if (output.location !== 'cpu') await output.getData(true);
+}
+
 /**
  * Runs the model once per batch size on zeros, so that the first real run does not pay for shader compilation
  * and memory planning.
@@ -41,22 +65,13 @@ export async function warmUp(
   overrides: Readonly<Record<string, number>>,
   progress: Progress,
 ): Promise<WarmupInfo> {
-  const sizes = { ...overrides, ...request.freeDimensions };
-  const feeds = request.batchSizes.map((batchSize) => {
-    const feed: Record<string, Ort.Tensor> = {};
-    for (const input of inputs) {
-      const dims = warmupDims(input, batchSize, sizes);
-      feed[input.name] = new ort.Tensor(input.type, zeros(input.type, sizeOf(dims)) as Ort.Tensor.DataType as Float32Array, dims);
-    }
-    return feed;
-  });
+  const feeds = warmupFeeds(ort, inputs, request, overrides);
   const total = feeds.length;
   progress.report({ phase: 'warmup', loaded: 0, total }, true);
   const start = performance.now();
   for (const [i, feed] of feeds.entries()) {
-    let outputs: Ort.InferenceSession.ReturnType;
     try {
-      outputs = await session.run(feed);
+      await runFeed(session, feed);
     } catch (error) {
       throw new TensorlaneError(
         'RUN_FAILED',
@@ -64,8 +79,6 @@ export async function warmUp(
         { cause: error },
       );
     }
-    // Outputs left on the GPU (preferredOutputLocation) are read back, as a real run's are.
-    for (const output of Object.values(outputs)) if (output.location !== 'cpu') await output.getData(true);
     progress.report({ phase: 'warmup', loaded: i + 1, total }, i + 1 === total);
   }
   return { batchSizes: [...request.batchSizes], ms: performance.now() - start };

@@ -1,0 +1,130 @@
+// The Next.js consumers: one App Router app (e2e/consumers/next/, no next.config) on Next 16 and on Next 15, each
+// installed once from the packed tarball and run in every mode a user meets: `next dev` and `next build` +
+// `next start`, on Turbopack and on webpack, with each version's defaults (Next 16: Turbopack unless --webpack;
+// Next 15: webpack unless --turbopack). In each mode a client component predicts in Chromium on WASM and on WebGPU,
+// and a server component imports tensorlane and shows the error it gets on the server. Turbopack in Next 15 starts
+// the worker from a blob: URL, the case the SDK must handle without configuration.
+import { copyFile, mkdir, readFile, realpath, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { expect, test } from '@tensorlane/playwright';
+import {
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, repoRoot, startServer,
+  type AppServer, type Fixture,
+} from './consumer-apps.ts';
+import { mustRun, timed } from './consumer-install.ts';
+
+// Next.js sends anonymous usage data unless told not to; there is no network here anyway.
+process.env['NEXT_TELEMETRY_DISABLED'] = '1';
+
+const NEXT: Fixture = { name: 'next', entry: 'app/app.js', publicDir: 'public' };
+
+type Major = 15 | 16;
+type Bundler = 'turbopack' | 'webpack';
+
+/** The version the root devDependencies pin as `next-<major>` (`npm:next@x.y.z`), so that it is in pnpm's store. */
+async function nextVersion(major: Major): Promise<string> {
+  const root = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const version = /^npm:next@(.+)$/.exec(root.devDependencies[`next-${major}`] ?? '')?.[1];
+  if (version === undefined) throw new Error(`the root package.json has no devDependency "next-${major}": "npm:next@${major}.x.y"`);
+  return version;
+}
+
+/** The flag that picks `bundler` where it is not the version's default. */
+function bundlerFlags(major: Major, bundler: Bundler): string[] {
+  const fallback: Bundler = major >= 16 ? 'turbopack' : 'webpack';
+  return bundler === fallback ? [] : [`--${bundler}`];
+}
+
+function nextBin(app: string): string {
+  return join(app, 'node_modules', 'next', 'dist', 'bin', 'next');
+}
+
+/** How long a build, or a server's first answer, may take: a dev server compiles the page on its first request. */
+const NEXT_TIMEOUT_MS = 180_000;
+
+/** How long the page may take to predict: a dev server compiles the worker and onnxruntime-web on first use. */
+const RESULT_TIMEOUT_MS = 90_000;
+
+/** The server component's text in the HTML the server sent, without React's `<!-- -->` text separators. */
+async function serverRendered(url: string, id: string): Promise<string | undefined> {
+  const html = (await (await fetch(url)).text()).replaceAll('<!-- -->', '');
+  return new RegExp(`<p id="${id}">([^<]*)</p>`).exec(html)?.[1];
+}
+
+/**
+ * onnxruntime-web's WASM-only files copied to the app's public/ort/, for the check of a relative `wasmPaths`: the
+ * files of the plain `/wasm` build that tensorlane's WASM backend imports.
+ */
+async function copyOrtFiles(app: string): Promise<void> {
+  // From where pnpm put tensorlane, whose node_modules/ holds its onnxruntime-web.
+  const require = createRequire(join(await realpath(join(app, 'node_modules', 'tensorlane')), 'package.json'));
+  await mkdir(join(app, 'public', 'ort'), { recursive: true });
+  for (const file of ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs']) {
+    await copyFile(require.resolve(`onnxruntime-web/${file}`), join(app, 'public', 'ort', file));
+  }
+}
+
+test.afterAll(removeApps);
+
+for (const major of [16, 15] as const) {
+  test.describe(`consumer: Next.js ${major}, App Router`, () => {
+    let app: string;
+
+    test.beforeAll(async () => {
+      app = await freshApp(NEXT, { next: await nextVersion(major) });
+      await copyOrtFiles(app);
+    });
+
+    for (const bundler of ['turbopack', 'webpack'] as const) {
+      for (const mode of ['dev', 'build'] as const) {
+        const flags = bundlerFlags(major, bundler);
+        const where = `next ${major} ${mode} on ${bundler}`;
+        const commands = mode === 'dev' ? ['next dev', ...flags] : ['next build', ...flags, '+ next start'];
+
+        test.describe(`${commands.join(' ')} (${bundler})`, () => {
+          let server: AppServer | undefined;
+
+          test.beforeAll(async () => {
+            test.setTimeout(2 * NEXT_TIMEOUT_MS);
+            // Dev and build share .next/; each mode starts from none, as after a fresh clone.
+            await rm(join(app, '.next'), { recursive: true, force: true });
+            if (mode === 'build') {
+              await timed(`${where}: next build`, () => mustRun('next build', process.execPath, [nextBin(app), 'build', ...flags], app));
+            }
+            const serve = mode === 'dev' ? ['dev', ...flags] : ['start'];
+            server = await timed(`${where}: ready`, () =>
+              startServer(app, (port) => [nextBin(app), ...serve, '-H', '127.0.0.1', '-p', String(port)], NEXT_TIMEOUT_MS),
+            );
+          });
+
+          test.afterAll(async () => {
+            await server?.stop();
+          });
+
+          test(`should render a server component importing tensorlane, which gets ENVIRONMENT_UNSUPPORTED there, from ${where}`, async () => {
+            expect(await serverRendered(server!.url, 'server-exports')).toBe(`exports: ${EXPORTS}`);
+            expect(await serverRendered(server!.url, 'server-error')).toBe(`ENVIRONMENT_UNSUPPORTED: ${NO_WORKER_MESSAGE}`);
+          });
+
+          for (const backend of BACKENDS) {
+            test(`should predict on ${backend} from a client component, ${where}`, async ({ page }) => {
+              expectPrediction(await predictIn(page, server!, { backend }, RESULT_TIMEOUT_MS), backend);
+            });
+          }
+
+          if (bundler === 'turbopack' && mode === 'build') {
+            test(`should load onnxruntime-web's files from a relative wasmPaths, resolved against the page, ${where}`, async ({ page }) => {
+              const fetched: string[] = [];
+              page.on('response', (response) => {
+                if (response.url().includes('/ort/')) fetched.push(`${response.status()} ${new URL(response.url()).pathname}`);
+              });
+              expectPrediction(await predictIn(page, server!, { backend: 'wasm', wasmPaths: 'ort/' }), 'wasm');
+              expect(fetched.sort()).toEqual(['200 /ort/ort-wasm-simd-threaded.mjs', '200 /ort/ort-wasm-simd-threaded.wasm']);
+            });
+          }
+        });
+      }
+    }
+  });
+}

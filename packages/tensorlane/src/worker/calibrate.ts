@@ -1,0 +1,141 @@
+// Measuring for `backend: 'fastest'`, in domain terms: contenders that can each run the model at a batch size, a plan
+// (batch sizes, timed runs, time budget), and a decision with its reason. No onnxruntime-web here; choose-fastest.ts
+// builds the sessions and hands their runs in.
+import type { Backend } from '../backends.js';
+import { messageOf } from '../errors.js';
+import type { CalibrationRequest } from '../protocol.js';
+import type { BackendTimings } from '../choice-types.js';
+
+/** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
+export interface Contender {
+  readonly backend: Backend;
+  run(index: number): Promise<void>;
+}
+
+export interface CalibrationPlan extends Pick<CalibrationRequest, 'budgetMs' | 'runs'> {
+  readonly batchSizes: readonly number[];
+}
+
+export interface Calibration {
+  /**
+   * The fastest contender measured at every batch size; when none was, the first that neither failed nor outlasted
+   * the budget; else undefined.
+   */
+  readonly chosen: Backend | undefined;
+  /** Why, in one line: the medians side by side, then what happened to the contenders not measured. */
+  readonly reason: string;
+  readonly timings: BackendTimings;
+  /** Contenders whose run failed, with the error: none of them was run again. */
+  readonly failed: ReadonlyMap<Backend, unknown>;
+  /** The run still going when the budget ran out, by contender: await it before using or releasing its session. */
+  readonly pending: ReadonlyMap<Backend, Promise<unknown>>;
+  /** Runs started, and ms from the first to the decision. */
+  readonly runs: number;
+  readonly ms: number;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
+const formatMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+/** Resolves `'late'` if `work` has not settled within `ms`; never rejects (a failure comes back as `{ error }`). */
+function within(work: Promise<void>, ms: number): Promise<'done' | 'late' | { error: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // setTimeout fires at once for delays past 2^31 - 1 ms (budgetMs: Infinity).
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.min(ms, 2 ** 31 - 1))));
+  return Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error })), late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Times the contenders side by side: one untimed round (shader compilation, memory planning), then up to
+ * `plan.runs` timed rounds, each running every contender once per batch size, alternating who goes first. A
+ * contender whose run fails is never run again. Measuring stops when `plan.budgetMs` is spent, even mid-run: that
+ * run is left going (`pending`). The winner has the lowest sum over batch sizes of its median run time; a tie goes
+ * to the contender listed first. When none has a timed run at every batch size, a contender whose run outlasted the
+ * budget loses to one that did not fail.
+ * @param onRun - told after each run how many have run out of how many planned.
+ */
+export async function calibrate(
+  contenders: readonly Contender[],
+  plan: CalibrationPlan,
+  onRun: (done: number, total: number) => void = () => undefined,
+): Promise<Calibration> {
+  const start = performance.now();
+  const deadline = start + plan.budgetMs;
+  const samples = new Map(contenders.map((c) => [c.backend, plan.batchSizes.map((): number[] => [])]));
+  const failed = new Map<Backend, unknown>();
+  const failedAt = new Map<Backend, number>();
+  const pending = new Map<Backend, Promise<unknown>>();
+  const total = contenders.length * plan.batchSizes.length * (plan.runs + 1);
+  let runs = 0;
+  measuring: for (let round = 0; round <= plan.runs; round++) {
+    const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+    for (const [index] of plan.batchSizes.entries()) {
+      for (const { backend, run } of order) {
+        if (failed.has(backend)) continue;
+        const left = deadline - performance.now();
+        if (left <= 0) break measuring;
+        const t0 = performance.now();
+        const running = run(index);
+        const outcome = await within(running, left);
+        onRun(++runs, total);
+        if (outcome === 'late') {
+          pending.set(backend, running.catch(() => undefined));
+          break measuring;
+        }
+        if (outcome !== 'done') {
+          failed.set(backend, outcome.error);
+          failedAt.set(backend, plan.batchSizes[index]!);
+        } else if (round > 0) samples.get(backend)![index]!.push(performance.now() - t0);
+      }
+    }
+  }
+
+  const timings: { [B in Backend]?: Record<number, number> } = {};
+  const scores = new Map<Backend, number>();
+  for (const { backend } of contenders) {
+    const runsAt = samples.get(backend)!;
+    if (failed.has(backend) || runsAt.some((s) => s.length === 0)) continue;
+    const medians = runsAt.map(median);
+    timings[backend] = Object.fromEntries(plan.batchSizes.map((b, i) => [b, medians[i]!]));
+    scores.set(backend, medians.reduce((a, b) => a + b, 0));
+  }
+  let chosen: Backend | undefined;
+  for (const [backend, score] of scores) if (chosen === undefined || score < scores.get(chosen)!) chosen = backend;
+  // Nothing measured: a contender whose one run outlasted the whole budget is known to be slow; one that did not
+  // fail and is not still running is not.
+  const unmeasured = chosen === undefined && pending.size > 0 ? contenders.find((c) => !failed.has(c.backend) && !pending.has(c.backend)) : undefined;
+  chosen ??= unmeasured?.backend;
+
+  const why: string[] = [];
+  if (unmeasured !== undefined) why.push(`${unmeasured.backend}: kept without measuring`);
+  if (chosen !== undefined && unmeasured === undefined) {
+    const n = Math.min(...[...scores.keys()].flatMap((b) => samples.get(b)!.map((s) => s.length)));
+    const others = [...scores.keys()].filter((b) => b !== chosen);
+    // 'wasm: 0.21 ms vs webgpu 1.90 ms a run at batch 1, 1.10 ms vs 2.40 ms at batch 8 (medians of 7)'
+    const at = (other: Backend | undefined) =>
+      plan.batchSizes
+        .map((b, i) => {
+          const mine = `${formatMs(timings[chosen!]![b]!)} ms`;
+          if (other === undefined) return `${mine} ${i === 0 ? 'a run ' : ''}at batch ${b}`;
+          return `${mine} vs ${i === 0 ? `${other} ` : ''}${formatMs(timings[other]![b]!)} ms ${i === 0 ? 'a run ' : ''}at batch ${b}`;
+        })
+        .join(', ');
+    const medians = `median${plan.batchSizes.length > 1 ? 's' : ''} of ${n}`;
+    why.push(
+      others.length > 0
+        ? `${chosen}: ${others.map(at).join('; ')} (${medians})`
+        : `${chosen}: ${at(undefined)} (${medians}), the only backend measured`,
+    );
+  }
+  for (const { backend } of contenders) {
+    if (scores.has(backend) || backend === unmeasured?.backend) continue;
+    why.push(
+      failed.has(backend)
+        ? `${backend}: its run at batch ${failedAt.get(backend)} failed: ${messageOf(failed.get(backend))}`
+        : pending.has(backend)
+          ? `${backend}: its run was still going when the ${plan.budgetMs} ms calibration budget ran out`
+          : `${backend}: not measured within the ${plan.budgetMs} ms calibration budget`,
+    );
+  }
+  return { chosen, reason: why.join('; '), timings, failed, pending, runs, ms: performance.now() - start };
+}

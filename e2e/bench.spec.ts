@@ -19,7 +19,8 @@ test('should run every bench section in smoke mode and render the report', async
   expect(report.targets.filter((t) => t.measured === 'not measured').map((t) => t.target)).toEqual([
     'saturated throughput vs the floor, MLP',
     'batched vs maxBatchSize 1, MLP',
-    'batched vs onnxruntime-web main thread, conv net',
+    'batched vs onnxruntime-web main thread, conv net, 1 thread each',
+    "batched vs onnxruntime-web main thread, conv net, each with its defaults (numThreads 'auto')",
     'overhead vs hand-written worker, MLP batch 64',
     'boundary at 64 MiB vs a bare transfer',
     'boundary at 64 MiB vs the hand-written worker',

@@ -19,9 +19,9 @@ export const threads: Section = {
     await withPage(bench, true, async (page) => {
       for (const [model, batch] of cases) {
         const calls = pick(bench.mode, { full: batch === 1 ? 300 : 40, quick: batch === 1 ? 100 : 15, smoke: 3 });
-        const { results, threads } = await page.evaluate(
-          (args) => window.harness.perf.benchThreads(args.model, args.options, args.batch, args.calls, args.rounds),
-          { model, options, batch, calls, rounds },
+        const { results, threads, together } = await page.evaluate(
+          (args) => window.harness.perf.benchThreads(args.model, args.options, args.batch, args.calls, args.rounds, args.together),
+          { model, options, batch, calls, rounds, together: batch > 1 },
         );
         auto = threads['auto']!;
         const one = results['1']!['rowsPerSecond']!.median;
@@ -31,6 +31,7 @@ export const threads: Section = {
           labelOf(model, batch),
           ...options.map((o) => formatSample(results[String(o)]!['rowsPerSecond']!)),
           formatRatio(results['auto']!['rowsPerSecond']!.median / one),
+          together ? formatSample(together) : '',
         ]);
       }
     });
@@ -39,10 +40,11 @@ export const threads: Section = {
       id: 'threads',
       title: '7. Threads: multi-threaded WASM on a cross-origin isolated page',
       text:
-        `tensorlane sessions with each \`numThreads\` open in one cross-origin isolated page, taking turns: \`predict\` ` +
-        `calls one after another at the batch shown, rows/s over the round, ${rounds} rounds. \`auto\` ran ` +
-        `${auto} threads here (\`session.threads\`).`,
-      header: ['model [batch]', ...options.map((o) => (o === 'auto' ? `auto (${auto}) rows/s` : `${o} thread${o === 1 ? '' : 's'} rows/s`)), 'auto/1'],
+        `tensorlane on a cross-origin isolated page with each \`numThreads\`, one session at a time (each round opens, ` +
+        `warms up, measures and disposes one per option, in turn): \`predict\` calls one after another at the batch ` +
+        `shown, rows/s over the round, ${rounds} rounds. \`auto\` ran ${auto} threads here (\`session.threads\`). ` +
+        `*Two open* is one of two sessions of 2 threads open at once, taking turns, as two models of one page would be.`,
+      header: ['model [batch]', ...options.map((o) => (o === 'auto' ? `auto (${auto}) rows/s` : `${o} thread${o === 1 ? '' : 's'} rows/s`)), 'auto/1', '2 threads, two open, rows/s'],
       rows,
       figures,
     };

@@ -265,7 +265,9 @@ export async function benchSmoothness(model: ThroughputCase, count: number, roun
 
 /**
  * 7: tensorlane with each `numThreads` on this (cross-origin isolated) page: `calls` predicts one after another at
- * `batch` rows; rows/s over the round. Also returns what each session runs (`session.threads`).
+ * `batch` rows; rows/s over the round. Each round opens a session per option in turn, warms it up, measures it and
+ * disposes it, so that only one runs threads at a time; `together` also measures two sessions of 2 threads open at
+ * once, taking turns, as two models of one page would. Also returns what each session ran (`session.threads`).
  */
 export async function benchThreads(
   model: ThroughputCase,
@@ -273,23 +275,37 @@ export async function benchThreads(
   batch: number,
   calls: number,
   rounds: number,
+  together = false,
 ) {
   if (!crossOriginIsolated) throw new Error('the threads bench needs a cross-origin isolated page (/?isolated)');
   const dims = [batch, ...model.row];
-  const sessions = await Promise.all(options.map((numThreads) => openSession(model, { numThreads })));
+  const threads: Record<string, number> = {};
+  const measure = async (session: Session) => {
+    const data = Array.from({ length: calls }, (_, j) => seededFloats(sizeOf(dims), j + 1));
+    const start = performance.now();
+    for (const x of data) await session.predict({ [model.input]: { type: 'float32', data: x, dims } });
+    return (1000 * calls * batch) / (performance.now() - start);
+  };
+  const alone = (numThreads: 'auto' | number) => async () => {
+    const session = await openSession(model, { numThreads });
+    try {
+      threads[String(numThreads)] = session.threads;
+      await session.predict({ [model.input]: { type: 'float32', data: new Float32Array(sizeOf(dims)), dims } });
+      return { rowsPerSecond: await measure(session) };
+    } finally {
+      await session.dispose();
+    }
+  };
+  const variants = variantsOf(options.map(String), (i) => alone(options[i]!));
+  const results = await alternate(rounds, variants);
+  if (!together) return { results, threads };
+  // Two sessions of 2 threads, open together: the one measured, the other idle between its own turns.
+  const pair = await Promise.all([openSession(model, { numThreads: 2 }), openSession(model, { numThreads: 2 })]);
   try {
-    const results = await alternate(
-      rounds,
-      variantsOf(options.map(String), (i) => async () => {
-        const data = Array.from({ length: calls }, (_, j) => seededFloats(sizeOf(dims), j + 1));
-        const start = performance.now();
-        for (const x of data) await sessions[i]!.predict({ [model.input]: { type: 'float32', data: x, dims } });
-        return { rowsPerSecond: (1000 * calls * batch) / (performance.now() - start) };
-      }),
-    );
-    return { results, threads: Object.fromEntries(sessions.map((s, i) => [String(options[i]), s.threads])) };
+    const shared = await alternate(rounds, { first: async () => ({ rowsPerSecond: await measure(pair[0]!) }), second: async () => ({ rowsPerSecond: await measure(pair[1]!) }) });
+    return { results, threads, together: shared.first['rowsPerSecond']! };
   } finally {
-    for (const session of sessions) await session.dispose();
+    for (const session of pair) await session.dispose();
   }
 }
 

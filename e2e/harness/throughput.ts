@@ -10,14 +10,15 @@ export interface ThroughputCase {
 }
 
 /**
- * - `tensorlane`: dynamic batching with the default options;
+ * - `tensorlane`: dynamic batching with the default options (on the threads the bench gives every path);
  * - `tensorlane-unbatched`: the same with `maxBatchSize: 1`;
+ * - `tensorlane-auto`: dynamic batching with every default, `numThreads: 'auto'` included;
  * - `ort-proxy`: onnxruntime-web with its own worker proxy (`ort.env.wasm.proxy = true`);
  * - `ort-main`: onnxruntime-web on the page's main thread.
  * The last two run the requests one after another through a promise chain, the usual way to keep runs of one
  * session from overlapping.
  */
-export type ThroughputMode = 'tensorlane' | 'tensorlane-unbatched' | 'ort-proxy' | 'ort-main';
+export type ThroughputMode = 'tensorlane' | 'tensorlane-unbatched' | 'tensorlane-auto' | 'ort-proxy' | 'ort-main';
 
 /** A model opened along one path: how to run one one-row request, what ran so far, and how to close. */
 export interface Path {
@@ -30,12 +31,12 @@ export interface Path {
 /** Opens `model` along `mode`; `threads` sets the WASM threads of every path (tensorlane's `numThreads`). */
 export async function openPath(model: ThroughputCase, backend: Backend, mode: ThroughputMode, threads?: number): Promise<Path> {
   const dims = [1, ...model.row];
-  if (mode === 'tensorlane' || mode === 'tensorlane-unbatched') {
+  if (mode === 'tensorlane' || mode === 'tensorlane-unbatched' || mode === 'tensorlane-auto') {
     const session = await createSession({
       model: `models/${model.file}`,
       backend,
       allowSoftwareAdapter: true,
-      ...(threads === undefined ? {} : { numThreads: threads }),
+      ...(threads === undefined || mode === 'tensorlane-auto' ? {} : { numThreads: threads }),
       ...(mode === 'tensorlane-unbatched' ? { maxBatchSize: 1 } : {}),
     });
     return {

@@ -28,9 +28,13 @@ export interface Section {
 /** Picks the value for the bench's mode. */
 export const pick = <T>(mode: Mode, values: Record<Mode, T>): T => values[mode];
 
-/** Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset). */
+/**
+ * Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset), and `gc()` exposed so that a
+ * section can collect the garbage of its own set-up before it measures.
+ */
 export function launch(): Promise<Browser> {
-  return chromium.launch(webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }).launchOptions);
+  const { launchOptions } = webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() });
+  return chromium.launch({ ...launchOptions, args: [...(launchOptions?.args ?? []), '--js-flags=--expose-gc'] });
 }
 
 /** Opens the harness at `url` in a new page of `browser`. */

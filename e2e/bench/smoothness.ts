@@ -36,8 +36,9 @@ export const smoothness: Section = {
       text:
         `${count} one-row predictions fired at once while the page draws frames: main-thread tasks over 50 ms ` +
         `(PerformanceObserver \`longtask\`) and frames (\`requestAnimationFrame\` intervals) over 50 ms, from the ` +
-        `burst to the frame after its last answer. The text-direction classifier is not stacked (its dims have ` +
-        `different names), so its calls run one by one on either path. ${rounds} rounds.`,
+        `burst to the frame after its last answer; the garbage of making the inputs is collected (\`gc()\`) before each ` +
+        `burst. The text-direction classifier is not stacked (its dims have different names), so its calls run one by ` +
+        `one on either path. ${rounds} rounds.`,
       header: ['model', 'path', 'long tasks', 'longest task ms', 'frames > 50 ms', 'longest frame ms', 'burst ms'],
       rows,
       figures,

@@ -4,7 +4,7 @@ import { createSession, type Backend, type Session, type SessionOptions } from '
 import { seededFloats } from '../../test/models/zoo.ts';
 import { sampleOf, type Sample } from '../bench/report.ts';
 import { openRawWorker } from './raw.ts';
-import { openPath, type ThroughputCase, type ThroughputMode } from './throughput.ts';
+import { openPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
 
 
 export type Figures = Readonly<Record<string, number>>;
@@ -211,59 +211,59 @@ export async function benchUnderLoad(
   }
 }
 
+let smooth: { path: Path; model: ThroughputCase } | undefined;
+
+/** 6, step 1: opens `model` along `mode` in this page, which then holds no other path (see smoothness.ts). */
+export async function smoothnessOpen(model: ThroughputCase, mode: 'tensorlane' | 'ort-main'): Promise<void> {
+  smooth = { path: await openPath(model, 'wasm', mode, 1), model };
+}
+
 /**
- * 6: what the page feels while `count` predictions are fired at once: long tasks (PerformanceObserver) and frames
- * (requestAnimationFrame) longer than 50 ms, through tensorlane and through onnxruntime-web on this main thread.
+ * 6, step 2: what the page feels while `count` predictions are fired at once: long tasks (PerformanceObserver) and
+ * frames (requestAnimationFrame) longer than 50 ms, from the burst to the frame after its last answer.
  */
-export async function benchSmoothness(model: ThroughputCase, count: number, rounds: number) {
-  const modes = ['tensorlane', 'ort-main'] as const;
-  const paths = await Promise.all(modes.map((mode) => openPath(model, 'wasm', mode, 1)));
-  const watch = async (work: () => Promise<unknown>) => {
-    // The inputs were just made (55 MB for the text-direction model): their garbage is collected now, where the bench
-    // browser exposes gc(), not during the burst, where it would count against whichever path ran then.
-    (globalThis as { gc?: () => void }).gc?.();
-    const tasks: number[] = [];
-    const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
-    observer.observe({ type: 'longtask' });
-    const frames: number[] = [];
-    let last = performance.now();
-    let watching = true;
-    const frame = (now: number) => {
-      frames.push(now - last);
-      last = now;
-      if (watching) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // frames settle before the work starts
-    const start = performance.now();
-    await work();
-    const elapsed = performance.now() - start;
-    await new Promise((resolve) => requestAnimationFrame(resolve)); // the frame after the work counts too
-    watching = false;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    observer.takeRecords().forEach((e) => tasks.push(e.duration));
-    observer.disconnect();
-    const long = tasks.filter((d) => d > 50);
-    const slow = frames.filter((d) => d > 50);
-    return {
-      longTasks: long.length,
-      longestTaskMs: Math.max(0, ...long),
-      slowFrames: slow.length,
-      longestFrameMs: Math.max(0, ...frames),
-      elapsedMs: elapsed,
-    };
+export async function smoothnessRound(count: number): Promise<Figures> {
+  const { path, model } = smooth!;
+  const data = Array.from({ length: count }, (_, j) => seededFloats(sizeOf(model.row), j + 1));
+  // The inputs were just made (55 MB for the text-direction model): their garbage is collected now, where the bench
+  // browser exposes gc(), not during the burst. The task that made them ends before anything is observed: a long-task
+  // observer created inside it would report that task too.
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
+  const frames: number[] = [];
+  let last = performance.now();
+  let watching = true;
+  const frame = (now: number) => {
+    frames.push(now - last);
+    last = now;
+    if (watching) requestAnimationFrame(frame);
   };
-  try {
-    return await alternate(
-      rounds,
-      variantsOf(modes, (i) => () => {
-        const data = Array.from({ length: count }, (_, j) => seededFloats(sizeOf(model.row), j + 1));
-        return watch(() => Promise.all(data.map((x) => paths[i]!.run(x))));
-      }),
-    );
-  } finally {
-    for (const path of paths) await path.close();
-  }
+  requestAnimationFrame(frame);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // frames settle before the work starts
+  const start = performance.now();
+  await Promise.all(data.map((x) => path.run(x)));
+  const elapsed = performance.now() - start;
+  await new Promise((resolve) => requestAnimationFrame(resolve)); // the frame after the work counts too
+  watching = false;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  observer.takeRecords().forEach((e) => tasks.push(e.duration));
+  observer.disconnect();
+  const long = tasks.filter((d) => d > 50);
+  return {
+    longTasks: long.length,
+    longestTaskMs: Math.max(0, ...long),
+    slowFrames: frames.filter((d) => d > 50).length,
+    longestFrameMs: Math.max(0, ...frames),
+    elapsedMs: elapsed,
+  };
+}
+
+export async function smoothnessClose(): Promise<void> {
+  await smooth?.path.close();
+  smooth = undefined;
 }
 
 /**

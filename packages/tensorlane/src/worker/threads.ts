@@ -3,7 +3,7 @@
 
 /**
  * `numThreads: 'auto'` runs one thread per core up to this many. On the 2-core bench machine 2 threads ran the conv
- * net at batch 64 1.5x as fast as 1 and the MLP about 1.1x, while 4 threads (more than the cores) ran slower than 1
+ * net at batch 64 about 1.4x as fast as 1 and the MLP 1.1-1.3x, while 4 threads (more than the cores) ran slower than 1
  * (README, "Performance", section 7); onnxruntime-web's own default is half the cores, which is 1 there. Past 4 we
  * have no machine to measure on, and onnxruntime-web caps its own default at 4.
  */

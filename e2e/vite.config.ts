@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import type { ServerResponse } from 'node:http';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import { modelsPlugin } from '../test/models/vite-plugin.ts';
 
 /**
@@ -22,9 +23,31 @@ function ortDistPlugin(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation on demand: the harness at `/?isolated` is served with COOP and COEP (SharedArrayBuffer,
+ * multi-threaded WASM, 5 µs timers), at `/` without. Every other response carries COEP, which a worker of an isolated
+ * page needs to start (Chromium refuses a worker script without it) and which changes nothing on a page that is not.
+ */
+function isolationPlugin(): Plugin {
+  const headers = (req: Connect.IncomingMessage, res: ServerResponse, next: () => void) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const document = url.pathname === '/' || url.pathname.endsWith('.html');
+    if (!document || url.searchParams.has('isolated')) {
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+      if (document) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    }
+    next();
+  };
+  return {
+    name: 'tensorlane-isolation',
+    configureServer: (server) => void server.middlewares.use(headers),
+    configurePreviewServer: (server) => void server.middlewares.use(headers),
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('./harness', import.meta.url)),
-  plugins: [modelsPlugin(), ortDistPlugin()],
+  plugins: [modelsPlugin(), ortDistPlugin(), isolationPlugin()],
   build: { outDir: fileURLToPath(new URL('./.harness-dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },

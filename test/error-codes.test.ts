@@ -57,7 +57,7 @@ const CAUSES = {
       const host = createHost(() => undefined);
       const request: LoadRequest = {
         model: MODELS['mlp.onnx'](), backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64,
-        maxQueueDelayMs: 0, cache: false, returnBytes: false,
+        maxQueueDelayMs: 0, cache: false, returnBytes: false, numThreads: 1,
       };
       await host.api.load(request);
       const second = await host.api.load({ ...request, model: MODELS['mlp.onnx']() });

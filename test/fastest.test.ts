@@ -24,6 +24,7 @@ function twoBackends({ slow }: { slow?: 'webgpu' | 'wasm' } = {}) {
   const env: BackendEnv = {
     gpu: () => ({ requestAdapter: async () => adapter }),
     secure: () => true,
+    threading: () => ({ isolated: false, cores: 1 }),
     async importOrt(backend) {
       const ort = await browserEnv.importOrt('wasm');
       const create = async (model: Uint8Array, options: Ort.InferenceSession.SessionOptions) => {
@@ -166,7 +167,7 @@ describe("backend: 'fastest'", () => {
     const host = createHost(() => undefined, counting);
     const request: LoadRequest = {
       model: MODELS['mlp.onnx'](), backend: 'fastest', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64,
-      maxQueueDelayMs: 0, cache: false, calibration: { budgetMs: 5000, runs: 3, remember: false }, returnBytes: false,
+      maxQueueDelayMs: 0, cache: false, calibration: { budgetMs: 5000, runs: 3, remember: false }, returnBytes: false, numThreads: 1,
     };
     const load = host.api.load(request);
     await sleep(50);

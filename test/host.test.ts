@@ -4,11 +4,13 @@ import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import type { LoadRequest, Results } from '../packages/tensorlane/src/protocol.ts';
 import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
+import { pack } from '../packages/tensorlane/src/tensor/pack.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 
 const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
   model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, returnBytes: false,
+  numThreads: 1,
 });
 
 /** The browser's environment, counting the sessions onnxruntime-web creates and releases. */
@@ -35,7 +37,7 @@ function setup() {
   const posted: Results[] = [];
   const { env, counts } = countingEnv();
   const host = createHost((message) => void (message.tensorlane === 'results' && posted.push(message)), env);
-  const done = () => posted.flatMap((r) => r.done.map((d) => `${d.id}:${d.error?.code ?? 'ok'}`));
+  const done = () => posted.flatMap((r) => [...Array.from(r.done, (id) => `${id}:ok`), ...r.failed.map((f) => `${f.id}:${f.error.code}`)]);
   return { host, posted, counts, done };
 }
 
@@ -55,7 +57,7 @@ describe('the worker host', () => {
     expect(await host.api.load(request())).toMatchObject({ ok: true, value: { backend: 'wasm' } });
     host.submit([{ id: 1, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
     await expect.poll(done).toEqual(['1:ok']);
-    expect(Array.from(posted[0]!.parts[0]!.outputs['y']!.data as Float32Array)).toEqual(
+    expect(Array.from(posted[0]!.outputs!['y']!.data as Float32Array)).toEqual(
       Array.from(mlpReference(x)).map((v) => expect.closeTo(v, 5)),
     );
     await host.api.dispose();
@@ -64,6 +66,21 @@ describe('the worker host', () => {
     expect(done()).toEqual(['1:ok', '2:DISPOSED']);
     expect(host.api.stats()).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
     expect(await host.api.load(request())).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
+  });
+
+  it('should run packed calls as one stacked run, and fail those whose inputs are not the model\'s with INVALID_INPUT', async () => {
+    const { host, posted, done } = setup();
+    await host.api.load(request());
+    const row = (seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(256, seed), dims: [1, 256] } });
+    host.submit([], pack([{ id: 1, items: [row(1)] }, { id: 2, items: [row(2)] }]).packed);
+    await expect.poll(done).toEqual(['1:ok', '2:ok']);
+    expect(posted.at(-1)!.outputs!['y']!.dims).toEqual([2, 10]); // one run of both
+    expect(Array.from(posted.at(-1)!.outputs!['y']!.data as Float32Array).slice(10)).toEqual(
+      Array.from(mlpReference(seededFloats(256, 2))).map((v) => expect.closeTo(v, 5)),
+    );
+    host.submit([], pack([{ id: 3, items: [{ z: row(3)['x'] }] }]).packed);
+    expect(done().at(-1)).toBe('3:INVALID_INPUT');
+    expect(posted.at(-1)!.failed[0]!.error.message).toBe('the page sent inputs "z" float32 but the model takes "x" float32');
   });
 
   it('should answer calls before any model is loaded with DISPOSED, and refuse a second model', async () => {

@@ -1,44 +1,74 @@
-// What every bench script shares: the harness page built and served on a free port, a Chromium with WebGPU on,
-// and the Markdown table the figures are printed as.
+// What every bench section shares: the harness page built and served on a free port, a Chromium with WebGPU on, and
+// the sizes each mode runs at.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { webgpu } from '@tensorlane/playwright';
 import { WEBGPU_ADAPTER, chromiumPath } from '../browser.ts';
+import type { SectionResult } from './report.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 
+/** `full` for the README; `quick` for a look in under a minute; `smoke` for the test that keeps the bench running. */
+export type Mode = 'full' | 'quick' | 'smoke';
+
 export interface Bench {
   readonly browser: Browser;
-  /** A new page with the harness loaded. */
-  openPage(): Promise<Page>;
+  /** Where the harness is served, e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
+  readonly mode: Mode;
+  /** A new page with the harness loaded; `isolated` serves it cross-origin isolated (COOP/COEP). */
+  openPage(options?: { isolated?: boolean }): Promise<Page>;
 }
 
-/** Builds and serves the harness (port 0: beside the tests and other checkouts), runs `work`, and cleans up. */
-export async function runBench(work: (bench: Bench) => Promise<void>): Promise<void> {
-  await build({ configFile: CONFIG, logLevel: 'warn' });
+export interface Section {
+  readonly id: string;
+  run(bench: Bench): Promise<SectionResult>;
+}
+
+/** Picks the value for the bench's mode. */
+export const pick = <T>(mode: Mode, values: Record<Mode, T>): T => values[mode];
+
+/**
+ * Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset), and `gc()` exposed so that a
+ * section can collect the garbage of its own set-up before it measures.
+ */
+export function launch(): Promise<Browser> {
+  const { launchOptions } = webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() });
+  return chromium.launch({ ...launchOptions, args: [...(launchOptions?.args ?? []), '--js-flags=--expose-gc'] });
+}
+
+/** Opens the harness at `url` in a new page of `browser`. */
+export async function openHarness(browser: Browser, url: string, isolated = false): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(isolated ? `${url}?isolated` : url);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  return page;
+}
+
+/** Runs `work` with one page open, closing it after. */
+export async function withPage<T>(bench: Bench, isolated: boolean, work: (page: Page) => Promise<T>): Promise<T> {
+  const page = await bench.openPage({ isolated });
+  try {
+    return await work(page);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Builds and serves the harness (port 0: beside the tests and other checkouts), runs `work`, and cleans up. Unminified
+ * on request, so that a profile names the functions.
+ */
+export async function runBench<T>(mode: Mode, work: (bench: Bench) => Promise<T>, { minify = true } = {}): Promise<T> {
+  await build({ configFile: CONFIG, logLevel: 'warn', build: { minify } });
   const server = await preview({ configFile: CONFIG, preview: { port: 0, strictPort: false } });
   const address = server.httpServer.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-  const browser = await chromium.launch(webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }).launchOptions);
+  const browser = await launch();
   try {
-    await work({
-      browser,
-      async openPage() {
-        const page = await browser.newPage();
-        await page.goto(url);
-        await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-        return page;
-      },
-    });
+    return await work({ browser, url, mode, openPage: ({ isolated = false } = {}) => openHarness(browser, url, isolated) });
   } finally {
     await browser.close();
     await new Promise((resolve) => server.httpServer.close(resolve));
   }
-}
-
-/** Prints `rows` under `header` as a Markdown table with aligned columns. */
-export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
 }

@@ -1,31 +1,48 @@
-// Benchmark: model load, first prediction and steady-state prediction latency, on WebGPU and WASM side by side,
-// in Chromium, through the built SDK. Prints figures; asserts nothing.
-//   pnpm bench:latency                 (MLP and text-direction, 5 fresh sessions each, 30 steady runs)
+// Model load, first prediction and steady-state prediction, on WebGPU and WASM side by side, through the built SDK.
 // On a machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
-import { printTable, runBench } from './harness.ts';
+import { pick, withPage, type Section } from './harness.ts';
 
-const SESSIONS = Number(process.env['SESSIONS'] ?? 5);
-const RUNS = Number(process.env['RUNS'] ?? 30);
 const CASES = [
   { file: 'mlp.onnx', input: 'x', dims: [1, 256] },
   { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192] },
 ];
 
-await runBench(async ({ browser, openPage }) => {
-  const page = await openPage();
-  console.log(`Chromium ${browser.version()}; ${SESSIONS} fresh sessions per cell (load, first), ${RUNS} steady runs each; medians, ms`);
-  const rows: string[][] = [];
-  for (const model of CASES) {
-    const measure = (backend: 'webgpu' | 'wasm') =>
-      page.evaluate(
-        ({ model, backend, sessions, runs }) => window.harness.measureLatency(model, backend, sessions, runs),
-        { model, backend, sessions: SESSIONS, runs: RUNS },
-      );
-    const webgpu = await measure('webgpu');
-    const wasm = await measure('wasm');
-    rows.push([`${model.file} [${model.dims.join(',')}]`, `webgpu (${webgpu.adapter})`, ...[webgpu.load, webgpu.first, webgpu.steady].map((v) => v.toFixed(1)), '']);
-    rows.push(['', 'wasm', ...[wasm.load, wasm.first, wasm.steady].map((v) => v.toFixed(1)), `${(webgpu.steady / wasm.steady).toFixed(0)}x`]);
-  }
-  const header = ['model', 'backend', 'load', 'first predict', 'steady predict', 'webgpu/wasm steady'];
-  printTable(header, rows);
-});
+export const latency: Section = {
+  id: 'latency',
+  async run(bench) {
+    const sessions = pick(bench.mode, { full: 5, quick: 2, smoke: 1 });
+    const runs = pick(bench.mode, { full: 30, quick: 10, smoke: 2 });
+    const backends = pick(bench.mode, { full: ['webgpu', 'wasm'], quick: ['wasm'], smoke: ['wasm'] } as const);
+    const cases = bench.mode === 'smoke' ? CASES.slice(0, 1) : CASES;
+    const rows: string[][] = [];
+    await withPage(bench, false, async (page) => {
+      for (const model of cases) {
+        const measured = [];
+        for (const backend of backends) {
+          const r = await page.evaluate((args) => window.harness.measureLatency(args.model, args.backend, args.sessions, args.runs), { model, backend, sessions, runs });
+          measured.push({ backend, ...r });
+        }
+        for (const [i, r] of measured.entries()) {
+          const wasm = measured.find((m) => m.backend === 'wasm')!;
+          rows.push([
+            i === 0 ? `${model.file} [${model.dims.join(',')}]` : '',
+            r.backend === 'webgpu' ? `webgpu (${r.adapter})` : 'wasm',
+            ...[r.load, r.first, r.steady].map((v) => v.toFixed(1)),
+            r.backend === 'webgpu' ? `${(r.steady / wasm.steady).toFixed(0)}x` : '',
+          ]);
+        }
+      }
+    });
+    return {
+      id: 'latency',
+      title: 'Load and latency',
+      text:
+        `Model load, first prediction (includes WebGPU's shader compilation) and steady-state prediction, medians ` +
+        `of ${sessions} fresh sessions (load, first) and ${runs} steady runs, ms, on a page that is not cross-origin ` +
+        `isolated (\`numThreads: 'auto'\` runs 1 thread there).`,
+      header: ['model', 'backend', 'load', 'first predict', 'steady predict', 'webgpu/wasm steady'],
+      rows,
+      figures: {},
+    };
+  },
+};

@@ -4,7 +4,7 @@ import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
-import { measureThroughput } from './throughput.ts';
+import * as perf from './perf.ts';
 import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
 import { fuzz } from '../../test/fuzz.ts';
@@ -16,7 +16,8 @@ const harness = {
   tensorlane,
   seededFloats,
   measureLatency,
-  measureThroughput,
+  /** The in-page halves of `pnpm bench`'s sections. */
+  perf,
   /** The dynamic batching scenarios that test/session.test.ts also runs in Node. */
   batching,
   measureWarmup,

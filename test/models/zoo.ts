@@ -254,7 +254,19 @@ export function buildUnsupported(): Uint8Array {
   });
 }
 
-/** Every generated test model (and external data file) by file name. */
+/**
+ * y = x, any row size: a model whose run costs next to nothing at a few values a row (the bench measures the path
+ * around the run with it) and whose input and output are as large as you make them (the boundary bench).
+ */
+export function buildIdentity(): Uint8Array {
+  return encodeModel({
+    name: 'identity',
+    inputs: [{ name: 'x', type: 'float32', dims: ['batch', 'n'] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', 'n'] }],
+    nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+  });
+}
+
 /**
  * y = x, through a Reshape to [-1, 2] and back: a request with an odd row count fails inside onnxruntime's native
  * Reshape (3 * rows elements do not split in pairs). On WebGPU that failure leaves onnxruntime-web 1.30's session
@@ -276,6 +288,7 @@ export function buildEvenRows(): Uint8Array {
   });
 }
 
+/** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
   'convnet.onnx': buildConvNet,
@@ -285,6 +298,7 @@ export const MODELS = {
   'broadcast.onnx': buildBroadcast,
   'lookup.onnx': buildLookup,
   'even-rows.onnx': buildEvenRows,
+  'identity.onnx': buildIdentity,
   'unsupported.onnx': buildUnsupported,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,

@@ -83,6 +83,21 @@ export interface SessionOptions {
    * @defaultValue `3`
    */
   maxRestarts?: number;
+  /**
+   * Threads for onnxruntime-web's WebAssembly runtime (the WASM backend, and the CPU operators of a WebGPU session).
+   * `'auto'` runs as many threads as the device has cores, up to 4, where the page is cross-origin isolated (served
+   * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` or
+   * `credentialless`; see the README, "Threads"), and 1 thread elsewhere, since threads need `SharedArrayBuffer`. A
+   * number asks for that many; more than 1 on a page that is not isolated loads with 1 thread and says why in
+   * `session.warnings`. `session.threads` reports what runs.
+   * @defaultValue `'auto'`
+   * @example
+   * ```ts
+   * const session = await createSession({ model: '/models/net.onnx', backend: 'wasm' }); // numThreads: 'auto'
+   * if (session.threads === 1 && !crossOriginIsolated) console.info('serve the page with COOP/COEP to run WASM on more threads');
+   * ```
+   */
+  numThreads?: 'auto' | number;
   /** Cancels loading: the worker is terminated and `createSession` rejects with `ABORTED`. */
   signal?: AbortSignal;
   /**

@@ -7,11 +7,11 @@ import type { Backend, BackendOption } from './backends.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from './options.js';
 import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
 import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from './session-types.js';
-import type { Feeds, TensorInfo } from './tensor/types.js';
+import type { DType, Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -69,6 +69,8 @@ export interface LoadRequest {
   readonly integrity?: string;
   /** Read URLs from, and store them in, the model cache. */
   readonly cache: boolean;
+  /** Threads asked for onnxruntime-web's WebAssembly runtime. */
+  readonly numThreads: 'auto' | number;
   readonly externalData?: readonly ExternalDataRequest[];
   readonly warmup?: WarmupRequest;
   readonly sessionOptions?: OrtSessionOptions;
@@ -92,6 +94,8 @@ export interface LoadReply {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly batching: BatchingInfo;
+  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
+  readonly threads: number;
   /** Present when a warm-up ran. */
   readonly warmup?: WarmupInfo;
   /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
@@ -145,11 +149,22 @@ export interface Submission {
   readonly alone?: boolean;
 }
 
-/** One item's outputs, from the run that computed it: views over that run's output buffers. */
-export interface Part {
-  readonly id: number;
-  readonly index: number;
-  readonly outputs: Feeds;
+/**
+ * Small inputs of many calls, packed (tensor/pack.ts): one buffer per input holding every item's data for it, call
+ * after call, item after item, and the calls' ids and dims in one array of numbers. Structured clone then copies a
+ * few buffers and one array instead of an object and a transferred buffer per call.
+ */
+export interface PackedCalls {
+  /** The inputs every packed item has, in this order. */
+  readonly names: readonly string[];
+  readonly types: readonly DType[];
+  /** One per input, in the order of `names`. */
+  readonly buffers: readonly ArrayBuffer[];
+  /**
+   * The number of calls n, their n ids; then per call its item count, and per item, per input, its rank and dims.
+   * An item's data for input k follows the previous item's in `buffers[k]`.
+   */
+  readonly layout: Float64Array;
 }
 
 /**
@@ -163,20 +178,33 @@ export interface Ready {
 }
 
 /**
- * Worker → page, after each run: one message carries every caller's outputs, so each output buffer is transferred
- * once, however many calls share it. `parts` come before the `done` that settles their call; a call with an `error`
- * rejects and its parts (if any came) are dropped. Calls the page cancelled get nothing more.
+ * Worker → page, after each run: the run's outputs, whole, each buffer transferred once however many calls share
+ * it; the page cuts each item's rows out of them as `subarray` views. `parts` come before the `done` that settles
+ * their call; a call in `failed` rejects and its parts (if any came) are dropped. Calls the page cancelled get
+ * nothing more.
  */
 export interface Results {
   readonly tensorlane: 'results';
-  readonly parts: readonly Part[];
-  readonly done: ReadonlyArray<{ readonly id: number; readonly error?: WireError }>;
+  /** Present when `parts` is not empty. */
+  readonly outputs?: Feeds;
+  /**
+   * Four numbers per answered item: call id, item index, first row, rows. Rows `-1`: the item ran alone and the
+   * outputs are all its own, as they are.
+   */
+  readonly parts: Float64Array;
+  /** Calls answered in full: every part of theirs has come. */
+  readonly done: Float64Array;
+  readonly failed: ReadonlyArray<{ readonly id: number; readonly error: WireError }>;
 }
 
-/** Page → worker: queues calls, each answered by `Results` messages. Their inputs' buffers are transferred. */
+/**
+ * Page → worker: queues calls, each answered by `Results` messages. Small inputs come `packed`; larger ones as
+ * `submissions`, their buffers transferred.
+ */
 export interface Submit {
   readonly tensorlane: 'submit';
   readonly submissions: readonly Submission[];
+  readonly packed?: PackedCalls;
 }
 
 /** Page → worker: drops the queued items of call `id`; those running finish, and their outputs are not sent. */
@@ -215,11 +243,15 @@ export function isReady(data: unknown): data is Partial<Ready> & { tensorlane: '
 }
 
 export function isResults(data: unknown): data is Results {
-  return tagOf(data) === 'results' && Array.isArray((data as Results).parts) && Array.isArray((data as Results).done);
+  if (tagOf(data) !== 'results') return false;
+  const { parts, done, failed } = data as Results;
+  return parts instanceof Float64Array && done instanceof Float64Array && Array.isArray(failed);
 }
 
 export function isSubmit(data: unknown): data is Submit {
-  return tagOf(data) === 'submit' && Array.isArray((data as Submit).submissions);
+  if (tagOf(data) !== 'submit' || !Array.isArray((data as Submit).submissions)) return false;
+  const { packed } = data as Submit;
+  return packed === undefined || (packed.layout instanceof Float64Array && Array.isArray(packed.buffers) && Array.isArray(packed.names));
 }
 
 export function isFault(data: unknown): data is Fault {

@@ -44,10 +44,11 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
     >();
     expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
     expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
     expectTypeOf<keyof CalibrationOptions>().toEqualTypeOf<'budgetMs' | 'runs' | 'remember'>();
     expectTypeOf<keyof ModelVariant>().toEqualTypeOf<'url' | 'requires' | 'integrity'>();
     expectTypeOf<keyof PredictOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
@@ -58,12 +59,13 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'warnings'
+      | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
       | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
     expectTypeOf<Session>().toExtend<EventTarget>();
     expectTypeOf<Session['restart']>().toEqualTypeOf<() => Promise<void>>();
+    expectTypeOf<Session['threads']>().toEqualTypeOf<number>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
     expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();

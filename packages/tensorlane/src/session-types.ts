@@ -3,7 +3,7 @@
 import type { Backend } from './backends.js';
 import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
 import type { ErrorCode } from './errors.js';
-import type { BatchingMode, PredictBatchOptions, PredictOptions } from './options.js';
+import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
 
 /**
@@ -207,7 +207,7 @@ export type Outputs = Record<string, Tensor>;
  * import { createSession } from 'tensorlane';
  *
  * await using session = await createSession({ model: '/models/net.onnx' }); // disposed at the end of the scope
- * console.log(session.backend, session.inputs);
+ * console.log(session.backend, session.threads, session.inputs); // e.g. 'wasm' 4 […] on a cross-origin isolated page
  * const { y } = await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
  * ```
  */
@@ -228,6 +228,11 @@ export interface Session extends EventTarget {
   readonly outputs: readonly TensorInfo[];
   /** Whether the worker stacks concurrent requests into one run, and why. */
   readonly batching: BatchingInfo;
+  /**
+   * Threads onnxruntime-web's WebAssembly runtime runs on (see {@link SessionOptions.numThreads}): more than 1 only
+   * on a cross-origin isolated page.
+   */
+  readonly threads: number;
   /** What went less well than asked without failing the load, e.g. `model "…" was not cached: …`. */
   readonly warnings: readonly string[];
   /**

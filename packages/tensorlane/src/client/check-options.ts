@@ -17,7 +17,7 @@ const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
-  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true,
+  preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CALIBRATION_OPTIONS = keysOf({ budgetMs: true, runs: true, remember: true } satisfies Record<keyof CalibrationOptions, true>);
 const MODEL_VARIANT = keysOf({ url: true, requires: true, integrity: true } satisfies Record<keyof ModelVariant, true>);
@@ -80,6 +80,12 @@ function checkObject(value: unknown, what: string): object {
 function checkIntegrity(value: unknown, name: string): string | undefined {
   if (value === undefined || isIntegrity(value)) return value;
   throw badOption(`${name} is ${describe(value)}; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`);
+}
+
+function checkThreads(value: unknown): 'auto' | number {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (Number.isSafeInteger(value) && (value as number) >= 1) return value as number;
+  throw badOption(`option "numThreads" is ${describe(value)}; expected 'auto' or an integer >= 1`);
 }
 
 /** Model bytes or a URL, as the worker takes them, and the buffer to transfer with them. */
@@ -279,6 +285,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
     maxQueueDelayMs: checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0),
     cache: checkBoolean(options.cache, 'option "cache"', true),
+    numThreads: checkThreads(options.numThreads),
     ...(wasmPaths ? { wasmPaths } : {}),
     ...(integrity ? { integrity } : {}),
     ...(externalData ? { externalData } : {}),
@@ -290,11 +297,20 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   return { request, transfer: [...new Set(transfer)], page };
 }
 
+const NO_OPTIONS = { copy: false } as const;
+
+function isEmpty(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
 /**
  * Checks the options of `predict` or `predictBatch`, named `what` in messages.
  * @throws TensorlaneError `INVALID_OPTIONS` naming the option.
  */
 export function checkPredictOptions(options: unknown, what: string): { signal?: AbortSignal; timeoutMs?: number; copy: boolean } {
+  if (isEmpty(options)) return NO_OPTIONS; // the common case, checked per call
   checkKeys(checkObject(options, `${what}()`), PREDICT_OPTIONS, `${what}()`);
   const { signal, timeoutMs, copy } = options as PredictOptions;
   const checkedSignal = checkSignal(signal, `${what}() option "signal"`);

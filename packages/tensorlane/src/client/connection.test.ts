@@ -4,6 +4,7 @@ import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TensorlaneError, toWireError } from '../errors.js';
 import { PROTOCOL_VERSION, READY, isCancel, isSubmit, type Cancel, type HostApi, type Results, type Submit } from '../protocol.js';
+import { PACK_LIMIT, unpack } from '../tensor/pack.js';
 import type { Feeds } from '../tensor/types.js';
 import { connect, type Connection, type WorkerLike } from './connection.js';
 
@@ -11,6 +12,22 @@ import { connect, type Connection, type WorkerLike } from './connection.js';
 const unawaited = (promise: Promise<unknown>) => void promise.catch(() => undefined);
 
 const row = (value: number): Feeds => ({ x: { type: 'float32', data: Float32Array.of(value, value), dims: [1, 2] } });
+
+/** The calls a submit message carries, packed or not, in the order the worker reads them. */
+const callsOf = (message: Submit | Cancel) => {
+  const { packed, submissions } = message as Submit;
+  return [...(packed ? unpack(packed) : []), ...submissions];
+};
+
+/** A run's answer: each part one row of `outputs` (rows are values, as row() makes them), its call ids done. */
+function results(parts: ReadonlyArray<{ id: number; index: number; value: number }>, done: number[], failed: Results['failed'] = []) {
+  return {
+    ...(parts.length > 0 ? { outputs: { x: { type: 'float32', data: Float32Array.from(parts.flatMap((p) => [p.value, p.value])), dims: [parts.length, 2] } } as Feeds } : {}),
+    parts: Float64Array.from(parts.flatMap((p, i) => [p.id, p.index, i, 1])),
+    done: Float64Array.from(done),
+    failed,
+  };
+}
 
 /** A worker end that records what the page sends, answers comlink calls with `api`, and says ready when told. */
 function fakeWorker(api: Partial<HostApi> = {}) {
@@ -61,7 +78,8 @@ describe('connect', () => {
     expect(w.received).toEqual([]);
     w.ready();
     await expect.poll(() => w.received.length).toBe(1);
-    expect(w.received.map((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([[1, 2]]);
+    expect(w.received.map((m) => callsOf(m).map((s) => s.items.length))).toEqual([[1, 2]]);
+    expect((w.received[0] as Submit).packed?.buffers.map((b) => b.byteLength)).toEqual([3 * 8]); // three rows of two floats
   });
 
   it('should send the calls of one task 64 to a message, so the worker starts while the page still sends', async () => {
@@ -70,7 +88,7 @@ describe('connect', () => {
     for (let i = 0; i < 130; i++) unawaited(w.connection.request([row(i)], { what: 'predict' }));
     await w.tick();
     await expect.poll(() => w.received.length).toBe(3);
-    expect(w.received.map((m) => (m as Submit).submissions.length)).toEqual([64, 64, 2]);
+    expect(w.received.map((m) => callsOf(m).length)).toEqual([64, 64, 2]);
   });
 
   it('should settle each call with its own parts, in order, and reject with the code the worker sent', async () => {
@@ -79,12 +97,9 @@ describe('connect', () => {
     const first = w.connection.request([row(1), row(2)], { what: 'predictBatch' });
     const second = w.connection.request([row(3)], { what: 'predict' });
     await expect.poll(() => w.received.length).toBe(1);
-    const [a, b] = (w.received[0] as Submit).submissions;
-    w.answer({ parts: [{ id: a!.id, index: 1, outputs: row(20) }], done: [] });
-    w.answer({
-      parts: [{ id: a!.id, index: 0, outputs: row(10) }],
-      done: [{ id: a!.id }, { id: b!.id, error: toWireError(new TensorlaneError('RUN_FAILED', 'boom'), 'RUN_FAILED') }],
-    });
+    const [a, b] = callsOf(w.received[0]!);
+    w.answer(results([{ id: a!.id, index: 1, value: 20 }], []));
+    w.answer(results([{ id: a!.id, index: 0, value: 10 }], [a!.id], [{ id: b!.id, error: toWireError(new TensorlaneError('RUN_FAILED', 'boom'), 'RUN_FAILED') }]));
     const outputs = await first;
     expect(outputs.map((o) => Array.from(o['x']!.data as Float32Array))).toEqual([[10, 10], [20, 20]]);
     await expect(second).rejects.toMatchObject({ name: 'TensorlaneError', code: 'RUN_FAILED', message: 'boom' });
@@ -108,22 +123,34 @@ describe('connect', () => {
     await timedOut;
     await expect.poll(() => w.received.length).toBe(3);
     const [submit, ...cancels] = w.received;
-    const ids = (submit as Submit).submissions.map((s) => s.id);
+    const ids = callsOf(submit!).map((s) => s.id);
     expect(cancels.map((m) => (m as Cancel).id).sort()).toEqual([...ids].sort());
+  });
+
+  it('should send neither the call nor a cancel when the page gives up before the worker is ready', async () => {
+    const w = start();
+    const timedOut = expect(w.connection.request([row(1)], { what: 'predict', timeoutMs: 1 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await w.tick();
+    await timedOut;
+    w.ready();
+    await w.tick();
+    expect(w.received).toEqual([]);
   });
 
   it('should fail only the call whose data cannot be sent when several travel in one message', async () => {
     const w = start();
     await w.listening();
-    // A value postMessage cannot clone: DataCloneError, as for a view of WebAssembly memory in a browser.
-    const uncloneable = { x: { ...row(2)['x']!, extra: () => 2 } } as Feeds;
+    // A value postMessage cannot clone: DataCloneError, as for a view of WebAssembly memory in a browser. Too large
+    // to be packed, it travels as it is.
+    const large = new Float32Array(PACK_LIMIT);
+    const uncloneable = { x: { type: 'float32', data: large, dims: [1, large.length], extra: () => 2 } } as Feeds;
     const good = w.connection.request([row(1)], { what: 'predict' });
     const bad = w.connection.request([uncloneable], { what: 'predict' });
     await expect(bad).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^predict could not send its data to the worker: /) });
     await expect.poll(() => w.received.length).toBe(1);
-    expect(w.received.flatMap((m) => (m as Submit).submissions.map((s) => s.items.length))).toEqual([1]);
-    const { id } = (w.received[0] as Submit).submissions[0]!;
-    w.answer({ parts: [{ id, index: 0, outputs: row(7) }], done: [{ id }] });
+    expect(w.received.flatMap((m) => callsOf(m).map((s) => s.items.length))).toEqual([1]);
+    const { id } = callsOf(w.received[0]!)[0]!;
+    w.answer(results([{ id, index: 0, value: 7 }], [id]));
     expect(Array.from((await good)[0]!['x']!.data as Float32Array)).toEqual([7, 7]);
   });
 

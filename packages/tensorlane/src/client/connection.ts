@@ -4,6 +4,8 @@ import {
   PROTOCOL_VERSION, isFault, isReady, isResults, type Cancel, type Fault, type HostApi, type Ready, type Result, type Submission,
   type Submit,
 } from '../protocol.js';
+import { pack } from '../tensor/pack.js';
+import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../tensor/types.js';
 import { VERSION } from '../version.js';
@@ -113,6 +115,20 @@ function versionMismatch(ready: Partial<Ready>): TensorlaneError | undefined {
   );
 }
 
+/** A call sent to the scheduler and not yet answered. */
+interface Request {
+  readonly what: string;
+  /** Its items' outputs, as their parts come. */
+  readonly outputs: Feeds[];
+  resolve(outputs: Feeds[]): void;
+  reject(error: TensorlaneError | Returned): void;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** Posted to the worker; until then, giving up needs no cancel message. */
+  sent?: boolean;
+}
+
 const START_TIMEOUT_MS = 30_000;
 
 /**
@@ -131,10 +147,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   /** Calls sent to the scheduler and not yet answered: their outputs so far, and how to settle them. */
-  const requests = new Map<
-    number,
-    { what: string; outputs: Feeds[]; resolve(outputs: Feeds[]): void; reject(error: TensorlaneError | Returned): void }
-  >();
+  const requests = new Map<number, Request>();
   let nextId = 1;
   /** Calls of the current task, sent together when it ends, or every SEND_EVERY calls. */
   let outbox: Submission[] = [];
@@ -154,16 +167,16 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     const { data } = event as MessageEvent;
     if (isFault(data)) return fault(data.cause, data.message);
     if (!isResults(data)) return;
-    for (const { id, index, outputs } of data.parts) {
-      const request = requests.get(id);
-      if (request) request.outputs[index] = outputs;
-    }
-    for (const { id, error } of data.done) {
-      const request = requests.get(id);
+    const { outputs, parts, done, failed } = data;
+    const slice = outputs && rowSlicer(outputs);
+    for (let i = 0; i < parts.length; i += 4) {
+      const request = requests.get(parts[i]!);
       if (request === undefined) continue; // the page gave up on it already
-      if (error) request.reject(fromWireError(error));
-      else request.resolve(request.outputs);
+      const rows = parts[i + 3]!;
+      request.outputs[parts[i + 1]!] = rows < 0 ? outputs! : slice!(parts[i + 2]!, rows);
     }
+    for (const id of done) answer(id);
+    for (const { id, error } of failed) settle(id)?.reject(fromWireError(error));
   };
   endpoint.addEventListener('message', onResults);
 
@@ -216,6 +229,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     endpoint.removeEventListener('messageerror', onCrash);
     for (const reject of [...pending]) reject(error);
     pending.clear();
+    for (const id of [...requests.keys()]) settle(id)!.reject(error);
     const released = release
       ? Promise.race([api.dispose(), new Promise((resolve) => setTimeout(resolve, 500))]).catch(() => undefined)
       : Promise.resolve();
@@ -260,22 +274,57 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   }
 
   /**
-   * Sends `batch` in one message; if it cannot be sent, sends each call alone, so that only the bad one fails. The
-   * session moves every buffer first where the engine can (see moved() in tensor/transfer.ts), so this is the
-   * fallback of engines without ArrayBuffer.prototype.transfer: Chromium may have detached the buffers listed before
-   * the bad one, and those calls fail too.
+   * Sends `batch` in one message, small inputs packed (tensor/pack.ts); if it cannot be sent, sends the packed calls
+   * again together and each other call alone, so that only the bad one fails. The session moves every buffer first
+   * (see moved() in tensor/transfer.ts), so this is the fallback for what moving cannot catch.
    */
   function send(batch: Submission[]): void {
-    const live = batch.filter((submission) => requests.has(submission.id));
+    const live = batch.filter((submission) => {
+      const request = requests.get(submission.id);
+      if (request) request.sent = true;
+      return request !== undefined;
+    });
     if (live.length === 0 || closed) return;
-    const message: Submit = { tensorlane: 'submit', submissions: live };
+    const { packed, rest } = pack(live);
+    const message: Submit = { tensorlane: 'submit', submissions: rest, ...(packed ? { packed } : {}) };
+    const transfer = buffersOf(rest.flatMap((submission) => submission.items));
+    if (packed) transfer.push(...packed.buffers, packed.layout.buffer as ArrayBuffer);
     try {
-      endpoint.postMessage(message, buffersOf(live.flatMap((submission) => submission.items)));
+      endpoint.postMessage(message, transfer);
     } catch (error) {
-      if (live.length > 1) return live.forEach((submission) => send([submission]));
-      const request = requests.get(live[0]!.id);
-      request?.reject(transitError(error, request.what));
+      // Packed buffers are new and always transferable: one of the others is at fault.
+      if (rest.length > 0 && live.length > 1) {
+        if (packed) send(live.filter((submission) => !rest.includes(submission)));
+        return rest.forEach((submission) => send([submission]));
+      }
+      for (const { id } of live) {
+        const request = settle(id);
+        request?.reject(transitError(error, request.what));
+      }
     }
+  }
+
+  /** Forgets call `id`, its timer and its abort listener; returns it, to settle, if it was still pending. */
+  function settle(id: number): Request | undefined {
+    const request = requests.get(id);
+    if (request === undefined) return undefined;
+    requests.delete(id);
+    if (request.timer !== undefined) clearTimeout(request.timer);
+    if (request.onAbort) request.signal!.removeEventListener('abort', request.onAbort);
+    return request;
+  }
+
+  function answer(id: number): void {
+    const request = settle(id);
+    request?.resolve(request.outputs);
+  }
+
+  /** The page gives up first: the call rejects, and the worker, if the call reached it, is told to drop it. */
+  function giveUp(id: number, error: TensorlaneError): void {
+    const request = settle(id);
+    if (request === undefined) return;
+    request.reject(error);
+    if (!closed && request.sent) endpoint.postMessage({ tensorlane: 'cancel', id } satisfies Cancel);
   }
 
   function request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]> {
@@ -285,30 +334,17 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     if (surrendering) return Promise.reject(new Returned(items, alone === true));
     const id = nextId++;
     return new Promise<Feeds[]>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const settle = () => {
-        requests.delete(id);
-        pending.delete(fail);
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onSignal);
-      };
-      const fail = (error: TensorlaneError | Returned) => {
-        settle();
-        reject(error);
-      };
-      /** The page gives up first: the worker is told to drop the call. */
-      const giveUp = (error: TensorlaneError) => {
-        if (!requests.has(id)) return;
-        fail(error);
-        if (!closed) endpoint.postMessage({ tensorlane: 'cancel', id } satisfies Cancel);
-      };
-      const onSignal = () => giveUp(abortError(signal!, what));
-      requests.set(id, { what, outputs: new Array<Feeds>(items.length), resolve: (outputs) => (settle(), resolve(outputs)), reject: fail });
-      pending.add(fail);
-      signal?.addEventListener('abort', onSignal, { once: true });
+      // One record per call; a listener and a timer only when asked for: this runs for every predict.
+      const request: Request = { what, outputs: new Array<Feeds>(items.length), resolve, reject };
+      requests.set(id, request);
+      if (signal) {
+        request.signal = signal;
+        request.onAbort = () => giveUp(id, abortError(signal, what));
+        signal.addEventListener('abort', request.onAbort, { once: true });
+      }
       if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
         const delay = deadline === undefined ? timeoutMs : Math.max(0, deadline - performance.now());
-        timer = setTimeout(() => giveUp(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), delay);
+        request.timer = setTimeout(() => giveUp(id, new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), delay);
       }
       outbox.push({ id, items, ...(alone ? { alone } : {}) });
       if (!listening) return; // sent once the worker is ready
@@ -329,7 +365,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     });
     try {
       const returned = await Promise.race([call((api) => api.surrender(), { what: 'restart' }), timeout]);
-      for (const { id, items, alone } of returned) requests.get(id)?.reject(new Returned(items, alone === true));
+      for (const { id, items, alone } of returned) settle(id)?.reject(new Returned(items, alone === true));
       await close(crashed('the worker stopped without handing back this call'), { release: true });
     } catch (error) {
       await close(error as TensorlaneError); // it crashed meanwhile, or does not answer

@@ -1,6 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
+import type { LoadReply } from '../protocol.js';
 import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../choice-types.js';
 import type { BatchingInfo, Counts, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
@@ -8,7 +9,7 @@ import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../tensor/types.js';
-import { readFeeds } from '../tensor/validate.js';
+import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError } from './connection.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
@@ -67,6 +68,8 @@ export class SessionImpl extends EventTarget implements Session {
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
+  /** Checks feeds against the inputs of the load reply it was made for. */
+  #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
   private constructor(maxQueueSize: number) {
     super();
@@ -105,12 +108,21 @@ export class SessionImpl extends EventTarget implements Session {
   get batching(): BatchingInfo {
     return this.#supervisor.reply.batching;
   }
+  get threads(): number {
+    return this.#supervisor.reply.threads;
+  }
   get warnings(): readonly string[] {
     return this.#supervisor.reply.warnings;
   }
 
+  get #read(): FeedsReader {
+    const { reply } = this.#supervisor;
+    if (this.#reader?.reply !== reply) this.#reader = { reply, read: createFeedsReader(reply.inputs) };
+    return this.#reader.read;
+  }
+
   async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
-    const [outputs] = await this.#submit('predict', () => [readFeeds(feeds, this.inputs)], options);
+    const [outputs] = await this.#submit('predict', () => [this.#read(feeds)], options);
     return outputs!;
   }
 
@@ -119,7 +131,8 @@ export class SessionImpl extends EventTarget implements Session {
       if (!Array.isArray(items)) {
         throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
       }
-      return items.map((item: unknown, i) => readFeeds(item, this.inputs, `item ${i}: `));
+      const read = this.#read;
+      return items.map((item: unknown, i) => read(item, `item ${i}: `));
     }, options);
   }
 

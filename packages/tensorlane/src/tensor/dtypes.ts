@@ -34,11 +34,20 @@ export function zeros(type: DType, length: number): TensorData {
   return new DTYPE_ARRAYS[type].create(length);
 }
 
-/** The class name of a typed array (`'Float32Array'`), or undefined for anything else, DataView included. */
+/** A view of `length` elements of `type` over `buffer` from `byteOffset`, in the class tensorlane creates for it. */
+export function viewOf(type: DType, buffer: ArrayBufferLike, byteOffset: number, length: number): TensorData {
+  const View = DTYPE_ARRAYS[type].create as unknown as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TensorData;
+  return new View(buffer, byteOffset, length);
+}
+
+/**
+ * The class name of a typed array (`'Float32Array'`), or undefined for anything else, DataView included. Read from
+ * `Symbol.toStringTag`, which typed arrays of any realm answer without allocating.
+ */
 export function typedArrayName(value: unknown): string | undefined {
   if (!ArrayBuffer.isView(value)) return undefined;
-  const tag = Object.prototype.toString.call(value).slice(8, -1);
-  return tag === 'DataView' ? undefined : tag;
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  return typeof tag === 'string' && tag !== 'DataView' ? tag : undefined;
 }
 
 /** The typed array classes that may hold `type`, e.g. `['Float16Array', 'Uint16Array']`. */

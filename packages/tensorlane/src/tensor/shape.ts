@@ -4,13 +4,13 @@ import type { Dim, Feeds } from './types.js';
 /** Number of elements of a tensor with these dims. */
 export function sizeOf(dims: readonly number[]): number {
   let n = 1;
-  for (const d of dims) n *= d;
+  for (let i = 0; i < dims.length; i++) n *= dims[i]!;
   return n;
 }
 
 /** The rows of one request: dim 0 of its first input, or 1 when that input is a scalar. */
 export function rowsOf(feeds: Feeds): number {
-  for (const tensor of Object.values(feeds)) return tensor.dims[0] ?? 1;
+  for (const name in feeds) return feeds[name]!.dims[0] ?? 1;
   return 1;
 }
 

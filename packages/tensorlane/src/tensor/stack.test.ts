@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from './shape.js';
-import { stack, stackKey, unstack } from './stack.js';
+import { checkBatched, rowSlicer, stack, stackKey } from './stack.js';
 import type { Feeds } from './types.js';
 
 function item(rows: number, start: number): Feeds {
@@ -35,7 +35,7 @@ describe('stackKey', () => {
   });
 });
 
-describe('stack and unstack', () => {
+describe('stack, rowSlicer and checkBatched', () => {
   it('should stack along dim 0, keeping the array class', () => {
     const stacked = stack([item(1, 0), item(2, 100)]);
     expect(stacked['x']!.dims).toEqual([3, 2]);
@@ -48,9 +48,10 @@ describe('stack and unstack', () => {
     expect(stack([one])).toBe(one);
   });
 
-  it('should split outputs into views over one buffer per output', () => {
+  it('should cut rows out of outputs as views over one buffer per output', () => {
     const outputs = stack([item(1, 0), item(2, 100), item(1, 200)]);
-    const parts = unstack(outputs, [1, 2, 1]);
+    const slice = rowSlicer(outputs);
+    const parts = [slice(0, 1), slice(1, 2), slice(3, 1)];
     expect(parts.map((p) => Array.from(p['x']!.data as Float32Array))).toEqual([[0, 1], [100, 101, 102, 103], [200, 201]]);
     expect(parts.map((p) => p['x']!.dims)).toEqual([[1, 2], [2, 2], [1, 2]]);
     for (const part of parts) {
@@ -61,6 +62,25 @@ describe('stack and unstack', () => {
 
   it('should fail the run when an output does not follow the batch', () => {
     const outputs: Feeds = { y: { type: 'float32', data: new Float32Array(2), dims: [1, 2] } };
-    expect(() => unstack(outputs, [1, 1])).toThrow(expect.objectContaining({ code: 'RUN_FAILED', message: expect.stringContaining('output "y" has dims [1,2] for a batch of 2 rows') }));
+    expect(() => checkBatched(outputs, 2)).toThrow(expect.objectContaining({ code: 'RUN_FAILED', message: expect.stringContaining('output "y" has dims [1,2] for a batch of 2 rows') }));
+  });
+});
+
+describe('stack of items that lie one after another', () => {
+  it('should return one view over their buffer, copying nothing', () => {
+    const buffer = new Float32Array([0, 1, 2, 3, 4, 5]).buffer;
+    const row = (i: number): Feeds => ({ x: { type: 'float32', data: new Float32Array(buffer, 8 * i, 2), dims: [1, 2] } });
+    const stacked = stack([row(0), row(1), row(2)]);
+    expect(stacked['x']!.data.buffer).toBe(buffer);
+    expect(Array.from(stacked['x']!.data as Float32Array)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(stacked['x']!.dims).toEqual([3, 2]);
+  });
+
+  it('should copy when one item is out of place', () => {
+    const buffer = new Float32Array([0, 1, 2, 3, 4, 5]).buffer;
+    const row = (i: number): Feeds => ({ x: { type: 'float32', data: new Float32Array(buffer, 8 * i, 2), dims: [1, 2] } });
+    const stacked = stack([row(0), row(2)]);
+    expect(stacked['x']!.data.buffer).not.toBe(buffer);
+    expect(Array.from(stacked['x']!.data as Float32Array)).toEqual([0, 1, 4, 5]);
   });
 });

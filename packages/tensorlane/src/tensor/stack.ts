@@ -9,7 +9,8 @@ import type { Feeds, Tensor, TensorData } from './types.js';
 export function stackKey(feeds: Feeds): string | undefined {
   let rows: number | undefined;
   let key = '';
-  for (const [name, { type, dims }] of Object.entries(feeds)) {
+  for (const name in feeds) {
+    const { type, dims } = feeds[name]!;
     if (dims.length === 0 || (rows !== undefined && dims[0] !== rows)) return undefined;
     rows = dims[0];
     key += `${JSON.stringify(name)}:${type}[${dims.slice(1).join(',')}];`;
@@ -17,21 +18,44 @@ export function stackKey(feeds: Feeds): string | undefined {
   return key;
 }
 
-/** Stacks items along dim 0 into one new buffer per input (a single item is passed through without a copy). */
+type View = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TensorData;
+
+/**
+ * The parts as one view, when each starts where the one before ends in the same buffer (items packed one after
+ * another on the wire): then stacking them copies nothing.
+ */
+function contiguous(parts: readonly TensorData[]): TensorData | undefined {
+  const [first] = parts;
+  let end = first!.byteOffset + first!.byteLength;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.buffer !== first!.buffer || part.byteOffset !== end || part.constructor !== first!.constructor) return undefined;
+    end += part.byteLength;
+  }
+  return new (first!.constructor as View)(first!.buffer, first!.byteOffset, (end - first!.byteOffset) / first!.BYTES_PER_ELEMENT);
+}
+
+/**
+ * Stacks items along dim 0: one view when their data already lies one after another in one buffer, else one new
+ * buffer per input (a single item is passed through as it is).
+ */
 export function stack(items: readonly Feeds[]): Feeds {
   const [first] = items;
   if (first === undefined) throw new RangeError('stack() needs at least one item');
   if (items.length === 1) return first;
   const out: Record<string, Tensor> = {};
-  for (const [name, head] of Object.entries(first)) {
+  for (const name in first) {
+    const head = first[name]!;
     const parts = items.map((item) => item[name]!.data);
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const Ctor = head.data.constructor as new (length: number) => TensorData;
-    const data = new Ctor(total);
-    let offset = 0;
-    for (const part of parts) {
-      (data as Float32Array).set(part as Float32Array, offset);
-      offset += part.length;
+    let data = contiguous(parts);
+    if (data === undefined) {
+      const total = parts.reduce((n, p) => n + p.length, 0);
+      data = new (head.data.constructor as new (length: number) => TensorData)(total);
+      let offset = 0;
+      for (const part of parts) {
+        (data as Float32Array).set(part as Float32Array, offset);
+        offset += part.length;
+      }
     }
     const rows = items.reduce((n, item) => n + item[name]!.dims[0]!, 0);
     out[name] = { type: head.type, data, dims: [rows, ...head.dims.slice(1)] };
@@ -40,26 +64,38 @@ export function stack(items: readonly Feeds[]): Feeds {
 }
 
 /**
- * Splits the outputs of a stacked run back per item, as `subarray` views over each output's one buffer.
- * @throws TensorlaneError `RUN_FAILED` when an output's dim 0 is not the total of the rows fed in.
+ * Checks that every output of a stacked run follows the batch: dim 0 is the `total` of the rows fed in.
+ * @throws TensorlaneError `RUN_FAILED` naming the output that does not.
  */
-export function unstack(outputs: Feeds, rows: readonly number[]): Feeds[] {
-  const total = rows.reduce((a, b) => a + b, 0);
-  const items: Array<Record<string, Tensor>> = rows.map(() => ({}));
-  for (const [name, tensor] of Object.entries(outputs)) {
-    if (tensor.dims[0] !== total) {
+export function checkBatched(outputs: Feeds, total: number): void {
+  for (const name in outputs) {
+    const { dims } = outputs[name]!;
+    if (dims[0] !== total) {
       throw new TensorlaneError(
         'RUN_FAILED',
-        `output "${name}" has dims ${formatDims(tensor.dims)} for a batch of ${total} rows; the model does not batch along dim 0 (use batching: 'off')`,
+        `output "${name}" has dims ${formatDims(dims)} for a batch of ${total} rows; the model does not batch along dim 0 (use batching: 'off')`,
       );
     }
-    const rowSize = sizeOf(tensor.dims.slice(1));
-    let offset = 0;
-    rows.forEach((r, i) => {
-      const data = tensor.data.subarray(offset * rowSize, (offset + r) * rowSize) as TensorData;
-      items[i]![name] = { type: tensor.type, data, dims: [r, ...tensor.dims.slice(1)] };
-      offset += r;
-    });
   }
-  return items;
+}
+
+/**
+ * Cuts rows out of a run's outputs: `(start, rows)` gives rows `start` to `start + rows` of each output, as
+ * `subarray` views over the outputs' buffers. What each output's rows look like is worked out once per run.
+ */
+export function rowSlicer(outputs: Feeds): (start: number, rows: number) => Feeds {
+  const shapes = Object.keys(outputs).map((name) => {
+    const { type, data, dims } = outputs[name]!;
+    const rest = dims.slice(1);
+    return { name, type, data, rest, rowSize: sizeOf(rest) };
+  });
+  return (start, rows) => {
+    const out: Record<string, Tensor> = {};
+    for (const { name, type, data, rest, rowSize } of shapes) {
+      const dims = [rows];
+      for (const d of rest) dims.push(d);
+      out[name] = { type, data: data.subarray(start * rowSize, (start + rows) * rowSize) as TensorData, dims };
+    }
+    return out;
+  };
 }

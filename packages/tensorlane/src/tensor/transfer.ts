@@ -34,30 +34,43 @@ export function copied(feeds: Feeds): Feeds {
   return out;
 }
 
+/** `buffer.transfer()`, or where the engine lacks it (Node 20), a structured clone that transfers it: no copy either way. */
+function transferOf(buffer: Movable): ArrayBuffer {
+  return typeof buffer.transfer === 'function' ? buffer.transfer() : structuredClone(buffer, { transfer: [buffer] });
+}
+
 /**
  * Moves each tensor's buffer into a new `ArrayBuffer` with `ArrayBuffer.prototype.transfer` (no copy), detaching the
  * caller's now, as sending would. A buffer that cannot be transferred (a view of WebAssembly memory, a mapped GPU
  * buffer) fails here, this call alone: in postMessage it would fail every call sent in the same message, and
- * Chromium detaches the buffers listed before it. Without `transfer` (Node 20) the feeds are sent as they are.
+ * Chromium detaches the buffers listed before it.
  * @throws TensorlaneError `INVALID_INPUT` naming the input.
  */
 export function moved(items: readonly Feeds[]): Feeds[] {
-  // Where each view sits, read before any buffer is detached (a detached view reads as empty).
-  const views = items.map((feeds) =>
-    Object.entries(feeds).map(([name, t]) => ({ name, t, buffer: t.data.buffer, byteOffset: t.data.byteOffset, length: t.data.length })),
-  );
+  // Where each view sits is read before any buffer is detached (a detached view reads as empty); a buffer several
+  // views share moves once.
+  const places = items.map((feeds) => {
+    const out: Record<string, { t: Tensor; byteOffset: number; length: number }> = {};
+    for (const name in feeds) {
+      const t = feeds[name]!;
+      out[name] = { t, byteOffset: t.data.byteOffset, length: t.data.length };
+    }
+    return out;
+  });
   const done = new Map<ArrayBufferLike, ArrayBuffer>();
-  return views.map((tensors, i) => {
+  return places.map((tensors, i) => {
     const out: Record<string, Tensor> = {};
-    for (const { name, t, buffer, byteOffset, length } of tensors) {
-      if (isShared(buffer) || typeof (buffer as Movable).transfer !== 'function') {
+    for (const name in tensors) {
+      const { t, byteOffset, length } = tensors[name]!;
+      const { buffer } = t.data;
+      if (isShared(buffer)) {
         out[name] = t;
         continue;
       }
       let target = done.get(buffer);
       if (target === undefined) {
         try {
-          target = (buffer as Movable).transfer!();
+          target = transferOf(buffer as Movable);
         } catch (error) {
           throw new TensorlaneError(
             'INVALID_INPUT',
@@ -68,7 +81,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
         done.set(buffer, target);
       }
       const View = t.data.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Tensor['data'];
-      out[name] = { ...t, data: new View(target, byteOffset, length) };
+      out[name] = { type: t.type, data: new View(target, byteOffset, length), dims: t.dims };
     }
     return out;
   });

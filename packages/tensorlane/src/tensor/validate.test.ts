@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from './types.js';
-import { readFeeds } from './validate.js';
+import { createFeedsReader } from './validate.js';
 
 const inputs: TensorInfo[] = [
   { name: 'x', type: 'float32', dims: ['batch', 4] },
   { name: 'mask', type: 'bool', dims: ['batch'] },
 ];
+
+/** The reader of `model`'s inputs, applied to `feeds`. */
+const readFeeds = (feeds: unknown, model: readonly TensorInfo[], prefix?: string) => createFeedsReader(model)(feeds, prefix);
 
 function feeds(rows = 2) {
   return {
@@ -23,7 +26,7 @@ function rejection(run: () => unknown) {
   throw new Error('expected a throw');
 }
 
-describe('readFeeds', () => {
+describe('createFeedsReader', () => {
   it('should return plain tensors when feeds match the model', () => {
     const out = readFeeds(feeds(), inputs);
     expect(Object.keys(out)).toEqual(['x', 'mask']);

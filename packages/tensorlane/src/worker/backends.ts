@@ -32,6 +32,8 @@ export interface BackendEnv {
   gpu(): GpuLike | undefined;
   /** Whether the worker runs in a secure context (WebGPU is exposed only there). */
   secure(): boolean;
+  /** Whether the worker is cross-origin isolated (threads need it), and how many cores the device has. */
+  threading(): { readonly isolated: boolean; readonly cores: number };
 }
 
 /** A backend attempt that failed in a way the next backend may get past. */
@@ -209,4 +211,8 @@ export const browserEnv: BackendEnv = {
   importOrt: (backend) => BACKEND_TABLE[backend].importOrt(),
   gpu: () => (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu,
   secure: () => globalThis.isSecureContext !== false,
+  threading: () => ({
+    isolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    cores: globalThis.navigator?.hardwareConcurrency ?? 1,
+  }),
 };

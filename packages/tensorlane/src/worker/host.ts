@@ -1,16 +1,18 @@
 import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources, type ProgressSink,
-  type Result, type Results, type Submission, type VariantRequest,
+  READY, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources, type PackedCalls,
+  type ProgressSink, type Result, type Results, type Submission, type VariantRequest, type WireError,
 } from '../protocol.js';
 import type { SchedulerStats } from '../session-types.js';
+import { unpack } from '../tensor/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
-import { readFeeds } from '../tensor/validate.js';
+import type { Feeds, TensorInfo } from '../tensor/types.js';
+import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backends.js';
 import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
-import { createScheduler, type ItemOutputs, type Outcome, type Scheduler } from './scheduler.js';
+import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -20,7 +22,7 @@ import { createScheduler, type ItemOutputs, type Outcome, type Scheduler } from 
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly scheduler: Scheduler; release(): Promise<void> }
+  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly read: FeedsReader; readonly scheduler: Scheduler; release(): Promise<void> }
   | { readonly kind: 'disposed' };
 
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
@@ -28,8 +30,8 @@ export interface Host {
   readonly api: HostApi;
   /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
   crash(message: string): void;
-  /** Queues calls; each is answered by `Results` messages. */
-  submit(submissions: readonly Submission[]): void;
+  /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
+  submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
 }
@@ -42,13 +44,35 @@ async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promi
   }
 }
 
-/** The one place a `Results` message is built: outputs as they are, errors in their wire form. */
-function encode(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): Results {
-  return {
-    tensorlane: 'results',
-    parts: items,
-    done: outcomes.map(({ id, error }) => (error === undefined ? { id } : { id, error: toWireError(error, error.code) })),
-  };
+/** The one place a `Results` message is built: the run's outputs whole, the items' rows and ids as numbers. */
+function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): Results {
+  const items = answer?.items ?? [];
+  const parts = new Float64Array(4 * items.length);
+  let at = 0;
+  for (const { id, index, start, rows } of items) {
+    parts[at++] = id;
+    parts[at++] = index;
+    parts[at++] = start;
+    parts[at++] = rows;
+  }
+  const done: number[] = [];
+  const failed: Array<{ id: number; error: WireError }> = [];
+  for (const { id, error } of outcomes) {
+    if (error === undefined) done.push(id);
+    else failed.push({ id, error: toWireError(error, error.code) });
+  }
+  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done: Float64Array.from(done), failed };
+}
+
+/** Why packed inputs do not fit the model (other names or types than its inputs), or undefined when they do. */
+function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorInfo[]): TensorlaneError | undefined {
+  const fits = names.length === inputs.length && inputs.every((info, k) => names[k] === info.name && types[k] === info.type);
+  if (fits) return undefined;
+  const list = (pairs: ReadonlyArray<readonly [string, string]>) => pairs.map(([name, type]) => `"${name}" ${type}`).join(', ');
+  return new TensorlaneError(
+    'INVALID_INPUT',
+    `the page sent inputs ${list(names.map((n, k) => [n, types[k]!] as const))} but the model takes ${list(inputs.map((i) => [i.name, i.type] as const))}`,
+  );
 }
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
@@ -71,7 +95,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
-  const onSettled = (items: readonly ItemOutputs[], outcomes: readonly Outcome[]) => post(encode(items, outcomes));
+  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => post(encode(answer, outcomes));
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
     const told: Fault = (fault = { tensorlane: 'fault', cause, message });
@@ -103,10 +127,27 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
       onSettled,
     });
-    state = { kind: 'ready', reply, scheduler, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
+  }
+
+  /**
+   * Queues call `id` (its items read against the model first when `check`), or fails it with `error`.
+   * @param alone - run each item in a run of its own (see `Submission.alone`).
+   */
+  function queue(id: number, items: readonly Feeds[], alone: boolean, error: TensorlaneError | undefined, check: boolean): void {
+    try {
+      if (state.kind !== 'ready') {
+        throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
+      }
+      if (error) throw error;
+      const { read } = state;
+      state.scheduler.submit(id, check ? items.map((item, i) => read(item, items.length > 1 ? `item ${i}: ` : '')) : items, alone);
+    } catch (failure) {
+      onSettled(undefined, [{ id, error: toTensorlaneError(failure, 'INVALID_INPUT') }]);
+    }
   }
 
   return {
@@ -142,19 +183,14 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
 
     crash: (message) => report('worker-crashed', message),
 
-    submit(submissions) {
-      for (const { id, items, alone } of submissions) {
-        try {
-          if (state.kind !== 'ready') {
-            throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
-          }
-          const { inputs } = state.reply;
-          const checked = items.map((item, i) => readFeeds(item, inputs, items.length > 1 ? `item ${i}: ` : ''));
-          state.scheduler.submit(id, checked, alone === true);
-        } catch (error) {
-          onSettled([], [{ id, error: toTensorlaneError(error, 'INVALID_INPUT') }]);
-        }
+    submit(submissions, packed) {
+      // Packed calls were read by the page and are rebuilt here from their dims: their inputs are checked against
+      // the model once per message. Calls sent as they are get checked in full.
+      if (packed) {
+        const mismatch = state.kind === 'ready' ? packedMismatch(packed, state.reply.inputs) : undefined;
+        for (const { id, items, error } of unpack(packed)) queue(id, items, false, error ?? mismatch, false);
       }
+      for (const { id, items, alone } of submissions) queue(id, items, alone === true, undefined, true);
     },
 
     cancel(id) {
@@ -169,13 +205,19 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
   const host = createHost(
-    (message) => endpoint.postMessage(message, message.tensorlane === 'results' ? buffersOf(message.parts.map((part) => part.outputs)) : []),
+    (message) =>
+      endpoint.postMessage(
+        message,
+        message.tensorlane === 'results'
+          ? [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer]
+          : [],
+      ),
     env,
   );
   expose(host.api, endpoint);
   endpoint.addEventListener('message', (event) => {
     const { data } = event as MessageEvent;
-    if (isSubmit(data)) host.submit(data.submissions);
+    if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.

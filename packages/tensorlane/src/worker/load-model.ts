@@ -10,6 +10,7 @@ import type { BackendEnv, OrtModule } from './backends.js';
 import { chooseFastest, type FastestBackend } from './choose-fastest.js';
 import { prepareBackends, resolveBackend, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
 import { selectVariant, type SingleModelRequest } from './select-variant.js';
+import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
 import { COMPILED, createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
@@ -150,6 +151,9 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
     const single = selectVariant(request, prepared);
     const files = filesOf(single);
     const warnings: string[] = [];
+    const { isolated, cores } = env.threading();
+    const { threads, warning } = decideThreads(request.numThreads, isolated, cores); // as buildSession sets them
+    if (warning !== undefined) warnings.push(warning);
     let cache: Cache | undefined;
     if (request.cache && files.some((file) => file.url !== undefined)) {
       cache = await openModelCache().catch((error: unknown) => {
@@ -186,7 +190,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         (await warmUp(ort, session, inputs, request.warmup, request.sessionOptions?.freeDimensionOverrides ?? {}, progress));
       warnings.push(...(resolved.warnings ?? []), ...(await stored));
       const reply: LoadReply = {
-        backend, fallback, inputs, outputs, batching, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
+        backend, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
         ...(resolved.selection && resolved.calibration ? { selection: resolved.selection, calibration: resolved.calibration } : {}),
         ...(model!.url === undefined ? {} : { model: model!.url }),
       };

@@ -5,6 +5,7 @@ import type { LoadRequest } from '../protocol.js';
 import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
 import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
 import { unresolvedUrlHint } from './blob-urls.js';
+import { decideThreads } from './threads.js';
 
 /** A session built on one backend. */
 export interface Built {
@@ -113,6 +114,9 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
     throw new AttemptFailed(`onnxruntime-web could not be imported: ${message}${unresolvedUrlHint(message, globalThis.location?.href)}`);
   }
   if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
+  // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
+  const { isolated, cores } = env.threading();
+  ort.env.wasm.numThreads = decideThreads(request.numThreads, isolated, cores).threads;
   prepared.configure(ort);
   const session = await createOrtSession(ort, model, request, backend);
   return { ort, session, backend, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };

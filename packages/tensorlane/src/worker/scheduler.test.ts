@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
 import type { Feeds } from '../tensor/types.js';
 import { SessionBroken } from './broken.js';
-import { createScheduler, type ItemOutputs, type Outcome, type SchedulerOptions } from './scheduler.js';
+import { rowSlicer } from '../tensor/stack.js';
+import { createScheduler, type Outcome, type SchedulerOptions } from './scheduler.js';
+
+/** An item's outputs, cut out of its run's as the page cuts them. */
+interface ItemOutputs {
+  readonly id: number;
+  readonly index: number;
+  readonly outputs: Feeds;
+}
 
 const feeds = (rows: number, value = 1, width = 2): Feeds => ({
   x: { type: 'float32', data: new Float32Array(rows * width).fill(value), dims: [rows, width] },
@@ -22,7 +30,14 @@ function setup(options: Partial<SchedulerOptions> = {}) {
     maxBatchSize: 8,
     maxQueueDelayMs: 0,
     now: () => clock,
-    onSettled: (parts, done) => posted.push({ parts, done }),
+    onSettled: (answer, done) => {
+      const parts = (answer?.items ?? []).map(({ id, index, start, rows }) => ({
+        id,
+        index,
+        outputs: rows < 0 ? answer!.outputs : rowSlicer(answer!.outputs)(start, rows),
+      }));
+      posted.push({ parts, done });
+    },
     run: async (input) => {
       const x = input['x']!;
       runs.push(x.dims[0]!);

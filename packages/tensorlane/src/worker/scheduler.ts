@@ -1,18 +1,27 @@
 import { TensorlaneError, toTensorlaneError } from '../errors.js';
 import type { SchedulerStats } from '../session-types.js';
 import { rowsOf } from '../tensor/shape.js';
-import { stack, stackKey, unstack } from '../tensor/stack.js';
+import { checkBatched, stack, stackKey } from '../tensor/stack.js';
 import type { Feeds } from '../tensor/types.js';
 import { SessionBroken } from './broken.js';
 import { createHistogram } from './histogram.js';
 
-/** One item's outputs, from the run that computed it: views over that run's output buffers. */
-export interface ItemOutputs {
+/** An item a run answered: its rows of the run's outputs. */
+export interface ItemRows {
   /** The call the item belongs to. */
   readonly id: number;
   /** The item's place in its call. */
   readonly index: number;
+  /** Its first row in the run's outputs. */
+  readonly start: number;
+  /** Its row count; `-1` when it ran alone, and the outputs are all its own, as they are. */
+  readonly rows: number;
+}
+
+/** What one run answered: its outputs, whole, and the items whose rows they hold. */
+export interface RunAnswer {
   readonly outputs: Feeds;
+  readonly items: readonly ItemRows[];
 }
 
 /** A call that is over: answered (all its items' outputs were given) or failed with `error`. */
@@ -43,10 +52,11 @@ export interface SchedulerOptions {
    */
   run(feeds: Feeds): Promise<Feeds>;
   /**
-   * Called after each run with the items it answered, and with the calls that are over: those answered by it, or
-   * failed. Every item of a call comes before that call's outcome; a cancelled call gets nothing more.
+   * Called after each run with what it answered (undefined when it answered no item that is still wanted), and with
+   * the calls that are over: those answered by it, or failed. Every item of a call comes before that call's
+   * outcome; a cancelled call gets nothing more.
    */
-  onSettled(items: readonly ItemOutputs[], outcomes: readonly Outcome[]): void;
+  onSettled(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): void;
   /** The clock, in ms. */
   now?: () => number;
 }
@@ -196,8 +206,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function pump(): void {
     pumpQueued = false;
     if (running || mode !== 'serving') return;
-    clearTimeout(timer);
-    timer = undefined;
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
     const at = now();
     let wake = Infinity;
     for (const group of turns) {
@@ -228,24 +240,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   }
 
-  function deliver(answers: ReadonlyArray<readonly [Item, Feeds]>): void {
-    const items: ItemOutputs[] = [];
+  /** Gives each item still wanted its rows of `outputs`: all of them when it ran alone. */
+  function deliver(batch: readonly Item[], outputs: Feeds): void {
+    const items: ItemRows[] = [];
     const outcomes: Outcome[] = [];
-    for (const [{ call, index }, outputs] of answers) {
-      if (call.over) continue;
-      items.push({ id: call.id, index, outputs });
-      if (--call.remaining === 0) {
-        finish(call);
-        outcomes.push({ id: call.id });
+    let start = 0;
+    for (const { call, index, rows } of batch) {
+      if (!call.over) {
+        items.push({ id: call.id, index, start, rows: batch.length === 1 ? -1 : rows });
+        if (--call.remaining === 0) {
+          finish(call);
+          outcomes.push({ id: call.id });
+        }
       }
+      start += rows;
     }
-    if (items.length > 0) onSettled(items, outcomes);
+    if (items.length > 0) onSettled({ outputs, items }, outcomes);
   }
 
   function fail(call: Call, error: TensorlaneError): void {
     if (call.over) return;
     finish(call);
-    onSettled([], [{ id: call.id, error }]);
+    onSettled(undefined, [{ id: call.id, error }]);
   }
 
   /** Marks `call` over and drops its items still queued: O(items of the call). */
@@ -270,11 +286,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
-      const rows = batch.map((item) => item.rows);
+      let rows = 0;
+      for (const item of batch) rows += item.rows;
       try {
-        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows.reduce((a, b) => a + b));
-        const split = batch.length === 1 ? [outputs] : unstack(outputs, rows);
-        deliver(batch.map((item, i) => [item, split[i]!] as const));
+        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows);
+        if (batch.length > 1) checkBatched(outputs, rows);
+        deliver(batch, outputs);
       } catch (error) {
         if (error instanceof SessionBroken) return halt(batch, error);
         if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));
@@ -283,7 +300,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           if (item.call.over) continue;
           if (mode !== 'serving') return;
           try {
-            deliver([[item, await timedRun(item.feeds, item.rows)]]);
+            deliver([item], await timedRun(item.feeds, item.rows));
           } catch (alone) {
             if (alone instanceof SessionBroken) return halt([item], alone);
             fail(item.call, toTensorlaneError(alone, 'RUN_FAILED'));
@@ -311,8 +328,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     submit(id: number, items: readonly Feeds[], alone = false): void {
-      if (mode === 'closed') return onSettled([], [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
-      if (items.length === 0) return onSettled([], [{ id }]);
+      if (mode === 'closed') return onSettled(undefined, [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
+      if (items.length === 0) return onSettled(undefined, [{ id }]);
       const call: Call = { id, items: [], alone, remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
@@ -331,7 +348,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
     dispose(error: TensorlaneError): void {
       const outcomes = close().map((call) => ({ id: call.id, error }));
-      if (outcomes.length > 0) onSettled([], outcomes);
+      if (outcomes.length > 0) onSettled(undefined, outcomes);
     },
 
     surrender(): Unanswered[] {

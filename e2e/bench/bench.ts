@@ -1,0 +1,97 @@
+// `pnpm bench`: every performance claim of tensorlane, measured side by side in one Chromium, printed as Markdown
+// and saved as JSON. Prints figures; asserts nothing.
+//   pnpm bench                    every section, full size (~10 min)
+//   pnpm bench --quick            smaller rounds, WASM only (under a minute)
+//   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
+//                                 latency, warmup, calibration, recovery
+//   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
+// JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { batching } from './batching.ts';
+import { calibration } from './calibration.ts';
+import { boundary } from './boundary.ts';
+import { runBench, withPage, type Bench, type Mode, type Section } from './harness.ts';
+import { latency } from './latency.ts';
+import { memory } from './memory.ts';
+import { overhead } from './overhead.ts';
+import { recovery } from './recovery.ts';
+import { renderReport, renderSection, spliceReadme, type Meta, type Report, type SectionResult } from './report.ts';
+import { saturated } from './saturated.ts';
+import { smoothness } from './smoothness.ts';
+import { checkTargets } from './targets.ts';
+import { threads } from './threads.ts';
+import { warmup } from './warmup.ts';
+
+export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, recovery];
+
+const root = new URL('../../', import.meta.url);
+const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as { version: string };
+
+function commit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  try {
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs `sections` in `bench`, printing each as it completes; the report, with the targets. */
+export async function measure(bench: Bench, sections: readonly Section[], log = console.log): Promise<Report> {
+  const loadBefore = loadavg()[0]!;
+  const adapter = await withPage(bench, false, (page) =>
+    page.evaluate(async () => {
+      const adapter = await (navigator as { gpu?: { requestAdapter(): Promise<{ info: { vendor: string; architecture: string } } | null> } }).gpu?.requestAdapter();
+      return adapter ? `${adapter.info.vendor} ${adapter.info.architecture}` : 'no adapter';
+    }),
+  );
+  const results: SectionResult[] = [];
+  for (const section of sections) {
+    const started = Date.now();
+    const result = await section.run(bench);
+    results.push(result);
+    log(`${renderSection(result)}\n\n(${section.id}: ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  const meta: Meta = {
+    mode: bench.mode,
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Linux`,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    load: [loadBefore, loadavg()[0]!],
+    browser: `Chromium ${bench.browser.version()}`,
+    adapter,
+    onnxruntimeWeb: readJson('node_modules/onnxruntime-web/package.json').version,
+    tensorlane: readJson('packages/tensorlane/package.json').version,
+    commit: commit(),
+  };
+  return { meta, targets: checkTargets(results), sections: results };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const mode: Mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : undefined;
+  const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`no bench section ${unknown.join(', ')}; the sections are ${SECTIONS.map((s) => s.id).join(', ')}`);
+  const write = args.includes('--write');
+  if (write && (mode !== 'full' || only)) throw new Error('--write needs a full run of every section: the README shows them all');
+  const sections = only ? SECTIONS.filter((s) => only.includes(s.id)) : SECTIONS;
+
+  const report = await runBench(mode, (bench) => measure(bench, sections));
+  const markdown = renderReport(report);
+  console.log(`\n${markdown}\n`);
+  mkdirSync(new URL('test-results/', root), { recursive: true });
+  writeFileSync(new URL(`test-results/bench-${mode}.json`, root), `${JSON.stringify(report, null, 2)}\n`);
+  if (write) {
+    writeFileSync(new URL('e2e/bench/results.json', root), `${JSON.stringify(report, null, 2)}\n`);
+    const readme = new URL('README.md', root);
+    writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), markdown));
+    console.log('wrote e2e/bench/results.json and README.md');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

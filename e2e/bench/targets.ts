@@ -1,0 +1,39 @@
+// The performance targets of issue 11, read from the sections' figures. A target whose figure this run did not
+// measure (a quick run, a section left out) is reported as not measured, never as met.
+import type { SectionResult, TargetResult } from './report.ts';
+
+interface Target {
+  readonly target: string;
+  readonly goal: string;
+  readonly section: string;
+  readonly figure: string;
+  readonly met: (x: number) => boolean;
+  readonly format: (x: number) => string;
+  readonly note: string;
+}
+
+const ratio = (x: number) => `${x.toFixed(2)}×`;
+
+const TARGETS: readonly Target[] = [
+  { target: 'saturated throughput vs the floor, MLP', goal: '≥ 0.90×', section: 'saturated', figure: 'mlp.ratio', met: (x) => x >= 0.9, format: ratio, note: 'section 1–2' },
+  { target: 'per-call path under load, tiny model', goal: '≤ 10 µs', section: 'saturated', figure: 'identity.pathMicrosPerCall', met: (x) => x <= 10, format: (x) => `${x.toFixed(1)} µs`, note: 'section 1–2, path µs/call' },
+  { target: 'batched vs maxBatchSize 1, tiny model', goal: '≥ 3×', section: 'batching', figure: 'identity.wasm.a/b', met: (x) => x >= 3, format: ratio, note: 'section 5, a/b' },
+  { target: 'batched vs maxBatchSize 1, MLP', goal: '≥ 5×', section: 'batching', figure: 'mlp.wasm.a/b', met: (x) => x >= 5, format: ratio, note: 'section 5, a/b' },
+  { target: 'batched vs onnxruntime-web main thread, conv net, 1 thread each', goal: '≥ 1.2×', section: 'batching', figure: 'convnet.wasm.a/d', met: (x) => x >= 1.2, format: ratio, note: 'section 5, a/d' },
+  { target: "batched vs onnxruntime-web main thread, conv net, each with its defaults (numThreads 'auto')", goal: '≥ 1.2×', section: 'batching', figure: 'convnet.wasm.e/d', met: (x) => x >= 1.2, format: ratio, note: 'section 5, e/d' },
+  { target: 'overhead vs hand-written worker, MLP batch 1', goal: '≤ 1.25', section: 'overhead', figure: 'mlp.1.ratio', met: (x) => x <= 1.25, format: ratio, note: 'section 3' },
+  { target: 'overhead vs hand-written worker, MLP batch 64', goal: '≤ 1.10', section: 'overhead', figure: 'mlp.64.ratio', met: (x) => x <= 1.1, format: ratio, note: 'section 3' },
+  { target: 'boundary at 64 MiB vs a bare transfer', goal: '≤ 1.2×', section: 'boundary', figure: '64.vsTransfer', met: (x) => x <= 1.2, format: ratio, note: 'section 4, tensorlane/transfer' },
+  { target: 'boundary at 64 MiB vs the hand-written worker', goal: '≤ 1.2×', section: 'boundary', figure: '64.vsRaw', met: (x) => x <= 1.2, format: ratio, note: 'section 4, tensorlane/hand-written' },
+  { target: 'main-thread long tasks from tensorlane, conv net', goal: '0', section: 'smoothness', figure: 'convnet.tensorlane.longTasks', met: (x) => x === 0, format: (x) => String(x), note: 'section 6, most in any round' },
+  { target: 'copies of a 64-row batch at the peak', goal: '≤ 3', section: 'memory', figure: 'copies', met: (x) => x <= 3, format: (x) => x.toFixed(2), note: 'section 8' },
+];
+
+/** Each target with its figure from `sections`, met or not. */
+export function checkTargets(sections: readonly SectionResult[]): TargetResult[] {
+  return TARGETS.map((t) => {
+    const value = sections.find((s) => s.id === t.section)?.figures[t.figure];
+    if (value === undefined) return { target: t.target, goal: t.goal, measured: 'not measured', met: false, note: `${t.note} (not in this run)` };
+    return { target: t.target, goal: t.goal, measured: t.format(value), met: t.met(value), note: t.note };
+  });
+}

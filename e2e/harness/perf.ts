@@ -1,0 +1,366 @@
+// In-page measurements for `pnpm bench` (e2e/bench/): every comparison runs in this page, alternating its variants
+// round by round, so that each sees the same machine state. Bundled by Vite; the Node side passes parameters only.
+import { createSession, type Backend, type Session, type SessionOptions } from 'tensorlane';
+import { seededFloats } from '../../test/models/zoo.ts';
+import { sampleOf, type Sample } from '../bench/report.ts';
+import { openRawWorker } from './raw.ts';
+import { openPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
+
+
+export type Figures = Readonly<Record<string, number>>;
+
+const percentile = (sorted: ArrayLike<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const sizeOf = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+/**
+ * Runs every variant once per round, after one warm-up round that is not kept, rotating which goes first; returns
+ * each figure of each variant over the rounds.
+ */
+async function alternate<K extends string>(
+  rounds: number,
+  variants: Record<K, () => Promise<Figures>>,
+): Promise<Record<K, Record<string, Sample>>> {
+  const names = Object.keys(variants) as K[];
+  const kept = new Map<K, Map<string, number[]>>(names.map((n) => [n, new Map()]));
+  for (let round = -1; round < rounds; round++) {
+    const start = Math.max(0, round) % names.length;
+    for (const name of [...names.slice(start), ...names.slice(0, start)]) {
+      const figures = await variants[name]();
+      if (round < 0) continue;
+      for (const [key, value] of Object.entries(figures)) {
+        const list = kept.get(name)!.get(key) ?? [];
+        list.push(value);
+        kept.get(name)!.set(key, list);
+      }
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => [n, Object.fromEntries([...kept.get(n)!].map(([key, xs]) => [key, sampleOf(xs)]))]),
+  ) as Record<K, Record<string, Sample>>;
+}
+
+/** One variant per name, built by `variant`. */
+function variantsOf<K extends string>(names: readonly K[], variant: (i: number) => () => Promise<Figures>): Record<K, () => Promise<Figures>> {
+  return Object.fromEntries(names.map((name, i) => [name, variant(i)])) as Record<K, () => Promise<Figures>>;
+}
+
+/** Bench sessions: WASM on one thread unless said otherwise, so that tensorlane and its peers run alike. */
+function openSession(model: ThroughputCase, options: Partial<SessionOptions> = {}): Promise<Session> {
+  return createSession({ model: `models/${model.file}`, backend: 'wasm', numThreads: 1, ...options });
+}
+
+/** Time inside `session.run`, in ms, and rows run, so far. */
+async function runTotals(session: Session): Promise<{ ms: number; rows: number; runs: number }> {
+  const { runMs, rowsRun, runs } = await session.stats();
+  return { ms: runMs.mean * runMs.count, rows: rowsRun, runs };
+}
+
+/**
+ * `count` one-row predicts fired at once: rows/s, latency from firing to each answer, and the time per call spent
+ * outside the model's run (the whole elapsed time less the time inside `session.run`, over the calls).
+ */
+async function burst(session: Session, model: ThroughputCase, count: number): Promise<Figures> {
+  const dims = [1, ...model.row];
+  const inputs = Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
+  const before = await runTotals(session);
+  const latencies = new Float64Array(count);
+  const start = performance.now();
+  await Promise.all(
+    inputs.map((data, i) =>
+      session.predict({ [model.input]: { type: 'float32', data, dims } }).then(() => void (latencies[i] = performance.now() - start)),
+    ),
+  );
+  const elapsed = performance.now() - start;
+  const after = await runTotals(session);
+  latencies.sort();
+  const runMs = after.ms - before.ms;
+  return {
+    rowsPerSecond: (1000 * count) / elapsed,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    pathMicrosPerCall: (1000 * (elapsed - runMs)) / count,
+    runMicrosPerRow: (1000 * runMs) / (after.rows - before.rows),
+    rowsPerRun: (after.rows - before.rows) / (after.runs - before.runs),
+  };
+}
+
+/**
+ * 1 and 2: the floor (raw `session.run` at `floorBatch` rows in a hand-written module worker, inputs already there)
+ * against `count` concurrent one-row predicts through tensorlane.
+ */
+export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number) {
+  const raw = await openRawWorker(`models/${model.file}`);
+  const session = await openSession(model);
+  try {
+    return await alternate(rounds, {
+      floor: async () => {
+        const ms = await raw.floor([floorBatch, ...model.row], floorRuns);
+        return { rowsPerSecond: (1000 * floorBatch) / ms, microsPerRow: (1000 * ms) / floorBatch };
+      },
+      tensorlane: () => burst(session, model, count),
+    });
+  } finally {
+    raw.close();
+    await session.dispose();
+  }
+}
+
+/**
+ * 3: `calls` predicts one after another at `batch` rows, through tensorlane and through the hand-written worker
+ * (transfer lists both ways); µs per call over the round.
+ */
+export async function benchSequential(model: ThroughputCase, batch: number, calls: number, rounds: number) {
+  const dims = [batch, ...model.row];
+  const raw = await openRawWorker(`models/${model.file}`);
+  const session = await openSession(model);
+  const inputs = () => Array.from({ length: calls }, (_, i) => seededFloats(sizeOf(dims), i + 1));
+  const timed = async (call: (data: Float32Array) => Promise<unknown>) => {
+    const data = inputs();
+    const start = performance.now();
+    for (const x of data) await call(x);
+    return { microsPerCall: (1000 * (performance.now() - start)) / calls };
+  };
+  try {
+    return await alternate(rounds, {
+      tensorlane: () => timed((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })),
+      raw: () => timed((data) => raw.run(data, dims)),
+    });
+  } finally {
+    raw.close();
+    await session.dispose();
+  }
+}
+
+/**
+ * 4: one tensor of `mib` MiB to the worker and back: tensorlane on the identity model, the hand-written worker on
+ * the same model, and a bare echo worker (no model) with transfer and with structured clone. ms per round trip.
+ */
+export async function benchBoundary(mib: number, rounds: number) {
+  const identity: ThroughputCase = { file: 'identity.onnx', input: 'x', row: [(mib * 2 ** 20) / 4] };
+  const dims = [1, ...identity.row];
+  const raw = await openRawWorker(`models/${identity.file}`);
+  const echo = await openRawWorker();
+  const session = await openSession(identity);
+  const make = () => new Float32Array(identity.row[0]!).fill(0.5);
+  const check = (out: Float32Array) => {
+    if (out.length !== identity.row[0] || out[out.length - 1] !== 0.5) throw new Error(`the round trip of ${mib} MiB lost data`);
+  };
+  const timed = async (trip: (data: Float32Array) => Promise<Float32Array>, data = make()) => {
+    const start = performance.now();
+    const out = await trip(data);
+    const ms = performance.now() - start;
+    check(out);
+    return { ms };
+  };
+  const cloned = make();
+  try {
+    return await alternate(rounds, {
+      tensorlane: async () => {
+        const before = await runTotals(session);
+        const { ms } = await timed(async (data) => (await session.predict({ x: { type: 'float32', data, dims } }))['y']!.data as Float32Array);
+        return { ms, runMs: (await runTotals(session)).ms - before.ms };
+      },
+      raw: () => timed((data) => raw.run(data, dims)),
+      transfer: () => timed((data) => echo.echo(data, true)),
+      clone: () => timed((data) => echo.echo(data, false), cloned),
+    });
+  } finally {
+    raw.close();
+    echo.close();
+    await session.dispose();
+  }
+}
+
+/**
+ * 5: under load, bursts of `count` one-row requests through each `modes` path, all open in this page at once and
+ * taking turns. onnxruntime-web's proxy runs from its own unbundled copy (see throughput.ts), so its `proxy` flag
+ * does not touch the copy the main-thread path uses.
+ */
+export async function benchUnderLoad(
+  model: ThroughputCase,
+  backend: Backend,
+  modes: readonly ThroughputMode[],
+  count: number,
+  rounds: number,
+) {
+  const paths = await Promise.all(modes.map((mode) => openPath(model, backend, mode, backend === 'wasm' ? 1 : undefined)));
+  const inputs = () => Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
+  try {
+    const variants = variantsOf(modes, (i) => async () => {
+      const path = paths[i]!;
+      const data = inputs();
+      const latencies = new Float64Array(count);
+      const before = await path.runs();
+      const start = performance.now();
+      await Promise.all(data.map((x, j) => path.run(x).then(() => void (latencies[j] = performance.now() - start))));
+      const elapsed = performance.now() - start;
+      const after = await path.runs();
+      latencies.sort();
+      return {
+        rowsPerSecond: (1000 * count) / elapsed,
+        p50: percentile(latencies, 0.5),
+        p95: percentile(latencies, 0.95),
+        ...(after.rows > before.rows
+          ? { rowsPerRun: (after.rows - before.rows) / (after.runs - before.runs), runMicrosPerRow: (1000 * (after.ms - before.ms)) / (after.rows - before.rows) }
+          : {}),
+      };
+    });
+    return await alternate(rounds, variants);
+  } finally {
+    for (const path of paths) await path.close();
+  }
+}
+
+let smooth: { path: Path; model: ThroughputCase } | undefined;
+
+/** 6, step 1: opens `model` along `mode` in this page, which then holds no other path (see smoothness.ts). */
+export async function smoothnessOpen(model: ThroughputCase, mode: 'tensorlane' | 'ort-main'): Promise<void> {
+  smooth = { path: await openPath(model, 'wasm', mode, 1), model };
+}
+
+/**
+ * 6, step 2: what the page feels while `count` predictions are fired at once: long tasks (PerformanceObserver) and
+ * frames (requestAnimationFrame) longer than 50 ms, from the burst to the frame after its last answer.
+ */
+export async function smoothnessRound(count: number): Promise<Figures> {
+  const { path, model } = smooth!;
+  const data = Array.from({ length: count }, (_, j) => seededFloats(sizeOf(model.row), j + 1));
+  // The inputs were just made (55 MB for the text-direction model): their garbage is collected now, where the bench
+  // browser exposes gc(), not during the burst. The task that made them ends before anything is observed: a long-task
+  // observer created inside it would report that task too.
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
+  const frames: number[] = [];
+  let last = performance.now();
+  let watching = true;
+  const frame = (now: number) => {
+    frames.push(now - last);
+    last = now;
+    if (watching) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // frames settle before the work starts
+  const start = performance.now();
+  await Promise.all(data.map((x) => path.run(x)));
+  const elapsed = performance.now() - start;
+  await new Promise((resolve) => requestAnimationFrame(resolve)); // the frame after the work counts too
+  watching = false;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  observer.takeRecords().forEach((e) => tasks.push(e.duration));
+  observer.disconnect();
+  const long = tasks.filter((d) => d > 50);
+  return {
+    longTasks: long.length,
+    longestTaskMs: Math.max(0, ...long),
+    slowFrames: frames.filter((d) => d > 50).length,
+    longestFrameMs: Math.max(0, ...frames),
+    elapsedMs: elapsed,
+  };
+}
+
+export async function smoothnessClose(): Promise<void> {
+  await smooth?.path.close();
+  smooth = undefined;
+}
+
+/**
+ * 7: tensorlane with each `numThreads` on this (cross-origin isolated) page: `calls` predicts one after another at
+ * `batch` rows; rows/s over the round. Each round opens a session per option in turn, warms it up, measures it and
+ * disposes it, so that only one runs threads at a time; `together` also measures two sessions of 2 threads open at
+ * once, taking turns, as two models of one page would. Also returns what each session ran (`session.threads`).
+ */
+export async function benchThreads(
+  model: ThroughputCase,
+  options: readonly ('auto' | number)[],
+  batch: number,
+  calls: number,
+  rounds: number,
+  together = false,
+) {
+  if (!crossOriginIsolated) throw new Error('the threads bench needs a cross-origin isolated page (/?isolated)');
+  const dims = [batch, ...model.row];
+  const threads: Record<string, number> = {};
+  const measure = async (session: Session) => {
+    const data = Array.from({ length: calls }, (_, j) => seededFloats(sizeOf(dims), j + 1));
+    const start = performance.now();
+    for (const x of data) await session.predict({ [model.input]: { type: 'float32', data: x, dims } });
+    return (1000 * calls * batch) / (performance.now() - start);
+  };
+  const alone = (numThreads: 'auto' | number) => async () => {
+    const session = await openSession(model, { numThreads });
+    try {
+      threads[String(numThreads)] = session.threads;
+      await session.predict({ [model.input]: { type: 'float32', data: new Float32Array(sizeOf(dims)), dims } });
+      return { rowsPerSecond: await measure(session) };
+    } finally {
+      await session.dispose();
+    }
+  };
+  const variants = variantsOf(options.map(String), (i) => alone(options[i]!));
+  const results = await alternate(rounds, variants);
+  if (!together) return { results, threads };
+  // Two sessions of 2 threads, open together: the one measured, the other idle between its own turns.
+  const pair = await Promise.all([openSession(model, { numThreads: 2 }), openSession(model, { numThreads: 2 })]);
+  try {
+    const shared = await alternate(rounds, { first: async () => ({ rowsPerSecond: await measure(pair[0]!) }), second: async () => ({ rowsPerSecond: await measure(pair[1]!) }) });
+    return { results, threads, together: shared.first['rowsPerSecond']! };
+  } finally {
+    for (const session of pair) await session.dispose();
+  }
+}
+
+let held: unknown;
+
+/** 8, step 1: a fresh session on the identity model, loaded and run once on a tiny input. */
+export async function memoryOpen(rowFloats: number): Promise<void> {
+  const session = await openSession({ file: 'identity.onnx', input: 'x', row: [rowFloats] });
+  await session.predict({ x: { type: 'float32', data: new Float32Array(rowFloats), dims: [1, rowFloats] } });
+  held = session;
+  (globalThis as { gc?: () => void }).gc?.(); // the page's garbage so far is not counted in the baseline
+}
+
+/**
+ * 8, step 2: `rows` one-row predicts fired at once (one stacked run), their inputs made here; the outputs are kept
+ * alive until `memoryClose`, as a caller holding them would. Returns the bytes in and out.
+ */
+export async function memoryRun(rows: number, rowFloats: number): Promise<{ bytes: number; rowsPerRun: number }> {
+  const session = held as Session;
+  const inputs = Array.from({ length: rows }, () => new Float32Array(rowFloats).fill(0.5));
+  const outputs = await Promise.all(inputs.map((data) => session.predict({ x: { type: 'float32', data, dims: [1, rowFloats] } })));
+  const { rowsRun, runs } = await session.stats();
+  held = [session, outputs];
+  return { bytes: 2 * rows * rowFloats * 4, rowsPerRun: (rowsRun - 1) / (runs - 1) };
+}
+
+export async function memoryClose(): Promise<void> {
+  const [session] = held as [Session];
+  held = undefined;
+  await session.dispose();
+}
+
+let profiled: { session: Session; model: ThroughputCase } | undefined;
+
+/** For `pnpm bench:profile`: one session, bursts of `count` one-row predicts (ms per burst), close. */
+export async function profileOpen(model: ThroughputCase): Promise<void> {
+  profiled = { session: await openSession(model), model };
+}
+export async function profileBurst(count: number, sequential = false): Promise<number> {
+  const { session, model } = profiled!;
+  const dims = [1, ...model.row];
+  const inputs = Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
+  const start = performance.now();
+  if (sequential) for (const data of inputs) await session.predict({ [model.input]: { type: 'float32', data, dims } });
+  else await Promise.all(inputs.map((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })));
+  return performance.now() - start;
+}
+export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {
+  const { meanRowsPerRun, runMs, rowsRun } = await profiled!.session.stats();
+  return { rowsPerRun: meanRowsPerRun, runMicrosPerRow: (1000 * runMs.mean * runMs.count) / rowsRun };
+}
+export async function profileClose(): Promise<void> {
+  await profiled?.session.dispose();
+  profiled = undefined;
+}

@@ -1,0 +1,38 @@
+// The peer the bench holds tensorlane against: the smallest worker a careful developer would write by hand around
+// onnxruntime-web. One session, postMessage with transfer lists both ways, no validation, no queue, no batching.
+import * as ort from 'onnxruntime-web/wasm';
+import type { RawReply, RawRequest } from './raw.ts';
+
+let session: ort.InferenceSession | undefined;
+const post = (reply: RawReply, transfer: Transferable[] = []) => postMessage(reply, { transfer });
+
+async function handle(request: RawRequest): Promise<void> {
+  switch (request.kind) {
+    case 'load': {
+      ort.env.wasm.numThreads = request.threads;
+      const bytes = new Uint8Array(await (await fetch(request.model)).arrayBuffer());
+      session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+      return post({ id: request.id });
+    }
+    case 'floor': {
+      // The floor: session.run alone, its input already in the worker, timed here.
+      const feeds = { [session!.inputNames[0]!]: new ort.Tensor('float32', new Float32Array(request.size).fill(0.5), request.dims) };
+      await session!.run(feeds);
+      const start = performance.now();
+      for (let i = 0; i < request.runs; i++) await session!.run(feeds);
+      return post({ id: request.id, ms: (performance.now() - start) / request.runs });
+    }
+    case 'run': {
+      const results = await session!.run({ [session!.inputNames[0]!]: new ort.Tensor('float32', request.data, request.dims) });
+      const data = results[session!.outputNames[0]!]!.data as Float32Array;
+      return post({ id: request.id, data }, [data.buffer]);
+    }
+    case 'echo':
+      return post({ id: request.id, data: request.data }, request.transfer ? [request.data.buffer] : []);
+  }
+}
+
+// onnxruntime-web may start its threads from this file (named 'em-pthread'): those must not answer the page.
+if ((self as { name?: string }).name !== 'em-pthread') {
+  self.addEventListener('message', (event: MessageEvent<RawRequest>) => void handle(event.data));
+}

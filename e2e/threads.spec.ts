@@ -1,0 +1,75 @@
+// Multi-threaded WASM without configuration: threads where the page is cross-origin isolated (the harness at
+// /?isolated is served with COOP and COEP), one thread and a warning where it is not.
+import type { Page } from '@playwright/test';
+import { mlpReference, seededFloats } from '../test/models/zoo.ts';
+import { expect, test } from './fixtures.ts';
+
+const ROWS = 8;
+const SEED = 5;
+
+/** A session on the MLP with `numThreads`: what it reports, and its outputs for seeded rows. */
+function runMlp(page: Page, backend: 'wasm' | 'webgpu', numThreads: 'auto' | number) {
+  return page.evaluate(
+    async ({ backend, numThreads, rows, seed }) => {
+      const { tensorlane, seededFloats } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend, numThreads, allowSoftwareAdapter: true });
+      const { y } = await session.predict({ x: { type: 'float32', data: seededFloats(rows * 256, seed), dims: [rows, 256] } });
+      await session.dispose();
+      return { isolated: crossOriginIsolated, backend: session.backend, threads: session.threads, warnings: session.warnings, y: Array.from(y!.data as Float32Array) };
+    },
+    { backend, numThreads, rows: ROWS, seed: SEED },
+  );
+}
+
+const expected = mlpReference(seededFloats(ROWS * 256, SEED));
+
+test.describe('on a cross-origin isolated page', () => {
+  for (const [backend, tolerance] of [['wasm', 1e-5], ['webgpu', 1e-3]] as const) {
+    test.describe(backend, () => {
+      // The kit's WebGPU gate: fails the WebGPU test when WebGPU did not come up.
+      if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu);
+      test(`should run ${backend} with more than one WebAssembly thread by default, and match the reference`, async ({ page }) => {
+        // onnxruntime-web starts its threads as workers of tensorlane's worker: seeing them proves the threads are real.
+        const threads: string[] = [];
+        page.on('worker', (worker) => threads.push(worker.url()));
+        await page.goto('/?isolated');
+        await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+        const result = await runMlp(page, backend, 'auto');
+        expect(result).toMatchObject({ isolated: true, backend, warnings: [] });
+        expect(result.threads).toBeGreaterThan(1);
+        expect(result.y).toBeCloseToTensor(expected, { atol: tolerance, rtol: 0 });
+        // tensorlane's own worker, and onnxruntime-web's threads (threads - 1 of them) started from its build's script.
+        expect(threads.length).toBeGreaterThanOrEqual(result.threads);
+      });
+    });
+  }
+
+  test('should run exactly the threads asked for', async ({ page }) => {
+    await page.goto('/?isolated');
+    await expect(page.locator('body[data-ready="true"]')).toBeAttached();
+    expect(await runMlp(page, 'wasm', 1)).toMatchObject({ threads: 1, warnings: [] });
+    const three = await runMlp(page, 'wasm', 3);
+    expect(three).toMatchObject({ threads: 3, warnings: [] });
+    expect(three.y).toBeCloseToTensor(expected, { atol: 1e-5, rtol: 0 });
+  });
+});
+
+test.describe('on a page that is not cross-origin isolated', () => {
+  test('should run one thread, and say why when more were asked for', async ({ harness }) => {
+    const auto = await runMlp(harness, 'wasm', 'auto');
+    expect(auto).toMatchObject({ isolated: false, threads: 1, warnings: [] });
+    const asked = await runMlp(harness, 'wasm', 2);
+    expect(asked.threads).toBe(1);
+    expect(asked.warnings).toEqual([
+      'numThreads: 2 was asked, but the page is not cross-origin isolated, so WebAssembly runs on 1 thread: serve the page (and its scripts) with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (or credentialless); see the README, "Threads"',
+    ]);
+    expect(asked.y).toBeCloseToTensor(expected, { atol: 1e-5, rtol: 0 });
+  });
+
+  test('should reject a numThreads that is not a positive integer or auto with INVALID_OPTIONS', async ({ harness }) => {
+    const error = await harness.evaluate(() =>
+      window.harness.tensorlane.createSession({ model: 'models/mlp.onnx', numThreads: 1.5 }).then(() => undefined, (e: { code: string; message: string }) => ({ code: e.code, message: e.message })),
+    );
+    expect(error).toEqual({ code: 'INVALID_OPTIONS', message: `option "numThreads" is 1.5; expected 'auto' or an integer >= 1` });
+  });
+});

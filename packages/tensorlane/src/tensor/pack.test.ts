@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { PACK_LIMIT, pack, unpack } from './pack.js';
+import type { Feeds } from './types.js';
+
+const item = (rows: number, value: number): Feeds => ({
+  x: { type: 'float32', data: new Float32Array(rows * 2).fill(value), dims: [rows, 2] },
+  ids: { type: 'int64', data: new BigInt64Array(rows).fill(BigInt(value)), dims: [rows] },
+});
+
+describe('pack and unpack', () => {
+  it('should carry small calls in one buffer per input and give back equal items, one after another', () => {
+    const calls = [{ id: 7, items: [item(1, 1)] }, { id: 8, items: [item(2, 2), item(1, 3)] }];
+    const { packed, rest } = pack(calls);
+    expect(rest).toEqual([]);
+    expect(packed!.names).toEqual(['x', 'ids']);
+    expect(packed!.buffers.map((b) => b.byteLength)).toEqual([4 * 2 * 4, 4 * 8]);
+    const back = unpack(packed!);
+    expect(back.map((c) => c.id)).toEqual([7, 8]);
+    expect(back.flatMap((c) => c.items.map((i) => [Array.from(i['x']!.data as Float32Array), i['ids']!.dims]))).toEqual([
+      [[1, 1], [1]],
+      [[2, 2, 2, 2], [2]],
+      [[3, 3], [1]],
+    ]);
+    // Item after item in one buffer: the scheduler stacks them as one view.
+    const [first, second] = back[1]!.items;
+    expect(second!['x']!.data.byteOffset).toBe(first!['x']!.data.byteOffset + first!['x']!.data.byteLength);
+    expect(second!['x']!.data.buffer).toBe(packed!.buffers[0]);
+  });
+
+  it('should leave as they are calls too large to pack, with other inputs, or that must run alone', () => {
+    const large = { x: { type: 'float32', data: new Float32Array(PACK_LIMIT), dims: [PACK_LIMIT / 2, 2] } } as Feeds;
+    const other = { y: item(1, 1)['x']! } as Feeds;
+    const calls = [{ id: 1, items: [item(1, 1)] }, { id: 2, items: [large] }, { id: 3, items: [other] }, { id: 4, items: [item(1, 4)], alone: true }];
+    const { packed, rest } = pack(calls);
+    expect(unpack(packed!).map((c) => c.id)).toEqual([1]);
+    expect(rest.map((c) => c.id)).toEqual([2, 3, 4]);
+  });
+
+  it('should fail every call it names with INVALID_INPUT when the layout does not fit the buffers', () => {
+    const { packed } = pack([{ id: 1, items: [item(1, 1)] }, { id: 2, items: [item(1, 2)] }]);
+    const broken = { ...packed!, buffers: [new ArrayBuffer(4), packed!.buffers[1]!] };
+    expect(unpack(broken).map((c) => [c.id, c.error?.code])).toEqual([
+      [1, 'INVALID_INPUT'],
+      [2, 'INVALID_INPUT'],
+    ]);
+  });
+});

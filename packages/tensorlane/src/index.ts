@@ -9,15 +9,17 @@ export { deleteBackendChoices, listBackendChoices } from './backend-choices.js';
 export type { BackendChoice, BackendChoiceKey } from './backend-choices.js';
 export type { Backend } from './backends.js';
 export type {
-  BatchingMode, ExternalDataFile, LoadPhase, LoadProgress, OutputLocation, PredictBatchOptions, PredictOptions,
+  BatchingMode, ExternalDataFile, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
 } from './options.js';
+export type { LoadPhase, LoadProgress } from './load-progress.js';
 export type {
   AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
   ModelVariant,
 } from './choice-types.js';
 export type {
-  BatchingInfo, Counts, Distribution, Outputs, RestartCause, RestartDetail, SchedulerStats, Session, SessionEventMap,
+  BatchingInfo, Counts, Distribution, Outputs, SchedulerStats, Session,
   SessionStats, WarmupInfo,
 } from './session-types.js';
+export type { RestartCause, RestartDetail, SessionEventMap } from './restart-types.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';

@@ -4,9 +4,11 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from './errors.js';
 import type { Backend, BackendOption } from './backends.js';
-import type { BatchingMode, LoadProgress, SessionOptions } from './options.js';
+import type { LoadProgress } from './load-progress.js';
+import type { BatchingMode, SessionOptions } from './options.js';
 import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
-import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from './session-types.js';
+import type { RestartCause } from './restart-types.js';
+import type { BatchingInfo, SchedulerStats, WarmupInfo } from './session-types.js';
 import type { DType, Feeds, TensorInfo } from './tensor/types.js';
 import { VERSION } from './version.js';
 

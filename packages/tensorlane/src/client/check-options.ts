@@ -3,7 +3,6 @@
 // derive from the option interfaces, so an option added there and not here fails to compile.
 import { BACKENDS, BACKEND_MODES } from '../backends.js';
 import { TensorlaneError } from '../errors.js';
-import { isIntegrity } from '../integrity.js';
 import type { CalibrationOptions, ModelVariant } from '../choice-types.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
 import {
@@ -12,6 +11,9 @@ import {
 } from '../protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
 import { resolveUrl } from '../url.js';
+import {
+  badOption, checkBoolean, checkFunction, checkIntegrity, checkKeys, checkNumber, checkObject, checkOneOf, checkSignal, keysOf,
+} from './check-values.js';
 
 const SESSION_OPTIONS = keysOf({
   model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
@@ -27,60 +29,6 @@ const EXTERNAL_DATA_FILE = keysOf({ path: true, data: true, integrity: true } sa
 const GRAPH_OPTIMIZATION_LEVELS = keysOf({
   disabled: true, basic: true, extended: true, layout: true, all: true,
 } satisfies Record<NonNullable<SessionOptions['graphOptimizationLevel']>, true>);
-
-function keysOf<K extends string>(table: Record<K, true>): readonly K[] {
-  return Object.keys(table) as K[];
-}
-
-function badOption(message: string): TensorlaneError {
-  return new TensorlaneError('INVALID_OPTIONS', message);
-}
-
-function checkKeys(options: object, allowed: readonly string[], what: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw badOption(`${what} has no option "${key}"; its options are ${allowed.map((k) => `"${k}"`).join(', ')}`);
-    }
-  }
-}
-
-function checkOneOf<T>(value: unknown, allowed: readonly T[], name: string): T | undefined {
-  if (value === undefined || allowed.includes(value as T)) return value as T | undefined;
-  throw badOption(`${name} is ${describe(value)}; expected ${allowed.map((v) => JSON.stringify(v)).join(' | ')}`);
-}
-
-function checkSignal(value: unknown, name: string): AbortSignal | undefined {
-  if (value === undefined || value instanceof AbortSignal) return value;
-  throw badOption(`${name} is ${describe(value)}; expected an AbortSignal`);
-}
-
-function checkBoolean(value: unknown, name: string, fallback = false): boolean {
-  if (value === undefined || typeof value === 'boolean') return value ?? fallback;
-  throw badOption(`${name} is ${describe(value)}; expected true or false`);
-}
-
-/** A number within `[min, Infinity]`, integral if `integer`; `fallback` when undefined. */
-function checkNumber(value: unknown, name: string, fallback: number, { min = 0, integer = false } = {}): number {
-  if (value === undefined) return fallback;
-  const ok = typeof value === 'number' && value >= min && (integer ? Number.isSafeInteger(value) || value === Infinity : !Number.isNaN(value));
-  if (ok) return value;
-  throw badOption(`${name} is ${describe(value)}; expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
-}
-
-function checkFunction<T>(value: unknown, name: string, expected: string): T | undefined {
-  if (value === undefined || typeof value === 'function') return value as T | undefined;
-  throw badOption(`${name} is ${describe(value)}; expected ${expected}`);
-}
-
-function checkObject(value: unknown, what: string): object {
-  if (typeof value === 'object' && value !== null) return value;
-  throw badOption(`${what} expects an options object, got ${describe(value)}`);
-}
-
-function checkIntegrity(value: unknown, name: string): string | undefined {
-  if (value === undefined || isIntegrity(value)) return value;
-  throw badOption(`${name} is ${describe(value)}; expected an SRI sha256 digest, 'sha256-' and 44 base64 characters`);
-}
 
 function checkThreads(value: unknown): 'auto' | number {
   if (value === undefined || value === 'auto') return 'auto';

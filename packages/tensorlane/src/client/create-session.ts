@@ -1,9 +1,11 @@
 import { proxy, transfer } from 'comlink';
 import type { TensorlaneError } from '../errors.js';
-import type { LoadProgress, SessionOptions } from '../options.js';
+import type { LoadProgress } from '../load-progress.js';
+import type { SessionOptions } from '../options.js';
 import type { Session } from '../session-types.js';
 import { checkSessionOptions } from './check-options.js';
-import { abortError, connect, type WorkerLike } from './connection.js';
+import { abortError } from './call-errors.js';
+import { connect, type WorkerLike } from './connection.js';
 import { SessionImpl, unreadable } from './session.js';
 import type { Connect } from './supervisor.js';
 import type { LoadRequest } from '../protocol.js';

@@ -3,7 +3,8 @@ import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '.
 import type { PredictBatchOptions, PredictOptions } from '../options.js';
 import type { LoadReply } from '../protocol.js';
 import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../choice-types.js';
-import type { BatchingInfo, Counts, Outputs, RestartDetail, Session, SessionStats } from '../session-types.js';
+import type { RestartDetail } from '../restart-types.js';
+import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../session-types.js';
 import type { Backend } from '../backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
@@ -11,7 +12,7 @@ import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../tensor/types.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError } from './connection.js';
+import { abortError } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */

@@ -2,9 +2,11 @@
 // model), moves the calls the old worker hands back to the new one, and ends the session after too many restarts.
 import { TensorlaneError, type ErrorCode } from '../errors.js';
 import type { Fault, LoadReply, Result } from '../protocol.js';
-import type { RestartCause, RestartDetail } from '../session-types.js';
+import type { RestartCause, RestartDetail } from '../restart-types.js';
 import type { Feeds } from '../tensor/types.js';
-import { abortError, Returned, type CallOptions, type Connection, type FaultListener } from './connection.js';
+import { abortError } from './call-errors.js';
+import { Returned } from './calls.js';
+import type { CallOptions, Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
 import type { HostApi } from '../protocol.js';
 

@@ -1,5 +1,5 @@
 import { releaseProxy } from 'comlink';
-import type { LoadProgress } from '../options.js';
+import type { LoadProgress } from '../load-progress.js';
 import type { ProgressSink } from '../protocol.js';
 
 /** Sends load progress to the page at most every 50 ms (20 per second), plus the events that must not be lost. */

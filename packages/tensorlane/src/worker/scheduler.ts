@@ -1,10 +1,11 @@
 import { TensorlaneError, toTensorlaneError } from '../errors.js';
 import type { SchedulerStats } from '../session-types.js';
 import { rowsOf } from '../tensor/shape.js';
-import { checkBatched, stack, stackKey } from '../tensor/stack.js';
+import { checkBatched, stack } from '../tensor/stack.js';
 import type { Feeds } from '../tensor/types.js';
 import { SessionBroken } from './broken.js';
 import { createHistogram } from './histogram.js';
+import { createQueue, type Queued } from './queue.js';
 
 /** An item a run answered: its rows of the run's outputs. */
 export interface ItemRows {
@@ -100,27 +101,9 @@ interface Call {
   over: boolean;
 }
 
-interface Item {
+interface Item extends Queued {
   readonly call: Call;
   readonly index: number;
-  readonly feeds: Feeds;
-  readonly rows: number;
-  readonly arrived: number;
-  /** In its group's queue, not yet taken into a run nor dropped. */
-  queued: boolean;
-  group?: Group;
-}
-
-interface Group {
-  readonly key: string;
-  /** Its requests run one per run: the model is not stacked, or they cannot be stacked (see stackKey). */
-  readonly alone: boolean;
-  /** Queued items from `head` on, in arrival order; dropped ones stay until they reach the head. */
-  readonly items: Item[];
-  head: number;
-  /** Rows and count of the items still queued. */
-  rows: number;
-  count: number;
 }
 
 /** setTimeout's longest delay; a longer one would fire at once. */
@@ -130,77 +113,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { stacked, maxBatchSize, maxQueueDelayMs, run, onSettled } = options;
   const now = options.now ?? (() => performance.now());
   const calls = new Map<number, Call>();
-  const groups = new Map<string, Group>();
-  /** The groups with queued items, in turn order (a Set keeps insertion order): the first due one goes next. */
-  const turns = new Set<Group>();
+  const queue = createQueue<Item>({ stacked, maxBatchSize, maxQueueDelayMs });
   /** The batch being run, if any. */
   let running: Promise<void> | undefined;
   let pumpQueued = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** `halted` after a run broke the session: calls still queue, for `surrender`; `closed` takes none. */
   let mode: 'serving' | 'halted' | 'closed' = 'serving';
-  let loners = 0;
   const stats = { runs: 0, rowsRun: 0, queueWait: createHistogram(), run: createHistogram() };
-
-  function enqueue(item: Item): void {
-    // Requests that cannot be stacked (see stackKey) get a group of their own.
-    const stackable = stacked && !item.call.alone ? stackKey(item.feeds) : undefined;
-    const key = stacked ? (stackable ?? `alone ${loners++}`) : '';
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { key, alone: stackable === undefined, items: [], head: 0, rows: 0, count: 0 };
-      groups.set(key, group);
-      turns.add(group);
-    }
-    group.items.push(item);
-    group.rows += item.rows;
-    group.count++;
-    item.group = group;
-  }
-
-  /** The oldest item still queued in `group`, skipping (and letting go of) dropped ones. */
-  function first(group: Group): Item {
-    while (!group.items[group.head]!.queued) group.head++;
-    return group.items[group.head]!;
-  }
-
-  /** Takes `item` out of its group's queue; forgets the group once it has none left. */
-  function unqueue(item: Item): void {
-    const group = item.group!;
-    item.queued = false;
-    group.rows -= item.rows;
-    if (--group.count > 0) return;
-    groups.delete(group.key);
-    turns.delete(group);
-  }
-
-  /** Takes the next batch off `group`, and sends the group to the back of the turn order. */
-  function take(group: Group): Item[] {
-    const batch: Item[] = [];
-    let rows = 0;
-    while (group.count > 0) {
-      const item = first(group);
-      if (batch.length > 0 && (group.alone || rows + item.rows > maxBatchSize)) break;
-      batch.push(item);
-      rows += item.rows;
-      unqueue(item);
-    }
-    if (group.count > 0) {
-      // Let go of taken and dropped items once they are most of the array: amortised O(1) per item.
-      if (group.head * 2 >= group.items.length) {
-        group.items.splice(0, group.head);
-        group.head = 0;
-      }
-      turns.delete(group);
-      turns.add(group);
-    }
-    return batch;
-  }
-
-  function isDue(group: Group, at: number): boolean {
-    // A group whose requests run one by one gains nothing from waiting.
-    return group.alone || group.rows >= maxBatchSize || at - first(group).arrived >= maxQueueDelayMs;
-  }
 
   /** Starts the next due batch if the session is free; otherwise wakes up when the first group falls due. */
   function pump(): void {
@@ -211,15 +131,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       timer = undefined;
     }
     const at = now();
-    let wake = Infinity;
-    for (const group of turns) {
-      if (isDue(group, at)) {
-        running = runBatch(take(group));
-        return;
-      }
-      wake = Math.min(wake, first(group).arrived + maxQueueDelayMs);
-    }
-    if (wake < Infinity) timer = setTimeout(pump, Math.min(wake - at, MAX_TIMER_MS));
+    const next = queue.next(at);
+    if ('batch' in next) running = runBatch(next.batch);
+    else if (next.wake < Infinity) timer = setTimeout(pump, Math.min(next.wake - at, MAX_TIMER_MS));
   }
 
   /** Pumps once the current task's submissions are all queued, so that a burst arriving together fills one batch. */
@@ -268,7 +182,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function finish(call: Call): void {
     call.over = true;
     calls.delete(call.id);
-    for (const item of call.items) if (item.queued) unqueue(item);
+    for (const item of call.items) if (item.queued) queue.remove(item);
   }
 
   /**
@@ -321,8 +235,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const open = [...calls.values()];
     for (const call of open) call.over = true;
     calls.clear();
-    groups.clear();
-    turns.clear();
+    queue.clear();
     return open;
   }
 
@@ -336,7 +249,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       items.forEach((feeds, index) => {
         const item: Item = { call, index, feeds, rows: rowsOf(feeds), arrived, queued: true };
         call.items.push(item);
-        enqueue(item);
+        queue.add(item, alone);
       });
       schedulePump();
     },

@@ -1,0 +1,46 @@
+// How a call to the worker fails, as its caller reads it: aborted, lost with a crashed worker, unsendable, or refused
+// by a worker of another version.
+import { TensorlaneError, messageOf } from '../errors.js';
+import { PROTOCOL_VERSION, type Ready } from '../protocol.js';
+import { VERSION } from '../version.js';
+
+/** The ABORTED error for a signal, keeping its reason as `cause`. */
+export function abortError(signal: AbortSignal, what: string): TensorlaneError {
+  return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(signal.reason)}`, { cause: signal.reason });
+}
+
+/** The error of a call whose inputs went with a worker that stopped. */
+export function crashed(message: string): TensorlaneError {
+  return new TensorlaneError('WORKER_CRASHED', `${message}; the call's inputs went with the worker, it may be retried`);
+}
+
+/** What a worker's `error` or `messageerror` event says happened. */
+export function crashMessage(event: Event): string {
+  if (event.type === 'messageerror') return 'the worker sent a message that could not be deserialized';
+  const { message, filename, lineno } = event as ErrorEvent;
+  if (typeof message === 'string' && message !== '') {
+    return `the worker threw: ${message}${filename ? ` (${filename}:${lineno})` : ''}`;
+  }
+  return 'the worker failed to start (is its script served, as JavaScript, from the same origin?)';
+}
+
+/**
+ * What a failed send means: postMessage throws DataCloneError for what it cannot clone or transfer, such as a view of
+ * WebAssembly memory (the caller's input is at fault); anything else lost the message in transit.
+ */
+export function transitError(error: unknown, what: string): TensorlaneError {
+  return error instanceof Error && error.name === 'DataCloneError'
+    ? new TensorlaneError('INVALID_INPUT', `${what} could not send its data to the worker: ${messageOf(error)}`, { cause: error })
+    : new TensorlaneError('WORKER_CRASHED', `${what} failed in transit: ${messageOf(error)}`, { cause: error });
+}
+
+/** The error for a worker of another protocol version, or undefined when it speaks this one. */
+export function versionMismatch(ready: Partial<Ready>): TensorlaneError | undefined {
+  if (ready.protocol === PROTOCOL_VERSION) return undefined;
+  const theirs = typeof ready.protocol === 'number' ? `protocol ${ready.protocol}` : `an older protocol (before ${PROTOCOL_VERSION})`;
+  return new TensorlaneError(
+    'INVALID_OPTIONS',
+    `the worker runs tensorlane/worker ${ready.version ?? '(unknown version)'}, which speaks ${theirs}, but this page runs tensorlane ${VERSION}, which speaks protocol ${PROTOCOL_VERSION}: a custom worker (option "worker") must import 'tensorlane/worker' from the same tensorlane as the page`,
+    { details: { worker: { version: ready.version, protocol: ready.protocol }, page: { version: VERSION, protocol: PROTOCOL_VERSION } } },
+  );
+}

@@ -95,14 +95,10 @@ export function showProgress(stage: StageName, { phase, loaded, total }: LoadPro
     : PHASES[phase];
 }
 
-/**
- * The one place that will show `session.threads`. ISSUE 11 (multi-threaded WASM, `numThreads`): once the SDK
- * reports `session.threads`, show it here instead of what onnxruntime-web is expected to choose.
- */
+/** The threads onnxruntime-web's WebAssembly runtime runs on, as the session reports them, and why only 1. */
 function threadsText(session: Session, isolation: Isolation): string {
-  if (!isolation.isolated) return '1 (the page is not cross-origin isolated)';
-  const guess = Math.min(4, Math.ceil((navigator.hardwareConcurrency || 1) / 2));
-  return `onnxruntime-web's default, ${guess} here (tensorlane does not report it yet)${session.backend === 'webgpu' ? ', for the ops WebGPU leaves to the CPU' : ''}`;
+  if (!isolation.isolated) return `${session.threads} (the page is not cross-origin isolated)`;
+  return `${session.threads}${session.backend === 'webgpu' ? ', for the ops WebGPU leaves to the CPU' : ''}`;
 }
 
 /** Fills a card from its loaded session. */

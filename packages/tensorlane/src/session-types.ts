@@ -235,22 +235,8 @@ export interface Session extends EventTarget {
    * @param options - as `EventTarget.addEventListener`'s.
    */
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  /**
-   * Stops listening.
-   * @param type - the event type, e.g. `'restart'`.
-   * @param listener - the listener given to `addEventListener`.
-   * @param options - as `EventTarget.removeEventListener`'s.
-   */
-  removeEventListener<K extends keyof SessionEventMap>(
-    type: K,
-    listener: (this: Session, event: SessionEventMap[K]) => void,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  /**
-   * Any other event type, as on every `EventTarget`.
-   * @param type - the event type.
-   * @param listener - the listener given to `addEventListener`.
-   * @param options - as `EventTarget.removeEventListener`'s.
-   */
+  /** Stops listening: the same type, listener and `capture` as given to {@link Session.addEventListener}. */
+  removeEventListener<K extends keyof SessionEventMap>(type: K, listener: (this: Session, event: SessionEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  /** Stops listening for any other event type, as on every `EventTarget`. */
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }

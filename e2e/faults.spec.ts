@@ -182,3 +182,35 @@ test('should wait for a running run before releasing on dispose, reject the rest
   expect(result.other).toBe(0);
   expect(result.after).toBe(0);
 });
+
+test('should restart a session whose model was given as bytes, again and again, the bytes moving each way', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+    const bytes = await (await fetch('models/even-rows.onnx')).arrayBuffer();
+    const session = await tensorlane.createSession({ model: bytes, backend: 'wasm', worker: faultWorkers() });
+    const detached = bytes.detached;
+    await session.restart();
+    await session.restart();
+    const restarted = new Promise<unknown>((resolve) => session.addEventListener('restart', (event) => resolve(event.detail), { once: true }));
+    injectFault('throw');
+    const detail = await restarted;
+    const data = seededFloats(6, 3);
+    const expected = Array.from(data);
+    const out = Array.from((await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }))['y']!.data as Float32Array);
+    const { restarts } = await session.stats();
+    await session.dispose();
+
+    // With restart: 'off' the bytes are not kept, so restart() cannot load them again: it says so, and the session serves on.
+    const kept = await tensorlane.createSession({ model: await (await fetch('models/even-rows.onnx')).arrayBuffer(), backend: 'wasm', restart: 'off' });
+    const refused = await kept.restart().then(() => 'resolved', (e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+    const after = (await kept.predict({ x: { type: 'float32', data: seededFloats(6, 4), dims: [2, 3] } }))['y']!.dims;
+    await kept.dispose();
+    return { detached, detail, out, expected, restarts, refused, after };
+  });
+  expect(result.detached).toBe(true);
+  expect(result.detail).toMatchObject({ cause: 'worker-crashed', restarts: 3 });
+  expect(result.out).toEqual(result.expected);
+  expect(result.restarts).toMatchObject({ requested: 2, 'worker-crashed': 1 });
+  expect(result.refused).toMatch(/^INVALID_OPTIONS: session\.restart\(\) .*restart: 'off'/);
+  expect(result.after).toEqual([2, 3]);
+});

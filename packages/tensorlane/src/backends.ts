@@ -25,7 +25,3 @@ export const BACKEND_MODES = ['auto', 'fastest'] as const;
 /** What `createSession`'s `backend` option takes: a backend, or a way to choose one. */
 export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
 
-/** Whether `value` names a backend. */
-export function isBackend(value: unknown): value is Backend {
-  return (BACKENDS as readonly unknown[]).includes(value);
-}

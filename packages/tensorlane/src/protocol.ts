@@ -83,6 +83,15 @@ export interface LoadRequest {
 /** The sources of a load request that may be bytes: the worker moves them back when asked (`returnBytes`). */
 export type ModelSources = Pick<LoadRequest, 'model' | 'externalData'>;
 
+/** The buffers of the sources that are bytes, each once (variants may share one): what moves with a load request, and back with its reply. */
+export function buffersOfSources({ model, externalData = [] }: ModelSources): ArrayBuffer[] {
+  const variants = Array.isArray(model) ? (model as readonly VariantRequest[]) : [];
+  const files = [...externalData, ...variants.flatMap((variant) => variant.externalData ?? [])];
+  const sources = [...(variants.length > 0 ? [] : [model as string | Uint8Array]), ...files.map((file) => file.data)];
+  const bytes = sources.filter((source): source is Uint8Array => typeof source !== 'string');
+  return [...new Set(bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer))];
+}
+
 /** What the worker loaded. */
 export interface LoadReply {
   readonly backend: Backend;

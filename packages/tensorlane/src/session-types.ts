@@ -210,7 +210,9 @@ export interface Session extends EventTarget {
    * is lost, and calls made meanwhile wait for it. The only way to give WebAssembly memory back to the browser,
    * which never shrinks it. Dispatches a `'restart'` event (`cause: 'requested'`) once the new worker serves; not
    * counted against `maxRestarts`.
-   * @throws TensorlaneError `DISPOSED`; the error of a session that stopped; what loading the model again threw.
+   * @throws TensorlaneError `DISPOSED`; the error of a session that stopped; `INVALID_OPTIONS` for a model given as
+   * bytes with `restart: 'off'` (the bytes were not kept, so there is nothing to load again); what loading the model
+   * again threw.
    */
   restart(): Promise<void>;
   /** Releases the session and terminates the worker; calls in flight reject with `DISPOSED`. Idempotent. */

@@ -9,6 +9,11 @@ export function abortError(signal: AbortSignal, what: string): TensorlaneError {
   return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(signal.reason)}`, { cause: signal.reason });
 }
 
+/** The TIMEOUT error of a call that outlasted its `timeoutMs`. */
+export function timeoutError(what: string, timeoutMs: number | undefined): TensorlaneError {
+  return new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`);
+}
+
 /** The error of a call whose inputs went with a worker that stopped. */
 export function crashed(message: string): TensorlaneError {
   return new TensorlaneError('WORKER_CRASHED', `${message}; the call's inputs went with the worker, it may be retried`);

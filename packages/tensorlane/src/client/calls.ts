@@ -7,7 +7,7 @@ import { pack } from '../tensor/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../tensor/types.js';
-import { abortError, transitError } from './call-errors.js';
+import { abortError, timeoutError, transitError } from './call-errors.js';
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
@@ -101,7 +101,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
       if (call) call.sent = true;
       return call !== undefined;
     });
-    if (live.length === 0 || closed) return;
+    if (live.length === 0) return;
     const { packed, rest } = pack(live);
     const message: Submit = { tensorlane: 'submit', submissions: rest, ...(packed ? { packed } : {}) };
     const transfer = buffersOf(rest.flatMap((submission) => submission.items));
@@ -154,9 +154,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
           call.onAbort = () => giveUp(id, abortError(signal, what));
           signal.addEventListener('abort', call.onAbort, { once: true });
         }
-        if (timeoutMs !== undefined && timeoutMs <= 2_147_483_647) { // setTimeout would fire at once past that
-          const delay = deadline === undefined ? timeoutMs : Math.max(0, deadline - performance.now());
-          call.timer = setTimeout(() => giveUp(id, new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)), delay);
+        if (deadline !== undefined) {
+          call.timer = setTimeout(() => giveUp(id, timeoutError(what, timeoutMs)), Math.max(0, deadline - performance.now()));
         }
         outbox.push({ id, items, ...(alone ? { alone } : {}) });
         if (!listening) return; // sent once the worker is ready

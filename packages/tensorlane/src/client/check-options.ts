@@ -6,7 +6,7 @@ import { TensorlaneError } from '../errors.js';
 import type { CalibrationOptions, ModelVariant } from '../choice-types.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
 import {
-  CALIBRATION_DEFAULTS, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
+  CALIBRATION_DEFAULTS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,
 } from '../protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
@@ -36,17 +36,16 @@ function checkThreads(value: unknown): 'auto' | number {
   throw badOption(`option "numThreads" is ${describe(value)}; expected 'auto' or an integer >= 1`);
 }
 
-/** Model bytes or a URL, as the worker takes them, and the buffer to transfer with them. */
-function checkSource(value: unknown, name: string): { data: string | Uint8Array; transfer: ArrayBuffer[] } {
-  if (typeof value === 'string' || value instanceof URL) return { data: resolveUrl(value, name), transfer: [] };
+/** Model bytes or a URL, as the worker takes them (the bytes' buffer moves with the request: buffersOfSources). */
+function checkSource(value: unknown, name: string): string | Uint8Array {
+  if (typeof value === 'string' || value instanceof URL) return resolveUrl(value, name);
   // Empty bytes are the worker's to report (MODEL_INVALID); only a buffer the engine says is detached stops here.
   const detached = (buffer: ArrayBufferLike) => (buffer as { detached?: boolean }).detached === true;
   const view = value instanceof ArrayBuffer && !detached(value) ? new Uint8Array(value) : value;
   if (typedArrayName(view) === 'Uint8Array') {
     const { buffer } = view as Uint8Array;
     if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
-    const shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-    return { data: view as Uint8Array, transfer: shared ? [] : [buffer as ArrayBuffer] };
+    return view as Uint8Array;
   }
   if (value instanceof ArrayBuffer) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
   throw badOption(`${name} is ${describe(value)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
@@ -90,7 +89,7 @@ function checkCalibration(value: unknown): CalibrationRequest | undefined {
 }
 
 /** The variants of a model given as a list: each URL resolved, and the external data resolved against each. */
-function checkVariants(value: readonly unknown[], options: SessionOptions, transfer: ArrayBuffer[]): VariantRequest[] {
+function checkVariants(value: readonly unknown[], options: SessionOptions): VariantRequest[] {
   if (value.length === 0) throw badOption('model is an empty array; expected variants, e.g. [{ url, requires: [\'shader-f16\'] }, { url }]');
   if (options.integrity !== undefined) {
     throw badOption('option "integrity" names one model\'s digest, but model lists variants; give each variant its own: { url, integrity }');
@@ -105,12 +104,12 @@ function checkVariants(value: readonly unknown[], options: SessionOptions, trans
       throw badOption(`${name}.requires is ${describe(requires)}; expected an array of WebGPU feature names, e.g. ['shader-f16']`);
     }
     const checked = checkIntegrity(integrity, `${name}.integrity`);
-    const externalData = checkExternalData(options.externalData, model, transfer);
+    const externalData = checkExternalData(options.externalData, model);
     return { model, requires: [...requires], ...(checked ? { integrity: checked } : {}), ...(externalData ? { externalData } : {}) };
   });
 }
 
-function checkExternalData(value: unknown, model: string | Uint8Array, transfer: ArrayBuffer[]): ExternalDataRequest[] | undefined {
+function checkExternalData(value: unknown, model: string | Uint8Array): ExternalDataRequest[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) {
     throw badOption(`option "externalData" is ${describe(value)}; expected an array of file names or { path, data } objects`);
@@ -127,9 +126,8 @@ function checkExternalData(value: unknown, model: string | Uint8Array, transfer:
     const { path, data, integrity } = entry as ExternalDataFile;
     if (typeof path !== 'string' || path === '') throw badOption(`${name}.path is ${describe(path)}; expected the file name the model references`);
     const file = checkSource(data, `${name}.data`);
-    transfer.push(...file.transfer);
     const checked = checkIntegrity(integrity, `${name}.integrity`);
-    return { path, data: file.data, ...(checked ? { integrity: checked } : {}) };
+    return { path, data: file, ...(checked ? { integrity: checked } : {}) };
   });
 }
 
@@ -214,16 +212,14 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const sessionOptions = checkOrtOptions(options);
   const calibration = checkCalibration(options.calibration);
   const wasmPaths = checkWasmPaths(options.wasmPaths);
-  const transfer: ArrayBuffer[] = [];
   let model: LoadRequest['model'];
   let externalData: ExternalDataRequest[] | undefined;
-  if (Array.isArray(options.model)) model = checkVariants(options.model, options, transfer);
+  if (Array.isArray(options.model)) model = checkVariants(options.model, options);
   else {
-    const source = checkSource(options.model, 'model');
-    model = source.data;
-    transfer.push(...source.transfer);
-    externalData = checkExternalData(options.externalData, model, transfer);
+    model = checkSource(options.model, 'model');
+    externalData = checkExternalData(options.externalData, model);
   }
+  const transfer = buffersOfSources({ model, ...(externalData ? { externalData } : {}) });
   const request: LoadRequest = {
     model,
     backend: checkOneOf(options.backend, [...BACKEND_MODES, ...BACKENDS] as const, 'option "backend"') ?? 'auto',
@@ -241,11 +237,13 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     ...(sessionOptions ? { sessionOptions } : {}),
     returnBytes: page.restart && transfer.length > 0,
   };
-  // Variants may share the bytes of an external data file: each buffer is transferred once.
-  return { request, transfer: [...new Set(transfer)], page };
+  return { request, transfer, page };
 }
 
 const NO_OPTIONS = { copy: false } as const;
+
+/** The longest delay setTimeout takes. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function isEmpty(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
@@ -265,7 +263,8 @@ export function checkPredictOptions(options: unknown, what: string): { signal?: 
   const checkedTimeout = checkNumber(timeoutMs, `${what}() option "timeoutMs"`, Infinity);
   return {
     ...(checkedSignal ? { signal: checkedSignal } : {}),
-    ...(checkedTimeout === Infinity ? {} : { timeoutMs: checkedTimeout }),
+    // Past MAX_TIMER_MS setTimeout fires at once: a timeout that long (24.8 days) is none.
+    ...(checkedTimeout > MAX_TIMER_MS ? {} : { timeoutMs: checkedTimeout }),
     copy: checkBoolean(copy, `${what}() option "copy"`),
   };
 }

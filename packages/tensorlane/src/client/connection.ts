@@ -14,8 +14,6 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
   /** Names the operation in an abort message, e.g. `predict`. */
   what: string;
-  /** Called once if the signal aborts the call, to tell the worker. */
-  onAbort?: () => void;
 }
 
 /** What the worker says about itself: it can no longer serve (`Fault`), or crashed. */
@@ -26,7 +24,6 @@ export type FaultListener = (fault: Pick<Fault, 'cause' | 'message'>) => void;
  * read, all calls in flight reject with `WORKER_CRASHED` and later calls reject the same way. Nothing hangs.
  */
 export interface Connection {
-  readonly api: Remote<HostApi>;
   /** The error every call now rejects with, once the connection is closed. */
   readonly closed: TensorlaneError | undefined;
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
@@ -129,7 +126,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   }
 
   function call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T> {
-    const { signal, what, onAbort } = options;
+    const { signal, what } = options;
     if (closed !== undefined) return Promise.reject(closed);
     if (signal?.aborted) return Promise.reject(abortError(signal, what));
     return new Promise<T>((resolve, reject) => {
@@ -137,10 +134,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
         done();
         reject(error);
       };
-      const onSignal = () => {
-        fail(abortError(signal!, what));
-        onAbort?.();
-      };
+      const onSignal = () => fail(abortError(signal!, what));
       const done = () => {
         pending.delete(fail);
         signal?.removeEventListener('abort', onSignal);
@@ -180,7 +174,6 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   }
 
   return {
-    api,
     get closed() {
       return closed;
     },

@@ -8,7 +8,7 @@ import { abortError } from './call-errors.js';
 import { connect, type WorkerLike } from './connection.js';
 import { SessionImpl, unreadable } from './session.js';
 import type { Connect } from './supervisor.js';
-import type { LoadRequest } from '../protocol.js';
+import { buffersOfSources, type LoadRequest } from '../protocol.js';
 
 /** Calls the user's callback; an exception in it is reported, not allowed to break loading. */
 function progressSink(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {
@@ -62,12 +62,16 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     try {
       const { request: sent, transfer: moved } = sources;
       const reply = await connection.call((api) => api.load(transfer(sent, moved), sink), { signal, what: 'createSession' });
-      if (reply.returned) sources = { request: { ...sent, ...reply.returned }, transfer: moved };
+      if (reply.returned) sources = { request: { ...sent, ...reply.returned }, transfer: buffersOfSources(reply.returned) };
       return { connection, reply };
     } catch (error) {
       void connection.close(error as TensorlaneError);
       throw error;
     }
   };
-  return SessionImpl.open(start, page, page.signal);
+  // With restart: 'off' the worker keeps the bytes it was given (and frees them with the session): nothing to load again.
+  const cannotReload = transferList.length > 0 && !request.returnBytes
+    ? "session.restart() needs the model's bytes again, but they were not kept (restart: 'off'): create a new session, or pass restart: 'auto' or the model as a URL"
+    : undefined;
+  return SessionImpl.open(start, { ...page, ...(cannotReload ? { cannotReload } : {}) }, page.signal);
 }

@@ -161,7 +161,7 @@ export class SessionImpl extends EventTarget implements Session {
       }
       const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
       // A timeout counts from here, across the restarts the call waits for.
-      const deadline = timeoutMs === undefined || timeoutMs > 2_147_483_647 ? undefined : performance.now() + timeoutMs;
+      const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
       const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
       counters.resolved(rows);
       return outputs;

@@ -1,10 +1,10 @@
 // Keeps a session's worker alive: holds the current Link, replaces it when the worker faults (a new worker, the same
 // model), moves the calls the old worker hands back to the new one, and ends the session after too many restarts.
-import { TensorlaneError, type ErrorCode } from '../errors.js';
+import { TensorlaneError, toTensorlaneError, type ErrorCode } from '../errors.js';
 import type { Fault, LoadReply, Result } from '../protocol.js';
 import type { RestartCause, RestartDetail } from '../restart-types.js';
 import type { Feeds } from '../tensor/types.js';
-import { abortError } from './call-errors.js';
+import { abortError, timeoutError } from './call-errors.js';
 import { Returned } from './calls.js';
 import type { CallOptions, Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
@@ -23,6 +23,8 @@ export type Connect = (signal: AbortSignal | undefined, onFault: FaultListener) 
 export interface RestartPolicy {
   readonly restart: boolean;
   readonly maxRestarts: number;
+  /** Why `restart()` cannot load the model again (bytes given with restart off), if so. */
+  readonly cannotReload?: string;
 }
 
 /** What a call to the worker needs, besides its items. */
@@ -45,7 +47,7 @@ const FAULT_CODES: Readonly<Record<Fault['cause'], ErrorCode>> = {
 
 type State =
   | { readonly kind: 'up'; readonly link: Link }
-  | { readonly kind: 'restarting'; readonly next: Promise<Link> }
+  | { readonly kind: 'restarting'; readonly next: Promise<Link>; readonly cancel: (error: TensorlaneError) => void }
   | { readonly kind: 'stopped'; readonly error: TensorlaneError };
 
 /** The link of a session, kept up across faults. */
@@ -72,7 +74,7 @@ function bounded<T>(promise: Promise<T>, { signal, deadline, timeoutMs, what }: 
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortError(signal!, what));
     const timer = deadline === undefined ? undefined : setTimeout(
-      () => reject(new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`)),
+      () => reject(timeoutError(what, timeoutMs)),
       Math.max(0, deadline - performance.now()),
     );
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -107,13 +109,14 @@ export async function supervise(
     return link;
   }
   const first = start(signal);
-  let state: State = { kind: 'restarting', next: first };
+  let state: State = { kind: 'restarting', next: first, cancel: () => undefined };
   state = { kind: 'up', link: await first };
   let reply = state.link.reply;
 
   function stop(error: TensorlaneError): Promise<void> {
     const before = state;
     state = { kind: 'stopped', error };
+    if (before.kind === 'restarting') before.cancel(error);
     return before.kind === 'up' ? before.link.connection.close(error, { release: error.code === 'DISPOSED' }) : Promise.resolve();
   }
 
@@ -133,8 +136,17 @@ export async function supervise(
 
   /** Moves from `old` to a new worker: takes back what `old` holds, starts the new one; callers then send there. */
   function replace(old: Link, cause: RestartCause, message: string): Promise<void> {
-    const next = old.connection.surrender().then(() => start(undefined));
-    state = { kind: 'restarting', next };
+    // Disposing meanwhile cancels: the old worker is closed (ending its surrender) and the new one's load aborted.
+    const controller = new AbortController();
+    const next = old.connection.surrender().then(() => {
+      controller.signal.throwIfAborted();
+      return start(controller.signal);
+    });
+    const cancel = (error: TensorlaneError) => {
+      controller.abort(error);
+      void old.connection.close(error, { release: true });
+    };
+    state = { kind: 'restarting', next, cancel };
     const current = () => state.kind === 'restarting' && state.next === next;
     return next.then(
       (link) => {
@@ -146,7 +158,7 @@ export async function supervise(
         onRestart({ cause, message, backend: link.reply.backend, restarts: total });
       },
       (error: unknown) => {
-        const failed = error instanceof TensorlaneError ? error : new TensorlaneError('WORKER_CRASHED', String(error));
+        const failed = toTensorlaneError(error, 'WORKER_CRASHED');
         const stopped = new TensorlaneError(failed.code, `the session stopped: restarting after "${message}" failed: ${failed.message}`, { cause: failed });
         if (current()) state = { kind: 'stopped', error: stopped };
         throw stopped;
@@ -159,8 +171,9 @@ export async function supervise(
     for (;;) {
       if (state.kind === 'up') return state.link;
       if (state.kind === 'stopped') throw state.error;
+      // The caller's own signal or deadline ends the wait; how the restart ended is read from the state.
       await bounded(state.next, options).catch((error: unknown) => {
-        if (error instanceof TensorlaneError && (error.code === 'ABORTED' || error.code === 'TIMEOUT')) throw error;
+        if (options.signal?.aborted || (options.deadline !== undefined && performance.now() >= options.deadline)) throw error;
       });
     }
   }
@@ -194,6 +207,7 @@ export async function supervise(
 
     async restart() {
       if (state.kind === 'stopped') throw state.error;
+      if (policy.cannotReload !== undefined) throw new TensorlaneError('INVALID_OPTIONS', policy.cannotReload);
       if (state.kind === 'restarting') return void (await inUse({ what: 'restart' }));
       await replace(state.link, 'requested', 'session.restart() was called');
     },

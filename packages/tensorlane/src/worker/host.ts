@@ -1,8 +1,8 @@
 import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
 import {
-  READY, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources, type PackedCalls,
-  type ProgressSink, type Result, type Results, type Submission, type VariantRequest, type WireError,
+  READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
+  type ProgressSink, type Result, type Results, type Submission, type WireError,
 } from '../protocol.js';
 import type { SchedulerStats } from '../session-types.js';
 import { unpack } from '../tensor/pack.js';
@@ -76,15 +76,6 @@ function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorIn
 }
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
-
-/** The buffers of the sources that are bytes, to move them back to the page, each once (variants may share one). */
-function buffersOfSources({ model, externalData = [] }: ModelSources): ArrayBuffer[] {
-  const variants = Array.isArray(model) ? (model as readonly VariantRequest[]) : [];
-  const files = [...externalData, ...variants.flatMap((variant) => variant.externalData ?? [])];
-  const sources = [...(variants.length > 0 ? [] : [model as string | Uint8Array]), ...files.map((file) => file.data)];
-  const bytes = sources.filter((source): source is Uint8Array => typeof source !== 'string');
-  return [...new Set(bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer))];
-}
 
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.

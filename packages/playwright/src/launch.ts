@@ -34,11 +34,13 @@ export interface WebGpuFlag {
   readonly why: string;
 }
 
-const UNSAFE_WEBGPU: WebGpuFlag = {
+/** The flag that turns WebGPU on in Chromium on Linux and lifts the adapter blocklist; every preset passes it. */
+export const UNSAFE_WEBGPU: WebGpuFlag = {
   flag: '--enable-unsafe-webgpu',
   why: 'turns WebGPU on where Chrome ships it off (Linux) and lifts its adapter blocklist; without it, headless Chromium on Linux offers navigator.gpu but requestAdapter() returns null',
 };
-const SWIFTSHADER: WebGpuFlag = {
+/** The flag that asks for SwiftShader, Chrome's software adapter; the `'software'` presets pass it. */
+export const SWIFTSHADER: WebGpuFlag = {
   flag: '--use-webgpu-adapter=swiftshader',
   why: 'offers SwiftShader, the CPU adapter bundled with Chrome, even where a GPU exists: the same adapter and numbers on every CI machine',
 };

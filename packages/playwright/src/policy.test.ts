@@ -5,7 +5,7 @@ import type { AdapterProbe } from './probe.js';
 
 const swiftshader: AdapterProbe = {
   available: true,
-  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true, features: [], limits: {} },
+  adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true, features: [], limits: { maxBufferSize: 2 ** 28, maxStorageBufferBindingSize: 2 ** 27 } },
 };
 const gpu: AdapterProbe = { available: true, adapter: { ...swiftshader.adapter, vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false } };
 const none: AdapterProbe = { available: false, reason: 'navigator.gpu.requestAdapter() returned null' };

@@ -1,6 +1,7 @@
 // What a test that needs WebGPU does when the browser offers no adapter, or only a software one: fail, run, or skip
 // (visibly, with the reason). Never a silent pass.
 import type { GpuReport } from './gpu-report.js';
+import { SWIFTSHADER, UNSAFE_WEBGPU } from './launch.js';
 
 /**
  * What the `gpu` fixture does with the adapter it found:
@@ -53,18 +54,16 @@ export function resolvePolicy(configured: unknown, env: Readonly<Record<string, 
 /** What the fixture does: run the test, or fail or skip it with a message. */
 export type Verdict = { readonly action: 'run' } | { readonly action: 'fail' | 'skip'; readonly message: string };
 
-const WEBGPU_FLAG = '--enable-unsafe-webgpu';
-
 /** Why no adapter came, and what to change: the launch flags first, then the platform. */
 function missingHint(report: GpuReport): string {
   const args = report.launchArgs;
-  if (!args.includes(WEBGPU_FLAG)) {
-    return `Chromium was launched without ${WEBGPU_FLAG} (args: ${JSON.stringify(args)}): spread webgpu({ adapter }) from @tensorlane/playwright into the project's use`;
+  if (!args.includes(UNSAFE_WEBGPU.flag)) {
+    return `Chromium was launched without ${UNSAFE_WEBGPU.flag} (args: ${JSON.stringify(args)}): spread webgpu({ adapter }) from @tensorlane/playwright into the project's use`;
   }
-  if (report.platform === 'darwin' && args.includes('--use-webgpu-adapter=swiftshader')) {
+  if (report.platform === 'darwin' && args.includes(SWIFTSHADER.flag)) {
     return 'Chrome has no software WebGPU adapter on macOS: use webgpu({ adapter: \'hardware\' })';
   }
-  return `Chromium was launched with ${WEBGPU_FLAG}, yet offers no adapter: a headless shell build (use channel 'chromium' or 'chrome'), no Vulkan driver on Linux (install mesa-vulkan-drivers or your GPU's), or a GPU process that failed (see chrome://gpu)`;
+  return `Chromium was launched with ${UNSAFE_WEBGPU.flag}, yet offers no adapter: a headless shell build (use channel 'chromium' or 'chrome'), no Vulkan driver on Linux (install mesa-vulkan-drivers or your GPU's), or a GPU process that failed (see chrome://gpu)`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The WebGPU probe that runs inside the browser, in a page and in a worker. probeWebGpu is sent as source text
 // (page.evaluate, and the probe worker's script), so it must not use anything from outside its own body.
+import type { AdapterInfo, AdapterLimits } from 'tensorlane';
 
 /**
  * The WebGPU adapter a page or worker got: what `GPUAdapterInfo` says, its features and the limits that bound model
@@ -9,21 +10,13 @@
  * import { test } from '@tensorlane/playwright';
  *
  * test('reports the adapter', async ({ gpu }) => {
- *   if (gpu.page.available) console.log(gpu.page.adapter.limits['maxBufferSize']);
+ *   if (gpu.page.available) console.log(gpu.page.adapter.limits.maxBufferSize);
  * });
  * ```
  */
-export interface AdapterReport {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly device: string;
-  readonly description: string;
-  /** True for software adapters such as SwiftShader. */
-  readonly isFallbackAdapter: boolean;
-  /** `adapter.features`, sorted. */
-  readonly features: readonly string[];
-  /** `maxBufferSize`, `maxStorageBufferBindingSize`, the compute workgroup limits and a few more. */
-  readonly limits: Readonly<Record<string, number>>;
+export interface AdapterReport extends Omit<AdapterInfo, 'limits'> {
+  /** tensorlane's {@link AdapterLimits}, and `maxStorageBuffersPerShaderStage`, the compute workgroup limits and a few more. */
+  readonly limits: AdapterLimits & Readonly<Record<string, number>>;
 }
 
 /**
@@ -69,17 +62,27 @@ export async function probeWebGpu(): Promise<AdapterProbe> {
   if (adapter === null) return { available: false, reason: 'navigator.gpu.requestAdapter() returned null' };
   const info = adapter.info ?? {};
   const text = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : '');
-  const limits: Record<string, number> = {};
+  // As tensorlane reports them: 0 where the adapter leaves one of its two limits out.
+  const limits: AdapterLimits & Record<string, number> = { maxBufferSize: 0, maxStorageBufferBindingSize: 0 };
   for (const key of KEY_LIMITS) if (typeof adapter.limits[key] === 'number') limits[key] = adapter.limits[key];
+  const vendor = text('vendor');
+  const architecture = text('architecture');
+  const description = text('description');
   return {
     available: true,
     adapter: {
-      vendor: text('vendor'),
-      architecture: text('architecture'),
+      vendor,
+      architecture,
       device: text('device'),
-      description: text('description'),
-      // GPUAdapterInfo.isFallbackAdapter since Chrome 136; GPUAdapter.isFallbackAdapter before.
-      isFallbackAdapter: Boolean(info['isFallbackAdapter'] ?? adapter.isFallbackAdapter),
+      description,
+      // GPUAdapterInfo.isFallbackAdapter since Chrome 136; GPUAdapter.isFallbackAdapter before; else the names, by
+      // the regex of tensorlane's SOFTWARE_ADAPTER (packages/tensorlane/src/worker/backends.ts), inlined: this
+      // function is sent as source text and cannot import.
+      isFallbackAdapter: Boolean(
+        info['isFallbackAdapter'] ??
+          adapter.isFallbackAdapter ??
+          /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i.test(`${vendor} ${architecture} ${description}`),
+      ),
       features: [...adapter.features].sort(),
       limits,
     },

@@ -2,9 +2,10 @@
 // outputs back to the test with their dtypes: int64 as BigInt64Array, float16 as raw half bits, bool as bytes.
 import type { Page } from '@playwright/test';
 import {
-  TensorlaneError, type AdapterInfo, type Backend, type ErrorCode, type FallbackAttempt, type Feeds, type SessionOptions,
-  type SessionStats, type Tensor, type TensorInfo,
+  TensorlaneError, type AdapterInfo, type Backend, type ErrorCode, type FallbackAttempt, type Feeds, type Session,
+  type SessionOptions, type SessionStats, type Tensor, type TensorInfo,
 } from 'tensorlane';
+import { halfBits } from './tensor-like.js';
 
 /**
  * Options of {@link runModel}: the model, the inputs of one prediction, and any `createSession` option that can
@@ -61,42 +62,53 @@ export interface ModelRun {
   readonly metadata: { readonly inputs: readonly TensorInfo[]; readonly outputs: readonly TensorInfo[] };
 }
 
-type Reply = { run: ModelRun } | { error: { code: ErrorCode | undefined; message: string } };
+/** The page's error as plain data: `details` as tensorlane made them, `cause` as its message. */
+interface PageError {
+  code: ErrorCode | undefined;
+  message: string;
+  details: Readonly<Record<string, unknown>> | undefined;
+  cause: string | undefined;
+}
+
+type Reply = { run: ModelRun } | { error: PageError };
 
 /** In the page: find tensorlane, create a session, predict once, and describe everything; never throws. */
-async function runInPage({ path, options, model, inputs }: { path: string; options: object; model: unknown; inputs: unknown }): Promise<Reply> {
+async function runInPage({ path, options, model, inputs }: { path: string; options: Omit<RunModelOptions, 'model' | 'inputs' | 'tensorlane'>; model: string | Uint8Array; inputs: Feeds }): Promise<Reply> {
   let tensorlane: unknown = globalThis;
   for (const key of path.split('.')) tensorlane = (tensorlane as Record<string, unknown> | undefined)?.[key];
-  const api = tensorlane as { createSession?: (options: object) => Promise<Record<string, never>> } | undefined;
+  const api = tensorlane as { createSession?: (options: SessionOptions) => Promise<Session> } | undefined;
   if (typeof api?.createSession !== 'function') {
     return {
       error: {
         code: undefined,
         message: `window.${path} is not the tensorlane module (it is ${typeof tensorlane}): have the app expose it in its test build (window.${path} = await import('tensorlane')), or run on the kit's modelPage`,
+        details: undefined,
+        cause: undefined,
       },
     };
   }
-  type SessionLike = {
-    backend: Backend; fallback: FallbackAttempt[]; adapter?: AdapterInfo; warnings: string[]; inputs: TensorInfo[]; outputs: TensorInfo[];
-    predict(feeds: unknown): Promise<Record<string, { type: string; data: ArrayBufferView & { length: number }; dims: number[] }>>;
-    stats(): Promise<SessionStats>;
-    dispose(): Promise<void>;
-  };
-  let session: SessionLike | undefined;
+  let session: Session | undefined;
   try {
-    session = (await api.createSession({ ...options, model })) as unknown as SessionLike;
+    session = await api.createSession({ ...options, model });
     const predicted = await session.predict(inputs);
     const outputs: Record<string, Tensor> = {};
     for (const [name, { type, data, dims }] of Object.entries(predicted)) {
-      // Playwright carries typed arrays across, but not Float16Array: send its bits.
+      // Playwright carries typed arrays across, but not Float16Array: send its bits (halfBits, inline: this runs in the page).
       const bits = Object.prototype.toString.call(data) === '[object Float16Array]' ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
-      outputs[name] = { type, data: bits, dims: [...dims] } as unknown as Tensor;
+      outputs[name] = { type, data: bits, dims: [...dims] } as Tensor;
     }
     const { backend, fallback, adapter, warnings } = session;
     return { run: { outputs, backend, fallback, adapter, stats: await session.stats(), warnings, metadata: { inputs: session.inputs, outputs: session.outputs } } };
   } catch (error) {
-    const { code, message } = (error ?? {}) as { code?: ErrorCode; message?: string };
-    return { error: { code, message: message ?? String(error) } };
+    const { code, message, details, cause } = (error ?? {}) as { code?: ErrorCode; message?: string; details?: Readonly<Record<string, unknown>>; cause?: unknown };
+    return {
+      error: {
+        code,
+        message: message ?? String(error),
+        details,
+        cause: cause === undefined ? undefined : cause instanceof Error ? cause.message : String(cause),
+      },
+    };
   } finally {
     await session?.dispose();
   }
@@ -106,9 +118,8 @@ async function runInPage({ path, options, model, inputs }: { path: string; optio
 function sendable(feeds: Feeds): Feeds {
   const out: Record<string, Tensor> = {};
   for (const [name, tensor] of Object.entries(feeds)) {
-    const { data } = tensor;
-    const isHalf = Object.prototype.toString.call(data) === '[object Float16Array]';
-    out[name] = isHalf ? ({ ...tensor, data: new Uint16Array(data.buffer, data.byteOffset, data.length) } as Tensor) : tensor;
+    const data = halfBits(tensor.data);
+    out[name] = data === tensor.data ? tensor : ({ ...tensor, data } as Tensor);
   }
   return out;
 }
@@ -142,6 +153,7 @@ export async function runModel(page: Page, options: RunModelOptions): Promise<Mo
     typeof model === 'string' ? model : model instanceof URL ? model.href : model instanceof ArrayBuffer ? new Uint8Array(model) : new Uint8Array(model.buffer, model.byteOffset, model.byteLength);
   const reply = await page.evaluate(runInPage, { path, options: sessionOptions, model: sent, inputs: sendable(inputs) });
   if ('run' in reply) return reply.run;
-  const { code, message } = reply.error;
-  throw code === undefined ? new Error(message) : new TensorlaneError(code, message);
+  const { code, message, details, cause } = reply.error;
+  if (code === undefined) throw new Error(message);
+  throw new TensorlaneError(code, message, { ...(details === undefined ? {} : { details }), cause: cause === undefined ? undefined : new Error(cause) });
 }

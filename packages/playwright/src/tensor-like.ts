@@ -33,7 +33,16 @@ export interface Elements {
   at(index: number): number | bigint;
 }
 
-const tagOf = (value: unknown): string => Object.prototype.toString.call(value).slice(8, -1);
+/** The built-in class name of `value` (`'Float16Array'`, `'Uint8Array'`, …), also for values from another realm. */
+export const tagOf = (value: unknown): string => Object.prototype.toString.call(value).slice(8, -1);
+
+/**
+ * `data` with a `Float16Array` replaced by a `Uint16Array` of its raw half bits, over the same bytes; anything else
+ * as it is. Playwright's serialiser and safetensors carry the bits, not a `Float16Array`.
+ */
+export function halfBits<T extends ArrayBufferView>(data: T): T | Uint16Array {
+  return tagOf(data) === 'Float16Array' ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data;
+}
 
 /** The number a raw IEEE 754 half (16 bits) stands for. */
 export function halfToNumber(bits: number): number {
@@ -45,7 +54,8 @@ export function halfToNumber(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-function isTensor(value: unknown): value is { type?: unknown; data: unknown; dims: unknown } {
+/** Whether `value` is shaped like a tensor: an object with `data` and `dims`. */
+export function isTensor(value: unknown): value is { type?: unknown; data: unknown; dims: unknown } {
   return typeof value === 'object' && value !== null && 'data' in value && 'dims' in value;
 }
 

@@ -6,6 +6,7 @@ import type { TestInfo } from '@playwright/test';
 import { compareTensors, type Tolerance } from './compare.js';
 import { describeComparison } from './describe-comparison.js';
 import { arrayHolds, dtypeOfArray, decodeSafetensors, encodeSafetensors, isStorableDType, type StoredTensor } from './safetensors.js';
+import { halfBits, isTensor, tagOf } from './tensor-like.js';
 
 /** What a snapshot holds: one tensor (stored under the name `tensor`), or named tensors such as a run's outputs. */
 interface Received {
@@ -13,7 +14,6 @@ interface Received {
   readonly tensors: Record<string, StoredTensor>;
 }
 
-const tagOf = (value: unknown): string => Object.prototype.toString.call(value).slice(8, -1);
 const isView = (value: unknown): value is ArrayBufferView & { length: number } => ArrayBuffer.isView(value) && !(value instanceof DataView);
 
 function storedTensor(value: unknown, label: string): StoredTensor {
@@ -27,13 +27,13 @@ function storedTensor(value: unknown, label: string): StoredTensor {
     throw new TypeError(`${label} is not a tensor with typed data ({ type, data: TypedArray, dims }); a snapshot stores dtype, dims and bytes`);
   }
   // A Float16Array is stored as its raw bits.
-  const bits = type === 'float16' && tagOf(data) === 'Float16Array' ? new Uint16Array(data.buffer, data.byteOffset, data.length) : data;
+  const bits = type === 'float16' ? halfBits(data) : data;
   if (!arrayHolds(type, tagOf(bits))) throw new TypeError(`${label} has dtype ${type} but its data is a ${tagOf(data)}`);
   return { type, data: bits as StoredTensor['data'], dims: dims as number[] };
 }
 
 function receivedTensors(received: unknown): Received {
-  const isRecord = typeof received === 'object' && received !== null && !isView(received) && !('data' in received);
+  const isRecord = typeof received === 'object' && received !== null && !isView(received) && !isTensor(received);
   if (!isRecord) return { kind: 'tensor', tensors: { tensor: storedTensor(received, 'received') } };
   const tensors: Record<string, StoredTensor> = {};
   for (const [name, value] of Object.entries(received)) tensors[name] = storedTensor(value, `received["${name}"]`);
@@ -63,8 +63,6 @@ function shownPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 function write(path: string, bytes: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -102,7 +100,7 @@ export function matchTensorSnapshot(received: unknown, name: string, tolerance: 
   }
   const before = readFileSync(path);
   if (mode === 'all') {
-    if (!sameBytes(before, bytes)) {
+    if (!before.equals(bytes)) {
       write(path, bytes);
       console.log(`${shown} is not the same, writing actual.`);
     }

@@ -42,10 +42,14 @@ test('should bring int64, uint64, bool and float16 outputs back with their dtype
   expect(outputs['out_float64']).toBeCloseToTensor(inputs.in_float64, { atol: 0, rtol: 0 });
 });
 
-test('should throw tensorlane\'s error, code included, when the page rejects', async ({ modelPage }) => {
-  const failed = runModel(modelPage, { model: Uint8Array.of(1, 2, 3), inputs: {}, backend: 'wasm' });
-  await expect(failed).rejects.toBeInstanceOf(TensorlaneError);
-  await expect(failed).rejects.toMatchObject({ name: 'TensorlaneError', code: 'MODEL_INVALID' });
+test('should throw tensorlane\'s error, code, details and cause included, when the page rejects', async ({ modelPage }) => {
+  const missing = runModel(modelPage, { model: '/models/missing.onnx', inputs: {}, backend: 'wasm' });
+  await expect(missing).rejects.toBeInstanceOf(TensorlaneError);
+  const url = new URL('/models/missing.onnx', modelPage.url()).href;
+  await expect(missing).rejects.toMatchObject({ name: 'TensorlaneError', code: 'MODEL_FETCH_FAILED', details: { url, status: 404 } });
+
+  const invalid = runModel(modelPage, { model: Uint8Array.of(1, 2, 3), inputs: {}, backend: 'wasm' });
+  await expect(invalid).rejects.toMatchObject({ code: 'MODEL_INVALID', details: undefined, cause: { message: expect.stringMatching(/\S/) } });
 });
 
 test('should say how to expose tensorlane when the page under test does not', async ({ page }) => {

@@ -65,12 +65,14 @@ async function measure(built: readonly Built[], request: LoadRequest, batchSizes
  * session on every candidate and measures. Never fails where `'auto'` would have loaded: a backend that cannot build
  * or run is left out (`fallback`, the reason), and when nothing could be measured the session `'auto'` would pick
  * is kept, unless `warmup` was asked for and every measuring run failed (`RUN_FAILED`, as `'auto'`'s warm-up would).
+ * @param threads - the WebAssembly threads every session runs on (see `buildSession`).
  * @throws TensorlaneError `BACKEND_UNAVAILABLE`, `MODEL_INVALID`, `RUN_FAILED` as above.
  */
 export async function chooseFastest(
   model: ModelFiles & { digest: string },
   request: LoadRequest,
   env: BackendEnv,
+  threads: number,
   prepared: Candidates,
   progress: Progress,
 ): Promise<FastestBackend> {
@@ -84,7 +86,7 @@ export async function chooseFastest(
   });
   const skipped = () => prepared.fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
   if (prepared.candidates.length < 2) {
-    const resolved = await resolveBackend(model, request, env, prepared);
+    const resolved = await resolveBackend(model, request, env, threads, prepared);
     progress.report(COMPILED, true);
     return only(resolved, `the only backend that can run here (${skipped()})`);
   }
@@ -97,7 +99,7 @@ export async function chooseFastest(
   const storedCandidate = candidates.find((c) => c.backend === stored?.chosen);
   if (stored !== undefined && storedCandidate !== undefined) {
     try {
-      const built = await buildSession(storedCandidate, model, request, env);
+      const built = await buildSession(storedCandidate, model, request, env, threads);
       progress.report(COMPILED, true);
       const { chosen, reason, timings } = stored;
       return { ...built, fallback, selection: { chosen, reason, timings, fromCache: true }, calibration: NOTHING_RUN, warnings };
@@ -112,7 +114,7 @@ export async function chooseFastest(
   try {
     for (const candidate of candidates) {
       try {
-        built.push(await buildSession(candidate, model, request, env));
+        built.push(await buildSession(candidate, model, request, env, threads));
       } catch (error) {
         if (!(error instanceof AttemptFailed)) throw error;
         fallback.push({ backend: candidate.backend, reason: error.reason });

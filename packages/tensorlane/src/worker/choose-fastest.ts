@@ -25,13 +25,14 @@ export interface FastestBackend extends ResolvedBackend {
 
 const NOTHING_RUN: CalibrationInfo = { runs: 0, ms: 0 };
 
-function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, batchSizes: readonly number[]): BackendChoiceKey {
+function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, batchSizes: readonly number[], threads: number): BackendChoiceKey {
   const adapter = prepared.candidates.find((c) => c.prepared.adapter)?.prepared.adapter;
   return {
     model: model.digest,
     adapter: adapter && { vendor: adapter.vendor, architecture: adapter.architecture, device: adapter.device, description: adapter.description },
     browser: (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown',
     batchSizes,
+    threads,
     tensorlane: VERSION,
     onnxruntime: ORT_VERSION,
   };
@@ -94,7 +95,7 @@ export async function chooseFastest(
   const warnings: string[] = [];
   const fallback = [...prepared.fallback];
   let candidates = prepared.candidates;
-  const key = keyOf(model, prepared, batchSizes);
+  const key = keyOf(model, prepared, batchSizes, threads);
   const stored = remember ? await findChoice(key).catch(() => undefined) : undefined;
   const storedCandidate = candidates.find((c) => c.backend === stored?.chosen);
   if (stored !== undefined && storedCandidate !== undefined) {

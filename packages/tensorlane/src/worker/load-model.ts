@@ -197,7 +197,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       await progress.flush();
       return { ort, session, reply };
     } catch (error) {
-      await session.release();
+      await session.release().catch(() => undefined); // the error that ended the load is the one to report
       throw error;
     }
   } finally {

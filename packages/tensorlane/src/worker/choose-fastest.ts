@@ -12,7 +12,7 @@ import { AttemptFailed, type BackendEnv } from './backends.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import { COMPILED, type Progress } from './progress.js';
 import {
-  buildSession, noBackend, resolveBackend, type Built, type Candidates, type ModelFiles, type ResolvedBackend,
+  buildSession, describeAttempts, noBackend, resolveBackend, type Built, type Candidates, type ModelFiles, type ResolvedBackend,
 } from './resolve-backend.js';
 import { runFeed, warmupFeeds } from './warmup.js';
 
@@ -85,11 +85,10 @@ export async function chooseFastest(
     calibration: NOTHING_RUN,
     warnings: [],
   });
-  const skipped = () => prepared.fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
   if (prepared.candidates.length < 2) {
     const resolved = await resolveBackend(model, request, env, threads, prepared);
     progress.report(COMPILED, true);
-    return only(resolved, `the only backend that can run here (${skipped()})`);
+    return only(resolved, `the only backend that can run here (${describeAttempts(prepared.fallback)})`);
   }
 
   const warnings: string[] = [];
@@ -127,7 +126,7 @@ export async function chooseFastest(
   }
   if (built.length === 0) throw noBackend(model, fallback);
   progress.report(COMPILED, true);
-  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only backend that could build the session (${fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ')})`);
+  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only backend that could build the session (${describeAttempts(fallback)})`);
 
   let calibration: Calibration;
   try {

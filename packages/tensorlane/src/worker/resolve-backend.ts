@@ -121,10 +121,14 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
   return { ort, session, backend, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
 }
 
+/** Failed attempts as messages list them: `webgpu: <reason>; wasm: <reason>`. */
+export function describeAttempts(fallback: readonly FallbackAttempt[]): string {
+  return fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+}
+
 /** The error when no backend could run the model, listing every attempt. */
 export function noBackend(model: ModelFiles, fallback: readonly FallbackAttempt[]): TensorlaneError {
-  const attempts = fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
-  return new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${attempts}`, {
+  return new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${describeAttempts(fallback)}`, {
     details: { attempts: fallback },
   });
 }

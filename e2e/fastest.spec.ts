@@ -70,6 +70,7 @@ test('should measure both backends, keep the faster with the timings why, and re
       adapter: { vendor: expect.any(String), architecture: expect.any(String), device: expect.any(String), description: expect.any(String) },
       browser: expect.stringMatching(/Chrome\/\d+/),
       batchSizes: [1],
+      threads: 1, // the harness page is not cross-origin isolated
       tensorlane: '0.1.0',
       onnxruntime: '1.30.0',
       chosen,

@@ -1,6 +1,6 @@
 // The stored backend choices of `backend: 'fastest'`: one Cache API entry per measurement, keyed by everything that
 // decides which backend is faster (the model's bytes, the WebGPU adapter, the browser, the batch sizes measured,
-// tensorlane's and onnxruntime-web's versions), so that a later load of the same model on the same device builds one
+// the WebAssembly threads, tensorlane's and onnxruntime-web's versions), so that a later load of the same model on the same device builds one
 // session and measures nothing. The worker finds and stores them; the page lists and deletes them with the helpers
 // below. Beside the model cache (model-cache.ts), in a cache of its own: deleting models keeps the choices.
 import { digestOf } from './integrity.js';
@@ -31,6 +31,8 @@ export interface BackendChoiceKey {
   readonly browser: string;
   /** The batch sizes measured. */
   readonly batchSizes: readonly number[];
+  /** The WebAssembly threads the sessions measured ran on (`session.threads`), which WASM's speed depends on. */
+  readonly threads: number;
   /** tensorlane's version. */
   readonly tensorlane: string;
   /** onnxruntime-web's version. */
@@ -55,8 +57,8 @@ export interface BackendChoice extends BackendChoiceKey, Omit<BackendSelection, 
 
 /** The entry's URL: the key's fields, in a fixed order, hashed. */
 async function entryUrl(key: BackendChoiceKey): Promise<string> {
-  const { model, adapter, browser, batchSizes, tensorlane, onnxruntime } = key;
-  const fields = [model, adapter?.vendor, adapter?.architecture, adapter?.device, adapter?.description, browser, batchSizes, tensorlane, onnxruntime];
+  const { model, adapter, browser, batchSizes, threads, tensorlane, onnxruntime } = key;
+  const fields = [model, adapter?.vendor, adapter?.architecture, adapter?.device, adapter?.description, browser, batchSizes, threads, tensorlane, onnxruntime];
   const digest = await digestOf(new TextEncoder().encode(JSON.stringify(fields)));
   return `${ENTRY_BASE}${encodeURIComponent(digest)}`;
 }

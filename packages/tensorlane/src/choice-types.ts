@@ -119,8 +119,8 @@ export interface CalibrationOptions {
   runs?: number;
   /**
    * Store the choice in the Cache API (cache `'tensorlane-backends'`), keyed by the model's digest, the WebGPU
-   * adapter, the browser, the batch sizes and the tensorlane and onnxruntime-web versions, and reuse it next time
-   * without measuring. See {@link listBackendChoices}, {@link deleteBackendChoices}.
+   * adapter, the browser, the batch sizes, the WebAssembly threads and the tensorlane and onnxruntime-web versions,
+   * and reuse it next time without measuring. See {@link listBackendChoices}, {@link deleteBackendChoices}.
    * @defaultValue `true`
    */
   remember?: boolean;

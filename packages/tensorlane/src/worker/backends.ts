@@ -120,13 +120,15 @@ function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
  */
 function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run {
   let failed: SessionBroken | undefined;
-  let interrupt: (error: SessionBroken) => void = () => undefined;
-  const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-  interrupted.catch(() => undefined);
+  /**
+   * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
+   * lives as long as the session would leave it a reaction per run, each holding that run's outputs.
+   */
+  const interrupts = new Set<(error: SessionBroken) => void>();
   const fail = (error: SessionBroken) => {
     if (failed) return;
     failed = error;
-    interrupt(error);
+    for (const interrupt of interrupts) interrupt(error);
     broken(error);
   };
   // onnxruntime-web's types say a promise of the device; its JSEP build gives the device itself.
@@ -139,6 +141,9 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
     }, () => undefined);
   return async (feeds) => {
     if (failed) throw failed;
+    let interrupt!: (error: SessionBroken) => void;
+    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+    interrupts.add(interrupt);
     try {
       return await Promise.race([run(feeds), interrupted]);
     } catch (error) {
@@ -150,6 +155,8 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
         fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
       }
       throw failed ?? error;
+    } finally {
+      interrupts.delete(interrupt);
     }
   };
 }

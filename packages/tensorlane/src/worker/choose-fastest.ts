@@ -12,7 +12,7 @@ import { AttemptFailed, type BackendEnv } from './backends.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import { COMPILED, type Progress } from './progress.js';
 import {
-  buildSession, noBackend, resolveBackend, type Built, type Candidates, type ModelFiles, type ResolvedBackend,
+  buildSession, describeAttempts, noBackend, resolveBackend, type Built, type Candidates, type ModelFiles, type ResolvedBackend,
 } from './resolve-backend.js';
 import { runFeed, warmupFeeds } from './warmup.js';
 
@@ -25,13 +25,14 @@ export interface FastestBackend extends ResolvedBackend {
 
 const NOTHING_RUN: CalibrationInfo = { runs: 0, ms: 0 };
 
-function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, batchSizes: readonly number[]): BackendChoiceKey {
+function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, batchSizes: readonly number[], threads: number): BackendChoiceKey {
   const adapter = prepared.candidates.find((c) => c.prepared.adapter)?.prepared.adapter;
   return {
     model: model.digest,
     adapter: adapter && { vendor: adapter.vendor, architecture: adapter.architecture, device: adapter.device, description: adapter.description },
     browser: (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown',
     batchSizes,
+    threads,
     tensorlane: VERSION,
     onnxruntime: ORT_VERSION,
   };
@@ -65,12 +66,14 @@ async function measure(built: readonly Built[], request: LoadRequest, batchSizes
  * session on every candidate and measures. Never fails where `'auto'` would have loaded: a backend that cannot build
  * or run is left out (`fallback`, the reason), and when nothing could be measured the session `'auto'` would pick
  * is kept, unless `warmup` was asked for and every measuring run failed (`RUN_FAILED`, as `'auto'`'s warm-up would).
+ * @param threads - the WebAssembly threads every session runs on (see `buildSession`).
  * @throws TensorlaneError `BACKEND_UNAVAILABLE`, `MODEL_INVALID`, `RUN_FAILED` as above.
  */
 export async function chooseFastest(
   model: ModelFiles & { digest: string },
   request: LoadRequest,
   env: BackendEnv,
+  threads: number,
   prepared: Candidates,
   progress: Progress,
 ): Promise<FastestBackend> {
@@ -82,22 +85,21 @@ export async function chooseFastest(
     calibration: NOTHING_RUN,
     warnings: [],
   });
-  const skipped = () => prepared.fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
   if (prepared.candidates.length < 2) {
-    const resolved = await resolveBackend(model, request, env, prepared);
+    const resolved = await resolveBackend(model, request, env, threads, prepared);
     progress.report(COMPILED, true);
-    return only(resolved, `the only backend that can run here (${skipped()})`);
+    return only(resolved, `the only backend that can run here (${describeAttempts(prepared.fallback)})`);
   }
 
   const warnings: string[] = [];
   const fallback = [...prepared.fallback];
   let candidates = prepared.candidates;
-  const key = keyOf(model, prepared, batchSizes);
+  const key = keyOf(model, prepared, batchSizes, threads);
   const stored = remember ? await findChoice(key).catch(() => undefined) : undefined;
   const storedCandidate = candidates.find((c) => c.backend === stored?.chosen);
   if (stored !== undefined && storedCandidate !== undefined) {
     try {
-      const built = await buildSession(storedCandidate, model, request, env);
+      const built = await buildSession(storedCandidate, model, request, env, threads);
       progress.report(COMPILED, true);
       const { chosen, reason, timings } = stored;
       return { ...built, fallback, selection: { chosen, reason, timings, fromCache: true }, calibration: NOTHING_RUN, warnings };
@@ -112,7 +114,7 @@ export async function chooseFastest(
   try {
     for (const candidate of candidates) {
       try {
-        built.push(await buildSession(candidate, model, request, env));
+        built.push(await buildSession(candidate, model, request, env, threads));
       } catch (error) {
         if (!(error instanceof AttemptFailed)) throw error;
         fallback.push({ backend: candidate.backend, reason: error.reason });
@@ -124,7 +126,7 @@ export async function chooseFastest(
   }
   if (built.length === 0) throw noBackend(model, fallback);
   progress.report(COMPILED, true);
-  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only backend that could build the session (${fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ')})`);
+  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only backend that could build the session (${describeAttempts(fallback)})`);
 
   let calibration: Calibration;
   try {

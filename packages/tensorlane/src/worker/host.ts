@@ -175,8 +175,9 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
     crash: (message) => report('worker-crashed', message),
 
     submit(submissions, packed) {
-      // Packed calls were read by the page and are rebuilt here from their dims: their inputs are checked against
-      // the model once per message. Calls sent as they are get checked in full.
+      // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
+      // or handed back, runs here even if this worker loaded a variant with other inputs. Packed calls are checked
+      // for that once per message (names and types); calls sent as they are, in full (dims too).
       if (packed) {
         const mismatch = state.kind === 'ready' ? packedMismatch(packed, state.reply.inputs) : undefined;
         for (const { id, items, error } of unpack(packed)) queue(id, items, false, error ?? mismatch, false);

@@ -152,7 +152,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
     const files = filesOf(single);
     const warnings: string[] = [];
     const { isolated, cores } = env.threading();
-    const { threads, warning } = decideThreads(request.numThreads, isolated, cores); // as buildSession sets them
+    const { threads, warning } = decideThreads(request.numThreads, isolated, cores);
     if (warning !== undefined) warnings.push(warning);
     let cache: Cache | undefined;
     if (request.cache && files.some((file) => file.url !== undefined)) {
@@ -175,8 +175,8 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
     if (single.backend === 'fastest') model!.digest ??= await digestOf(model!.bytes!); // the stored choice's key
     const resolved: ResolvedBackend & Partial<FastestBackend> =
       single.backend === 'fastest'
-        ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, prepared, progress)
-        : await resolveBackend(modelFiles, single, env, prepared);
+        ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
+        : await resolveBackend(modelFiles, single, env, threads, prepared);
     if (single.backend !== 'fastest') progress.report(COMPILED, true);
     const { ort, session, backend, fallback, adapter } = resolved;
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
@@ -197,7 +197,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       await progress.flush();
       return { ort, session, reply };
     } catch (error) {
-      await session.release();
+      await session.release().catch(() => undefined); // the error that ended the load is the one to report
       throw error;
     }
   } finally {

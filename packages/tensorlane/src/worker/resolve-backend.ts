@@ -5,7 +5,6 @@ import type { LoadRequest } from '../protocol.js';
 import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
 import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
 import { unresolvedUrlHint } from './blob-urls.js';
-import { decideThreads } from './threads.js';
 
 /** A session built on one backend. */
 export interface Built {
@@ -102,9 +101,10 @@ export async function prepareBackends(request: LoadRequest, env: BackendEnv): Pr
 
 /**
  * Builds the session on one prepared backend.
+ * @param threads - the WebAssembly threads, as `decideThreads` gave them.
  * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not.
  */
-export async function buildSession(candidate: Candidate, model: ModelFiles, request: LoadRequest, env: BackendEnv): Promise<Built> {
+export async function buildSession(candidate: Candidate, model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number): Promise<Built> {
   const { backend, prepared } = candidate;
   let ort: OrtModule;
   try {
@@ -115,17 +115,20 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
   }
   if (request.wasmPaths !== undefined) ort.env.wasm.wasmPaths = request.wasmPaths;
   // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
-  const { isolated, cores } = env.threading();
-  ort.env.wasm.numThreads = decideThreads(request.numThreads, isolated, cores).threads;
+  ort.env.wasm.numThreads = threads;
   prepared.configure(ort);
   const session = await createOrtSession(ort, model, request, backend);
   return { ort, session, backend, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
 }
 
+/** Failed attempts as messages list them: `webgpu: <reason>; wasm: <reason>`. */
+export function describeAttempts(fallback: readonly FallbackAttempt[]): string {
+  return fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+}
+
 /** The error when no backend could run the model, listing every attempt. */
 export function noBackend(model: ModelFiles, fallback: readonly FallbackAttempt[]): TensorlaneError {
-  const attempts = fallback.map((a) => `${a.backend}: ${a.reason}`).join('; ');
-  return new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${attempts}`, {
+  return new TensorlaneError('BACKEND_UNAVAILABLE', `no backend could run ${model.label ?? 'the model'}: ${describeAttempts(fallback)}`, {
     details: { attempts: fallback },
   });
 }
@@ -133,16 +136,22 @@ export function noBackend(model: ModelFiles, fallback: readonly FallbackAttempt[
 /**
  * Builds the session on the first candidate that takes the model (`'auto'` walks them in the order of BACKENDS:
  * WebGPU, skipping software adapters unless allowed, then WASM); every failed attempt is returned with its reason in
- * `fallback`, after those `prepareBackends` recorded.
+ * `fallback`, after those `prepareBackends` recorded. `threads` as {@link buildSession} takes them.
  * @throws TensorlaneError `BACKEND_UNAVAILABLE` when no attempt succeeded (`details.attempts` lists them), or
  * `MODEL_INVALID` when onnxruntime-web cannot parse the model.
  */
-export async function resolveBackend(model: ModelFiles, request: LoadRequest, env: BackendEnv, prepared?: Candidates): Promise<ResolvedBackend> {
+export async function resolveBackend(
+  model: ModelFiles,
+  request: LoadRequest,
+  env: BackendEnv,
+  threads: number,
+  prepared?: Candidates,
+): Promise<ResolvedBackend> {
   const { candidates, fallback: skipped } = prepared ?? (await prepareBackends(request, env));
   const fallback = [...skipped];
   for (const candidate of candidates) {
     try {
-      return { ...(await buildSession(candidate, model, request, env)), fallback };
+      return { ...(await buildSession(candidate, model, request, env, threads)), fallback };
     } catch (error) {
       if (!(error instanceof AttemptFailed)) throw error;
       fallback.push({ backend: candidate.backend, reason: error.reason });

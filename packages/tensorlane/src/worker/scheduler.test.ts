@@ -252,5 +252,24 @@ describe('createScheduler', () => {
     await t.release();
     expect(t.runs).toEqual([1, 1, 1]);
   });
+
+  it('should not fail a call as a failed run, and reject the run instead, when posting its answer throws', async () => {
+    const settled: Outcome[][] = [];
+    let post = (): void => {
+      post = () => undefined;
+      throw new Error('DataCloneError: the answer could not be cloned');
+    };
+    const t = setup({ onSettled: (answer, done) => (settled.push([...done]), answer && post()) });
+    t.scheduler.submit(1, [feeds(1)]);
+    await t.tick();
+    // The run's promise, which the worker leaves unhandled: the host reports it as a crash, and the page hears it.
+    const crashed = expect(t.scheduler.idle()).rejects.toThrow('DataCloneError: the answer could not be cloned');
+    await t.release();
+    await crashed;
+    expect(settled).toEqual([[{ id: 1 }]]);
+    t.scheduler.submit(2, [feeds(1)]);
+    await t.release();
+    expect(settled).toEqual([[{ id: 1 }], [{ id: 2 }]]);
+  });
 });
 

@@ -196,34 +196,47 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     else for (const item of batch) item.call.alone = true;
   }
 
+  /**
+   * Runs `batch` and gives its items their outputs. Only the run is tried: a throw from `deliver` (the answer could
+   * not be encoded or posted) is no failed run, and its calls are over by then; it rejects this promise, which nothing
+   * awaits but `idle`, and the host reports the unhandled rejection as a crash, so the page fails those calls.
+   */
   async function runBatch(batch: Item[]): Promise<void> {
     try {
       const started = now();
       for (const item of batch) stats.queueWait.record(started - item.arrived);
       let rows = 0;
       for (const item of batch) rows += item.rows;
+      let outputs: Feeds;
       try {
-        const outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows);
+        outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows);
         if (batch.length > 1) checkBatched(outputs, rows);
-        deliver(batch, outputs);
       } catch (error) {
         if (error instanceof SessionBroken) return halt(batch, error);
         if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));
-        // One request may have made the whole batch fail: run each alone, so that only that one is rejected.
-        for (const item of batch) {
-          if (item.call.over) continue;
-          if (mode !== 'serving') return;
-          try {
-            deliver([item], await timedRun(item.feeds, item.rows));
-          } catch (alone) {
-            if (alone instanceof SessionBroken) return halt([item], alone);
-            fail(item.call, toTensorlaneError(alone, 'RUN_FAILED'));
-          }
-        }
+        return await runAlone(batch);
       }
+      deliver(batch, outputs);
     } finally {
       running = undefined;
       pump();
+    }
+  }
+
+  /** After a failed batch: one request may have made it fail, so each runs alone, and only that one is rejected. */
+  async function runAlone(batch: readonly Item[]): Promise<void> {
+    for (const item of batch) {
+      if (item.call.over) continue;
+      if (mode !== 'serving') return;
+      let outputs: Feeds;
+      try {
+        outputs = await timedRun(item.feeds, item.rows);
+      } catch (error) {
+        if (error instanceof SessionBroken) return halt([item], error);
+        fail(item.call, toTensorlaneError(error, 'RUN_FAILED'));
+        continue;
+      }
+      deliver([item], outputs);
     }
   }
 

@@ -28,10 +28,10 @@ export interface LoadChoice {
 }
 
 /**
- * The input sizes `backend: 'fastest'` measures each model at (its symbolic dims: height and width of the image or
- * the line): a mid-sized photo for detection, the line widths the pipeline pads to.
+ * The input sizes `backend: 'fastest'` measures each model at, and warm-ups shape their inputs by (its symbolic dims:
+ * height and width of the image or the line): a mid-sized photo for detection, the line widths the pipeline pads to.
  */
-const MEASURED_SIZES: Readonly<Record<StageName, Readonly<Record<string, number>>>> = {
+export const MEASURED_SIZES: Readonly<Record<StageName, Readonly<Record<string, number>>>> = {
   detection: { 'p2o.DynamicDimension.1': 480, 'p2o.DynamicDimension.2': 640 },
   direction: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 },
   recognition: { 'p2o.DynamicDimension.1': 320 },

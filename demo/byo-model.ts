@@ -1,7 +1,7 @@
 // Section 5: the user's own .onnx file, loaded by tensorlane on each backend in turn: its inputs and outputs, a run
 // on random inputs and the latency, or the SDK's own error.
 import { createSession, isTensorlaneError, type Backend, type Session, type TensorInfo } from 'tensorlane';
-import { byId, clearErrorIn, errorText, h, median, ms, onDrop, showErrorIn } from './dom.ts';
+import { backendLabel, byId, clearErrorIn, errorText, h, median, ms, onDrop, showErrorIn } from './dom.ts';
 import { QUIET_ORT } from './ocr-models.ts';
 import { randomFeeds } from './random-feeds.ts';
 
@@ -48,7 +48,7 @@ async function tryBackend(bytes: ArrayBuffer, backend: Backend): Promise<Outcome
 }
 
 function outcomeRow(backend: Backend, outcome: Outcome): HTMLElement {
-  const name = backend === 'wasm' ? 'WASM' : 'WebGPU';
+  const name = backendLabel(backend);
   if (!outcome.ok) {
     return h(
       'tr',

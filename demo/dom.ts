@@ -1,5 +1,5 @@
 // Tiny DOM helpers: the demo uses no framework.
-import { isTensorlaneError } from 'tensorlane';
+import { isTensorlaneError, type Backend } from 'tensorlane';
 
 /** The element with this id; throws if the page lacks it. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -20,6 +20,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);
   return element;
+}
+
+/** A backend's name as the page shows it. */
+export function backendLabel(backend: Backend): string {
+  return backend === 'webgpu' ? 'WebGPU' : 'WASM';
 }
 
 /** Formats milliseconds without the unit, for table cells whose header gives it. */

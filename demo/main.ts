@@ -2,7 +2,7 @@
 // backend, loading and cache, throughput with batching, smoothness, and the user's own model.
 // State for tests: <body data-status="starting|loading|reading|ready|error">. Query parameters: ?sample=<id> (the
 // first image read) and ?backend=auto|fastest|webgpu|wasm.
-import { byId, clearErrorIn, showErrorIn } from './dom.ts';
+import { backendLabel, byId, clearErrorIn, showErrorIn } from './dom.ts';
 import { wireByoModel } from './byo-model.ts';
 import { wireCamera } from './camera.ts';
 import { SAMPLES, loadSample, markSample, wireImageSources } from './image-sources.ts';
@@ -62,7 +62,7 @@ function readChoice(): LoadChoice {
 
 function backendName(): string {
   const backends = new Set(sessions === undefined ? [] : STAGES.map((stage) => sessions![stage].backend));
-  return [...backends].map((backend) => (backend === 'webgpu' ? 'WebGPU' : 'WASM')).join(' and ');
+  return [...backends].map(backendLabel).join(' and ');
 }
 
 /** Loads the three models with the backend controls' choice, replacing (and disposing) the sessions before. */

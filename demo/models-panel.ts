@@ -1,7 +1,7 @@
 // Section 2 of the page: one card per model with its loading progress, cache state, and what its session reports
 // (backend, adapter, every fallback and why, threads, batching).
 import type { LoadProgress, Session } from 'tensorlane';
-import { byId, h, megabytes, ms } from './dom.ts';
+import { backendLabel, byId, h, megabytes, ms } from './dom.ts';
 import { describeIsolation, type Isolation } from './isolation.ts';
 import { STAGES, STAGE_INFO, modelFile, type LoadChoice } from './ocr-models.ts';
 import type { StageName } from './ocr/pipeline.ts';
@@ -113,7 +113,7 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
       ? `downloaded; ${session.warnings.join('; ')}`
       : 'downloaded, and now cached for the next visit';
   c.cache.dataset['source'] = fromCache ? 'cache' : 'network';
-  c.backend.textContent = session.backend === 'webgpu' ? 'WebGPU' : 'WASM';
+  c.backend.textContent = backendLabel(session.backend);
   c.element.dataset['backend'] = session.backend;
 
   const adapter = session.adapter;

@@ -28,10 +28,10 @@ export interface LoadChoice {
 }
 
 /**
- * The input sizes `backend: 'fastest'` measures each model at (its symbolic dims: height and width of the image or
- * the line): a mid-sized photo for detection, the line widths the pipeline pads to.
+ * The input sizes `backend: 'fastest'` measures each model at, and warm-ups shape their inputs by (its symbolic dims:
+ * height and width of the image or the line): a mid-sized photo for detection, the line widths the pipeline pads to.
  */
-const MEASURED_SIZES: Readonly<Record<StageName, Readonly<Record<string, number>>>> = {
+export const MEASURED_SIZES: Readonly<Record<StageName, Readonly<Record<string, number>>>> = {
   detection: { 'p2o.DynamicDimension.1': 480, 'p2o.DynamicDimension.2': 640 },
   direction: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 },
   recognition: { 'p2o.DynamicDimension.1': 320 },
@@ -65,7 +65,8 @@ export async function clearModelCache(): Promise<number> {
 }
 
 /**
- * Loads the three sessions at once. If one fails, the others are disposed and the first error is thrown.
+ * Loads the three sessions at once. If one fails, the loads still under way are aborted, the sessions already
+ * loaded are disposed, and that first error is thrown (not the ABORTED of the loads it stopped).
  * @param onProgress - each model's loading events.
  * @param onLoaded - each session as soon as it is ready.
  */
@@ -75,31 +76,42 @@ export async function loadOcrSessions(
   onProgress: (stage: StageName, progress: LoadProgress) => void,
   onLoaded: (stage: StageName, session: Session) => void,
 ): Promise<OcrSessions> {
+  const stop = new AbortController();
+  const either = AbortSignal.any([signal, stop.signal]);
+  let failure: { readonly error: unknown } | undefined;
   const settled = await Promise.allSettled(
     STAGES.map(async (stage) => {
       const file = modelFile(stage);
-      const session = await createSession({
-        model: file.url,
-        integrity: file.integrity,
-        backend: choice.backend,
-        allowSoftwareAdapter: choice.allowSoftwareAdapter,
-        // The line models' exporter named dim 0 differently in and out (p2o.DynamicDimension.0 / .3), so 'auto'
-        // would not stack; it is the batch in both. The detector takes one image of its own size per call.
-        batching: stage === 'detection' ? 'auto' : 'stack',
-        logSeverityLevel: QUIET_ORT,
-        // 'fastest' measures on inputs shaped as the warm-up shapes them, so the warm-up must size the image dims.
-        ...(choice.backend === 'fastest' ? { warmup: { batchSizes: [1], freeDimensions: MEASURED_SIZES[stage] } } : {}),
-        signal,
-        onProgress: (progress) => onProgress(stage, progress),
-      });
-      onLoaded(stage, session);
-      return session;
+      try {
+        const session = await createSession({
+          model: file.url,
+          integrity: file.integrity,
+          backend: choice.backend,
+          allowSoftwareAdapter: choice.allowSoftwareAdapter,
+          // The line models' exporter named dim 0 differently in and out (p2o.DynamicDimension.0 / .3), so 'auto'
+          // would not stack; it is the batch in both. The detector takes one image of its own size per call.
+          batching: stage === 'detection' ? 'auto' : 'stack',
+          logSeverityLevel: QUIET_ORT,
+          // 'fastest' measures on inputs shaped as the warm-up shapes them, so the warm-up must size the image dims.
+          ...(choice.backend === 'fastest' ? { warmup: { batchSizes: [1], freeDimensions: MEASURED_SIZES[stage] } } : {}),
+          signal: either,
+          onProgress: (progress) => onProgress(stage, progress),
+        });
+        onLoaded(stage, session);
+        return session;
+      } catch (error) {
+        // The first failure stops the other loads: theirs would only say ABORTED.
+        if (failure === undefined) {
+          failure = { error };
+          stop.abort(error);
+        }
+        throw error;
+      }
     }),
   );
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed !== undefined) {
+  if (failure !== undefined) {
     for (const result of settled) if (result.status === 'fulfilled') void result.value.dispose();
-    throw failed.reason;
+    throw failure.error;
   }
   const [detection, direction, recognition] = settled.map((result) => (result as PromiseFulfilledResult<Session>).value);
   return { detection: detection!, direction: direction!, recognition: recognition! };

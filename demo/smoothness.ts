@@ -1,13 +1,14 @@
 // Section 4: an animation and a live frame-time graph while the detector runs back to back for 5 s, either in
 // tensorlane's worker or with onnxruntime-web on the main thread (both on WASM, one thread), with the frame figures
 // of each kept side by side.
-import { createSession, type Session } from 'tensorlane';
+import { createSession } from 'tensorlane';
 import { createChart } from './chart.ts';
 import { byId, h, msValue } from './dom.ts';
-import { createMainThreadModel, type MainThreadModel } from './main-thread-ort.ts';
+import { createMainThreadModel } from './main-thread-ort.ts';
 import { QUIET_ORT, modelFile } from './ocr-models.ts';
 import type { Picture } from './ocr/canvas.ts';
-import { detectionFeeds } from './ocr/detect.ts';
+import { detectionInput } from './ocr/detect.ts';
+import { singleFeed } from './ocr/stage.ts';
 
 const RUN_MS = 5000;
 /** A frame longer than this is a stutter anyone sees. */
@@ -16,6 +17,12 @@ export const LONG_FRAME_MS = 50;
 const GRAPH_FRAMES = 300;
 
 type Where = 'worker' | 'main';
+
+/** The detector loaded for one 5 s run: `run` runs it once on the picture, `release` frees it. */
+interface Runner {
+  readonly run: () => Promise<unknown>;
+  readonly release: () => Promise<void>;
+}
 
 /** What the smoothness meter needs from the page. */
 export interface SmoothnessSource {
@@ -78,26 +85,28 @@ export function wireSmoothness(source: SmoothnessSource): void {
     [{ label: 'frame time', colour: '#3456d1' }, { label: `${LONG_FRAME_MS} ms`, colour: '#c0362c', reference: true }],
     { x: 'seconds', y: 'ms per frame', height: 160 },
   );
-  let worker: Session | undefined;
-  let main: MainThreadModel | undefined;
   const results = new Map<Where, FrameFigures>();
   drawAnimation(canvas, 0);
   button.disabled = false;
 
-  /** One model run, by `where`, on a fresh copy of `data` (tensorlane moves its inputs). */
-  async function prepare(where: Where, picture: Picture): Promise<() => Promise<unknown>> {
+  /** The detector, by `where`, on `picture`; one thread either way. */
+  async function prepare(where: Where, picture: Picture): Promise<Runner> {
     const file = modelFile('detection');
-    worker ??= await createSession({ model: file.url, integrity: file.integrity, backend: 'wasm', logSeverityLevel: QUIET_ORT });
-    const feeds = detectionFeeds(worker, picture);
-    const [name, tensor] = Object.entries(feeds)[0]!;
-    const data = tensor.data as Float32Array;
-    if (where === 'worker') {
-      const session = worker;
-      return () => session.predict({ [name]: { type: 'float32', data: data.slice(), dims: tensor.dims } });
+    const { data, dims } = detectionInput(picture);
+    if (where === 'main') {
+      const model = await createMainThreadModel(file.url, file.integrity);
+      return { run: () => model.run(data, dims), release: () => model.release() };
     }
-    main ??= await createMainThreadModel(file.url, file.integrity);
-    const model = main;
-    return () => model.run(data, tensor.dims);
+    const session = await createSession({
+      model: file.url,
+      integrity: file.integrity,
+      backend: 'wasm',
+      numThreads: 1,
+      logSeverityLevel: QUIET_ORT,
+    });
+    // Copied per call: tensorlane moves its inputs, and every run reads the same picture.
+    const feeds = singleFeed(session, data, dims);
+    return { run: () => session.predict(feeds, { copy: true }), release: () => session.dispose() };
   }
 
   form.addEventListener('submit', async (event) => {
@@ -108,14 +117,15 @@ export function wireSmoothness(source: SmoothnessSource): void {
     button.disabled = true;
     form.dataset['running'] = 'true';
     button.textContent = 'Preparing…';
+    let runner: Runner | undefined;
+    let running = true;
     try {
-      const runOnce = await prepare(where, picture);
+      runner = await prepare(where, picture);
       button.textContent = 'Running…';
       const durations: number[] = [];
       const xs: number[] = [];
       const start = performance.now();
       let last: number | undefined;
-      let running = true;
       const frame = (now: number) => {
         if (!running) return;
         // Frame times are the gaps between frames, from the first frame drawn after the start.
@@ -132,19 +142,21 @@ export function wireSmoothness(source: SmoothnessSource): void {
       requestAnimationFrame(frame);
       let runs = 0;
       while (performance.now() - start < RUN_MS) {
-        await runOnce();
+        await runner.run();
         runs++;
         // Let a frame draw between runs, as a page running a model on its main thread would have to: without it the
         // page would not draw at all until the loop ends.
         await new Promise(requestAnimationFrame);
       }
-      running = false;
       const elapsed = performance.now() - start;
       results.set(where, frameFigures(durations, elapsed, runs));
       showResults(rows, results);
     } catch (error) {
       source.onError(error);
     } finally {
+      // Also after a failed run: the animation loop stops, and the next Run does not stack a second one.
+      running = false;
+      await runner?.release().catch(source.onError);
       form.dataset['running'] = 'false';
       button.textContent = 'Run for 5 s';
       button.disabled = false;

@@ -19,11 +19,6 @@ describe('ctcDecode', () => {
     expect(decoded.confidence).toBeCloseTo(0.8, 6);
   });
 
-  it('should read the row at the offset when the batch holds several lines', () => {
-    const two = new Float32Array([...steps(classes, [2, 0]), ...steps(classes, [3, 3])]);
-    expect(ctcDecode(two, 2, classes, dictionary, 2 * classes).text).toBe('c');
-  });
-
   it('should return empty text with confidence 0 when every step is blank', () => {
     expect(ctcDecode(steps(classes, [0, 0, 0]), 3, classes, dictionary)).toEqual({ text: '', confidence: 0 });
   });

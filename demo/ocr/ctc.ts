@@ -8,22 +8,16 @@ export interface Decoded {
 }
 
 /**
- * Decodes one line from `probabilities`, laid out [steps, classes] starting at `offset` (one row of a batch).
+ * Decodes one line from `probabilities`, laid out [steps, classes].
  * @param dictionary - the characters, one per class from class 1 (ppocr_keys_v1.txt's lines).
  */
-export function ctcDecode(
-  probabilities: Float32Array,
-  steps: number,
-  classes: number,
-  dictionary: readonly string[],
-  offset = 0,
-): Decoded {
+export function ctcDecode(probabilities: Float32Array, steps: number, classes: number, dictionary: readonly string[]): Decoded {
   let text = '';
   let sum = 0;
   let kept = 0;
   let previous = -1;
   for (let t = 0; t < steps; t++) {
-    const row = offset + t * classes;
+    const row = t * classes;
     let best = 0;
     let bestP = probabilities[row]!;
     for (let c = 1; c < classes; c++) {

@@ -4,6 +4,7 @@ import { pixelsAt, type Picture } from './canvas.ts';
 import { DETECTION_NORMALIZATION, toChw } from './chw.ts';
 import { boxesFromMap, type MapBox } from './db-postprocess.ts';
 import { scaleQuad } from './geometry.ts';
+import { firstOutput, singleFeed } from './stage.ts';
 
 /** Images whose longer side exceeds this are scaled down first (PaddleOCR's det_limit_side_len). */
 export const DETECTION_MAX_SIDE = 960;
@@ -15,16 +16,21 @@ export function detectionSize(width: number, height: number): { readonly width: 
   return { width: round(width), height: round(height) };
 }
 
+/** The detector's input for `picture`: the image at its detection size, normalized, as [1, 3, height, width]. */
+export function detectionInput(picture: Picture): { readonly data: Float32Array; readonly dims: readonly number[] } {
+  const { width, height } = detectionSize(picture.width, picture.height);
+  return { data: toChw(pixelsAt(picture, width, height), DETECTION_NORMALIZATION), dims: [1, 3, height, width] };
+}
+
 /** The detector's feeds for `picture`. */
 export function detectionFeeds(session: Session, picture: Picture): Feeds {
-  const { width, height } = detectionSize(picture.width, picture.height);
-  const data = toChw(pixelsAt(picture, width, height), DETECTION_NORMALIZATION);
-  return { [session.inputs[0]!.name]: { type: 'float32', data, dims: [1, 3, height, width] } };
+  const { data, dims } = detectionInput(picture);
+  return singleFeed(session, data, dims);
 }
 
 /** The text boxes in the detector's output, in `picture`'s pixels. */
 export function readBoxes(session: Session, outputs: Outputs, picture: Picture): MapBox[] {
-  const map = outputs[session.outputs[0]!.name]!;
+  const map = firstOutput(session, outputs);
   const [, , height, width] = map.dims as [number, number, number, number];
   const sx = picture.width / width;
   const sy = picture.height / height;

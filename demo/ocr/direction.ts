@@ -3,6 +3,7 @@
 import type { Feeds, Outputs, Session } from 'tensorlane';
 import { LINE_HEIGHT, lineInput } from './line-input.ts';
 import type { Picture } from './canvas.ts';
+import { firstOutput, singleFeed } from './stage.ts';
 
 /** The classifier's input width. */
 export const DIRECTION_WIDTH = 192;
@@ -18,13 +19,12 @@ export interface Direction {
 
 /** The classifier's feeds for one line image. */
 export function directionFeeds(session: Session, line: Picture): Feeds {
-  const data = lineInput(line, DIRECTION_WIDTH);
-  return { [session.inputs[0]!.name]: { type: 'float32', data, dims: [1, 3, LINE_HEIGHT, DIRECTION_WIDTH] } };
+  return singleFeed(session, lineInput(line, DIRECTION_WIDTH), [1, 3, LINE_HEIGHT, DIRECTION_WIDTH]);
 }
 
 /** One line's direction from the classifier's outputs. */
 export function readDirection(session: Session, outputs: Outputs): Direction {
-  const p = outputs[session.outputs[0]!.name]!.data as Float32Array;
+  const p = firstOutput(session, outputs).data as Float32Array;
   const p180 = p[1]!;
   return { upsideDown: p180 > p[0]! && p180 >= TURN_THRESHOLD, p180 };
 }

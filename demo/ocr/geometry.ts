@@ -46,7 +46,7 @@ export function minAreaRect(hull: readonly Point[]): RotatedRect {
   if (hull.length === 0) return { cx: 0, cy: 0, width: 0, height: 0, angle: 0 };
   let best: RotatedRect | undefined;
   let bestArea = Infinity;
-  for (let i = 0; i < Math.max(1, hull.length); i++) {
+  for (let i = 0; i < hull.length; i++) {
     const a = hull[i]!;
     const b = hull[(i + 1) % hull.length]!;
     const angle = hull.length === 1 ? 0 : Math.atan2(b.y - a.y, b.x - a.x);

@@ -3,7 +3,8 @@
 import type { Feeds, Outputs, Session } from 'tensorlane';
 import type { Picture } from './canvas.ts';
 import { ctcDecode, type Decoded } from './ctc.ts';
-import { LINE_HEIGHT, lineInput } from './line-input.ts';
+import { LINE_HEIGHT, lineInput, naturalWidth } from './line-input.ts';
+import { firstOutput, singleFeed } from './stage.ts';
 
 /** Line widths are padded up to a multiple of this, so that lines of similar length share a batch. */
 export const RECOGNITION_WIDTH_STEP = 320;
@@ -14,20 +15,19 @@ export const DROP_SCORE = 0.5;
 
 /** The padded width for a line: the next multiple of RECOGNITION_WIDTH_STEP, at most RECOGNITION_MAX_WIDTH. */
 export function recognitionWidth(line: Picture): number {
-  const natural = Math.ceil((LINE_HEIGHT * line.width) / line.height);
-  return Math.min(RECOGNITION_MAX_WIDTH, Math.max(1, Math.ceil(natural / RECOGNITION_WIDTH_STEP)) * RECOGNITION_WIDTH_STEP);
+  const steps = Math.max(1, Math.ceil(naturalWidth(line) / RECOGNITION_WIDTH_STEP));
+  return Math.min(RECOGNITION_MAX_WIDTH, steps * RECOGNITION_WIDTH_STEP);
 }
 
 /** The recognizer's feeds for one upright line image. */
 export function recognitionFeeds(session: Session, line: Picture): Feeds {
   const width = recognitionWidth(line);
-  const data = lineInput(line, width);
-  return { [session.inputs[0]!.name]: { type: 'float32', data, dims: [1, 3, LINE_HEIGHT, width] } };
+  return singleFeed(session, lineInput(line, width), [1, 3, LINE_HEIGHT, width]);
 }
 
 /** One line's text from the recognizer's outputs. */
 export function readLine(session: Session, outputs: Outputs, dictionary: readonly string[]): Decoded {
-  const probabilities = outputs[session.outputs[0]!.name]!;
+  const probabilities = firstOutput(session, outputs);
   const [, steps, classes] = probabilities.dims as [number, number, number];
   return ctcDecode(probabilities.data as Float32Array, steps, classes, dictionary);
 }

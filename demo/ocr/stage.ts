@@ -1,6 +1,16 @@
 // One pipeline stage through one tensorlane session: prepare the inputs, send every call at once (so the worker's
 // scheduler can batch them), read the outputs; and what each part took, from the page's clock and session.stats().
-import type { Feeds, Outputs, Session, SessionStats } from 'tensorlane';
+import type { Feeds, Outputs, Session, SessionStats, Tensor } from 'tensorlane';
+
+/** The feeds of a model with one float32 input: `data` shaped `dims` under the session's input name. */
+export function singleFeed(session: Session, data: Float32Array, dims: readonly number[]): Feeds {
+  return { [session.inputs[0]!.name]: { type: 'float32', data, dims } };
+}
+
+/** The output of a model with one output, from `outputs` of one call. */
+export function firstOutput(session: Session, outputs: Outputs): Tensor {
+  return outputs[session.outputs[0]!.name]!;
+}
 
 /** What a stage took. `queueMs` and `runMs` come from the worker (session.stats() before and after). */
 export interface StageTiming {

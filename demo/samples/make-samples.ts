@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { chromiumPath } from '../../e2e/browser.ts';
 
-/** What one sample draws, run in the page: `draw(context, random)` on a canvas of `width` x `height`. */
+/** What one sample draws, run in the page: `draw` on a 2D context `ctx` of a canvas of `width` x `height`. */
 interface SampleDrawing {
   readonly file: string;
   readonly width: number;
@@ -14,7 +14,7 @@ interface SampleDrawing {
   readonly draw: string;
 }
 
-// Each `draw` is the body of a function (ctx, random) run in the page. Kept as source text: it runs in Chromium.
+// Each `draw` is the body of a function (ctx) run in the page. Kept as source text: it runs in Chromium.
 const SAMPLES: readonly SampleDrawing[] = [
   {
     // A till receipt on a wooden table, turned a little: lines of text in a monospace font, some in two columns.

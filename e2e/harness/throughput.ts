@@ -7,6 +7,8 @@ export interface ThroughputCase {
   readonly input: string;
   /** One row's dims, without the batch dim. */
   readonly row: readonly number[];
+  /** Sizes of symbolic dims other than the batch, for warm-up and for measuring backends (`backend: 'fastest'`). */
+  readonly freeDimensions?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { compareTensors, expect } from '@tensorlane/playwright';
-import { installOffline, packTarball, timed } from './consumer-install.ts';
+import { installOffline, packTarball, repoRoot, timed } from './consumer-install.ts';
 import { buildMlp, mlpReference } from '../test/models/zoo.ts';
 
-/** The repository's root directory. */
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const packageDir = join(repoRoot, 'packages', 'tensorlane');
 const fixturesDir = fileURLToPath(new URL('./consumers', import.meta.url));
 
@@ -218,5 +216,4 @@ export function expectPrediction(result: ConsumerResult & { ok: true }, backend:
 export const NO_WORKER_MESSAGE = 'Worker is not defined: tensorlane runs models in a Web Worker, so it needs a browser (or pass options.worker)';
 
 /** The package's exports, as the SSR checks list them. */
-export const EXPORTS =
-  'TensorlaneError, createSession, deleteBackendChoices, deleteCachedModels, isTensorlaneError, listBackendChoices, listCachedModels';
+export const EXPORTS = Object.keys(await import('tensorlane')).sort().join(', ');

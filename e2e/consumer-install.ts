@@ -7,7 +7,8 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** The repository's root directory. */
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Run {
   code: number | null;

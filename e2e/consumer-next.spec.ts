@@ -9,10 +9,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, repoRoot, startServer,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, startServer,
   type AppServer, type Fixture,
 } from './consumer-apps.ts';
-import { mustRun, timed } from './consumer-install.ts';
+import { mustRun, repoRoot, timed } from './consumer-install.ts';
 
 // Next.js sends anonymous usage data unless told not to; there is no network here anyway.
 process.env['NEXT_TELEMETRY_DISABLED'] = '1';

@@ -1,5 +1,5 @@
 // 1,000 seeded malformed calls through the real client and worker host in Node (the same cases run in Chromium in
-// e2e/fuzz.spec.ts): each rejects with a TensorlaneError of its expected code, none hangs or throws synchronously,
+// e2e/stress.spec.ts): each rejects with a TensorlaneError of its expected code, none hangs or throws synchronously,
 // and the session serves the reference outputs afterwards.
 import { expect, it } from 'vitest';
 import { createSession, isTensorlaneError } from '../packages/tensorlane/src/index.ts';

@@ -1,4 +1,4 @@
-// Seeded fuzzing of the calls a page makes, shared by Node (test/fuzz.test.ts) and Chromium (e2e/fuzz.spec.ts): each
+// Seeded fuzzing of the calls a page makes, shared by Node (test/fuzz.test.ts) and Chromium (e2e/stress.spec.ts): each
 // case is one malformed `predict`, `predictBatch` or `createSession` (exactly one flaw on a valid call, so the code it
 // must reject with is known), built fresh on every run, since proxies, revocations and detached buffers are stateful.
 // A case passes when the call returns a promise (never throws synchronously) that settles within CASE_TIMEOUT_MS

@@ -43,8 +43,9 @@ export async function measure(bench: Bench, sections: readonly Section[], log = 
   const loadBefore = loadavg()[0]!;
   const adapter = await withPage(bench, false, (page) =>
     page.evaluate(async () => {
-      const adapter = await (navigator as { gpu?: { requestAdapter(): Promise<{ info: { vendor: string; architecture: string } } | null> } }).gpu?.requestAdapter();
-      return adapter ? `${adapter.info.vendor} ${adapter.info.architecture}` : 'no adapter';
+      type Adapter = { info: { vendor: string; architecture: string; isFallbackAdapter: boolean } };
+      const adapter = await (navigator as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu?.requestAdapter();
+      return adapter ? { name: `${adapter.info.vendor} ${adapter.info.architecture}`, fallback: adapter.info.isFallbackAdapter } : undefined;
     }),
   );
   const results: SectionResult[] = [];
@@ -62,7 +63,8 @@ export async function measure(bench: Bench, sections: readonly Section[], log = 
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     load: [loadBefore, loadavg()[0]!],
     browser: `Chromium ${bench.browser.version()}`,
-    adapter,
+    adapter: adapter?.name ?? 'no adapter',
+    ...(adapter ? { fallbackAdapter: adapter.fallback } : {}),
     onnxruntimeWeb: readJson('node_modules/onnxruntime-web/package.json').version,
     tensorlane: readJson('packages/tensorlane/package.json').version,
     commit: commit(),

@@ -3,33 +3,32 @@
 // side by side. A WebGPU run still going when the budget runs out (text-direction on SwiftShader) keeps the GPU
 // process busy after its session is disposed, into the next round: read that row's later loads with this in mind. On a
 // machine without a GPU, WebGPU runs on SwiftShader (software): its figures say nothing about real GPUs.
+import { formatSample } from './report.ts';
 import { pick, withPage, type Section } from './harness.ts';
+import { FIXED, MLP, TEXT_DIRECTION, labelOf } from './models.ts';
 
-const CASES = [
-  { file: 'mlp.onnx', input: 'x', dims: [1, 256] },
-  { file: 'fixed.onnx', input: 'x', dims: [1, 4] },
-  { file: 'text-direction.onnx', input: 'x', dims: [1, 3, 48, 192], freeDimensions: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
-];
+/** `+1.5`, `-0.3`: a difference of medians. */
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
 export const calibration: Section = {
   id: 'calibration',
   async run(bench) {
     const sessions = pick(bench.mode, { full: 5, quick: 2, smoke: 1 });
-    const cases = pick(bench.mode, { full: CASES, quick: CASES.slice(0, 2), smoke: CASES.slice(1, 2) });
+    const models = pick(bench.mode, { full: [MLP, FIXED, TEXT_DIRECTION], quick: [MLP, FIXED], smoke: [FIXED] });
     const rows: string[][] = [];
     const reasons: string[] = [];
     await withPage(bench, false, async (page) => {
-      for (const model of cases) {
+      for (const model of models) {
         const r = await page.evaluate(({ model, sessions }) => window.harness.measureCalibration(model, sessions), { model, sessions });
         rows.push([
-          `${model.file} [${model.dims.join(',')}]`,
+          labelOf(model),
           r.chosen,
-          r.baseline.toFixed(1),
-          r.first.load.toFixed(1),
-          `${r.first.calibrationMs.toFixed(1)} (${r.first.runs} runs)`,
-          `+${(r.first.load - r.baseline).toFixed(1)}`,
-          r.remembered.load.toFixed(1),
-          `${r.remembered.load - r.baseline >= 0 ? '+' : ''}${(r.remembered.load - r.baseline).toFixed(1)} (${r.remembered.runs} runs)`,
+          formatSample(r.baseline, 1),
+          formatSample(r.first.load, 1),
+          `${formatSample(r.first.calibrationMs, 1)} (${r.first.runs.median} runs)`,
+          signed(r.first.load.median - r.baseline.median),
+          formatSample(r.remembered.load, 1),
+          `${signed(r.remembered.load.median - r.baseline.median)} (${r.remembered.runs.median} runs)`,
         ]);
         reasons.push(`${model.file}: ${r.reason}`);
       }
@@ -39,8 +38,8 @@ export const calibration: Section = {
       title: "Backend choice: what `backend: 'fastest'` costs at load",
       text:
         `Per model, ${sessions} rounds of a first load with the stored choices cleared, a load that finds the stored ` +
-        `choice, and a load on the chosen backend named outright; medians, ms, on a page that is not cross-origin ` +
-        `isolated. Why each was chosen: ${reasons.join('; ')}.`,
+        `choice, and a load on the chosen backend named outright; medians (min–max), ms, extras of the medians, on a ` +
+        `page that is not cross-origin isolated. Why each was chosen: ${reasons.join('; ')}.`,
       header: ['model', 'chosen', 'load, chosen backend', 'load, fastest (first)', 'of which measuring', 'first: extra', 'load, fastest (remembered)', 'remembered: extra'],
       rows,
       figures: {},

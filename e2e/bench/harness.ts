@@ -55,6 +55,11 @@ export async function withPage<T>(bench: Bench, isolated: boolean, work: (page: 
   }
 }
 
+/** The bench on the harness served at `url`, in `browser`. */
+export function benchAt(browser: Browser, url: string, mode: Mode): Bench {
+  return { browser, url, mode, openPage: ({ isolated = false } = {}) => openHarness(browser, url, isolated) };
+}
+
 /**
  * Builds and serves the harness (port 0: beside the tests and other checkouts), runs `work`, and cleans up. Unminified
  * on request, so that a profile names the functions.
@@ -66,7 +71,7 @@ export async function runBench<T>(mode: Mode, work: (bench: Bench) => Promise<T>
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
   const browser = await launch();
   try {
-    return await work({ browser, url, mode, openPage: ({ isolated = false } = {}) => openHarness(browser, url, isolated) });
+    return await work(benchAt(browser, url, mode));
   } finally {
     await browser.close();
     await new Promise((resolve) => server.httpServer.close(resolve));

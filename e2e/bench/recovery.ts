@@ -4,6 +4,7 @@
 import type { Backend } from 'tensorlane';
 import type { FaultKind } from '../harness/recovery.ts';
 import { pick, withPage, type Section } from './harness.ts';
+import { formatSample } from './report.ts';
 
 const CASES: ReadonlyArray<{ kind: FaultKind; label: string; backends: readonly Backend[] }> = [
   { kind: 'throw', label: 'worker-crashed (uncaught error)', backends: ['webgpu', 'wasm'] },
@@ -27,14 +28,8 @@ export const recovery: Section = {
     await withPage(bench, false, async (page) => {
       for (const { kind, label, backends } of cases) {
         for (const backend of backends) {
-          const r = await page.evaluate(
-            ({ kind, backend, trials }) => {
-              const { measureRecovery, faultWorkers, injectFault } = window.harness;
-              return measureRecovery(kind, backend, trials, faultWorkers(), injectFault as (fault: string) => void);
-            },
-            { kind, backend, trials },
-          );
-          rows.push([label, backend, r.toEvent.toFixed(0), r.toAnswer.toFixed(0)]);
+          const r = await page.evaluate((args) => window.harness.measureRecovery(args.kind, args.backend, args.trials), { kind, backend, trials });
+          rows.push([label, backend, formatSample(r.toEvent), formatSample(r.toAnswer)]);
         }
       }
     });
@@ -43,7 +38,7 @@ export const recovery: Section = {
       title: 'Recovery: healing after a fault',
       text:
         `How long a session takes to heal after each fault: ms from the fault to the \`'restart'\` event and to the ` +
-        `next answer, medians of ${trials} fresh sessions per row (even-rows model), on a page that is not ` +
+        `next answer, medians (min–max) of ${trials} fresh sessions per row (even-rows model), on a page that is not ` +
         `cross-origin isolated.`,
       header: ['fault', 'backend', "to the 'restart' event", 'to the next answer'],
       rows,

@@ -1,6 +1,7 @@
 // 6. Smoothness: what the page feels during a burst of predictions, tensorlane against onnxruntime-web on the main
 // thread.
-import { formatSample, sampleOf } from './report.ts';
+import { alternate } from './alternate.ts';
+import { formatSample } from './report.ts';
 import { pick, type Section } from './harness.ts';
 import { CONVNET, TEXT_DIRECTION, labelOf } from './models.ts';
 
@@ -20,14 +21,23 @@ export const smoothness: Section = {
         await page.evaluate((args) => window.harness.perf.smoothnessOpen(args.model, args.mode), { model, mode });
         return page;
       })));
-      const kept = modes.map(() => new Map<string, number[]>());
       try {
-        for (let round = -1; round < rounds; round++) {
-          for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
-            const figures = await pages[i]!.evaluate((n) => window.harness.perf.smoothnessRound(n), count);
-            if (round < 0) continue;
-            for (const [key, value] of Object.entries(figures)) kept[i]!.set(key, [...(kept[i]!.get(key) ?? []), value]);
-          }
+        const r = await alternate(rounds, {
+          tensorlane: () => pages[0]!.evaluate((n) => window.harness.perf.smoothnessRound(n), count),
+          'ort-main': () => pages[1]!.evaluate((n) => window.harness.perf.smoothnessRound(n), count),
+        });
+        for (const mode of modes) {
+          const f = (key: string) => r[mode][key]!;
+          figures[`${model.file.replace('.onnx', '')}.${mode}.longTasks`] = f('longTasks').max;
+          rows.push([
+            mode === 'tensorlane' ? labelOf(model) : '',
+            mode === 'tensorlane' ? 'tensorlane' : 'onnxruntime-web, main thread',
+            formatSample(f('longTasks')),
+            formatSample(f('longestTaskMs')),
+            formatSample(f('slowFrames')),
+            formatSample(f('longestFrameMs')),
+            formatSample(f('elapsedMs')),
+          ]);
         }
       } finally {
         for (const page of pages) {
@@ -35,19 +45,6 @@ export const smoothness: Section = {
           await page.close();
         }
       }
-      modes.forEach((mode, i) => {
-        const f = (key: string) => sampleOf(kept[i]!.get(key)!);
-        figures[`${model.file.replace('.onnx', '')}.${mode}.longTasks`] = f('longTasks').max;
-        rows.push([
-          mode === 'tensorlane' ? labelOf(model) : '',
-          mode === 'tensorlane' ? 'tensorlane' : 'onnxruntime-web, main thread',
-          formatSample(f('longTasks')),
-          formatSample(f('longestTaskMs')),
-          formatSample(f('slowFrames')),
-          formatSample(f('longestFrameMs')),
-          formatSample(f('elapsedMs')),
-        ]);
-      });
     }
     return {
       id: 'smoothness',

@@ -1,32 +1,32 @@
 // In-page measurement for the bench scripts (bundled by Vite, so the scripts only pass parameters).
-import { createSession, deleteBackendChoices, type Backend } from 'tensorlane';
+import { createSession, deleteBackendChoices, type Backend, type Session } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
+import { sampleOf, type Sample } from '../bench/report.ts';
+import type { ThroughputCase } from './throughput.ts';
 
-export interface LatencyCase {
-  readonly file: string;
-  readonly input: string;
-  readonly dims: readonly number[];
-  /** Sizes of symbolic dims other than the batch, for the warm-up. */
-  readonly freeDimensions?: Readonly<Record<string, number>>;
+/** One row of `model` (seed 1), fresh for each call. */
+function oneRow(model: ThroughputCase) {
+  const dims = [1, ...model.row];
+  const size = model.row.reduce((a, b) => a * b, 1);
+  return () => ({ [model.input]: { type: 'float32' as const, data: seededFloats(size, 1), dims } });
 }
+
+const adapterOf = (session: Session) => (session.adapter ? `${session.adapter.vendor} ${session.adapter.architecture}` : '');
 
 export interface Latency {
-  /** Medians, ms. */
-  readonly load: number;
-  readonly first: number;
-  readonly steady: number;
+  /** Over the sessions (load, first) and the steady runs, ms. */
+  readonly load: Sample;
+  readonly first: Sample;
+  readonly steady: Sample;
   readonly adapter: string;
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Loads `model` in `sessions` fresh sessions, timing the load and the first predict of each, then times `runs`
  * further predicts on the first session.
  */
-export async function measureLatency(model: LatencyCase, backend: Backend, sessions: number, runs: number): Promise<Latency> {
-  const size = model.dims.reduce((a, b) => a * b, 1);
-  const feeds = () => ({ [model.input]: { type: 'float32' as const, data: seededFloats(size, 1), dims: model.dims } });
+export async function measureLatency(model: ThroughputCase, backend: Backend, sessions: number, runs: number): Promise<Latency> {
+  const feeds = oneRow(model);
   const load: number[] = [];
   const first: number[] = [];
   const steady: number[] = [];
@@ -44,16 +44,16 @@ export async function measureLatency(model: LatencyCase, backend: Backend, sessi
       await session.predict(f);
       steady.push(performance.now() - t);
     }
-    adapter = session.adapter ? `${session.adapter.vendor} ${session.adapter.architecture}` : '';
+    adapter = adapterOf(session);
     await session.dispose();
   }
-  return { load: median(load), first: median(first), steady: median(steady), adapter };
+  return { load: sampleOf(load), first: sampleOf(first), steady: sampleOf(steady), adapter };
 }
 
 export interface WarmupLatency {
-  /** Medians, ms, over fresh sessions loaded alternately without and with warm-up. */
-  readonly cold: { readonly load: number; readonly first: number };
-  readonly warm: { readonly load: number; readonly warmup: number; readonly first: number };
+  /** Over fresh sessions loaded alternately without and with warm-up, ms. */
+  readonly cold: { readonly load: Sample; readonly first: Sample };
+  readonly warm: { readonly load: Sample; readonly warmup: Sample; readonly first: Sample };
   readonly adapter: string;
 }
 
@@ -61,9 +61,8 @@ export interface WarmupLatency {
  * Times the first predict of `sessions` fresh sessions without warm-up and `sessions` with `warmup: true`,
  * alternating so that both see the same conditions; the first predict runs at batch 1, the warmed-up size.
  */
-export async function measureWarmup(model: LatencyCase, backend: Backend, sessions: number): Promise<WarmupLatency> {
-  const size = model.dims.reduce((a, b) => a * b, 1);
-  const feeds = () => ({ [model.input]: { type: 'float32' as const, data: seededFloats(size, 1), dims: model.dims } });
+export async function measureWarmup(model: ThroughputCase, backend: Backend, sessions: number): Promise<WarmupLatency> {
+  const feeds = oneRow(model);
   const cold = { load: [] as number[], first: [] as number[] };
   const warm = { load: [] as number[], warmup: [] as number[], first: [] as number[] };
   let adapter = '';
@@ -87,22 +86,22 @@ export async function measureWarmup(model: LatencyCase, backend: Backend, sessio
         cold.load.push(t1 - t0);
         cold.first.push(first);
       }
-      adapter = session.adapter ? `${session.adapter.vendor} ${session.adapter.architecture}` : '';
+      adapter = adapterOf(session);
       await session.dispose();
     }
   }
   return {
-    cold: { load: median(cold.load), first: median(cold.first) },
-    warm: { load: median(warm.load), warmup: median(warm.warmup), first: median(warm.first) },
+    cold: { load: sampleOf(cold.load), first: sampleOf(cold.first) },
+    warm: { load: sampleOf(warm.load), warmup: sampleOf(warm.warmup), first: sampleOf(warm.first) },
     adapter,
   };
 }
 
 export interface CalibrationCost {
-  /** Medians, ms, over fresh sessions. */
-  readonly baseline: number;
-  readonly first: { readonly load: number; readonly calibrationMs: number; readonly runs: number };
-  readonly remembered: { readonly load: number; readonly runs: number };
+  /** Over fresh sessions, ms. */
+  readonly baseline: Sample;
+  readonly first: { readonly load: Sample; readonly calibrationMs: Sample; readonly runs: Sample };
+  readonly remembered: { readonly load: Sample; readonly runs: Sample };
   readonly chosen: string;
   readonly reason: string;
 }
@@ -111,7 +110,7 @@ export interface CalibrationCost {
  * What `backend: 'fastest'` costs at load, `sessions` times over: a first load (stored choices cleared: it measures),
  * a remembered load (the stored choice: it does not), and a load on the backend it chose, named outright.
  */
-export async function measureCalibration(model: LatencyCase, sessions: number): Promise<CalibrationCost> {
+export async function measureCalibration(model: ThroughputCase, sessions: number): Promise<CalibrationCost> {
   // Dims other than the batch are fixed for every load alike, so that measuring can shape its inputs without warm-up.
   const overrides = model.freeDimensions ? { freeDimensionOverrides: model.freeDimensions } : {};
   const open = async (backend: 'fastest' | Backend) => {
@@ -142,9 +141,9 @@ export async function measureCalibration(model: LatencyCase, sessions: number): 
     reason = measured.selection!.reason;
   }
   return {
-    baseline: median(baseline),
-    first: { load: median(first.load), calibrationMs: median(first.calibrationMs), runs: median(first.runs) },
-    remembered: { load: median(remembered.load), runs: median(remembered.runs) },
+    baseline: sampleOf(baseline),
+    first: { load: sampleOf(first.load), calibrationMs: sampleOf(first.calibrationMs), runs: sampleOf(first.runs) },
+    remembered: { load: sampleOf(remembered.load), runs: sampleOf(remembered.runs) },
     chosen,
     reason,
   };

@@ -7,10 +7,8 @@ import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
+import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
-
-/** Every worker faultWorkers() started, the last one current: tests post `{ fault }` to it. */
-const faultWorkerLog: Worker[] = [];
 
 const harness = {
   tensorlane,
@@ -36,23 +34,10 @@ const harness = {
   /** A worker in which every run on `backend` takes 100 ms longer. */
   slowBackendWorker: (backend: tensorlane.Backend) => () =>
     new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${backend}` }),
-  /**
-   * A `worker` factory of workers with test hooks (see fault-worker.ts): the n-th worker gets the n-th name (the
-   * last one from then on), e.g. `['', 'no-adapter']`: the first normal, every later one without a GPU adapter.
-   */
-  faultWorkers: (names: readonly string[] = ['']) => {
-    let started = 0;
-    return () => {
-      const name = names[Math.min(started++, names.length - 1)]!;
-      const worker = new Worker(new URL('./fault-worker.ts', import.meta.url), { type: 'module', name });
-      faultWorkerLog.push(worker);
-      return worker;
-    };
-  },
-  /** Injects a fault into the worker faultWorkers() started last. */
-  injectFault: (fault: 'destroy-device' | 'throw' | 'reject') => faultWorkerLog.at(-1)!.postMessage({ fault }),
-  /** How many workers faultWorkers() has started (since the page loaded). */
-  faultWorkerCount: () => faultWorkerLog.length,
+  /** Workers with test hooks and the faults to inject into them (fault-workers.ts). */
+  faultWorkers,
+  injectFault,
+  faultWorkerCount,
 };
 
 declare global {

@@ -2,42 +2,16 @@
 // round by round, so that each sees the same machine state. Bundled by Vite; the Node side passes parameters only.
 import { createSession, type Backend, type Session, type SessionOptions } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
-import { sampleOf, type Sample } from '../bench/report.ts';
+import { alternate, type Figures } from '../bench/alternate.ts';
 import { openRawWorker } from './raw.ts';
-import { openPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
+import { openPath, sessionPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
 
-
-export type Figures = Readonly<Record<string, number>>;
 
 const percentile = (sorted: ArrayLike<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const sizeOf = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
-/**
- * Runs every variant once per round, after one warm-up round that is not kept, rotating which goes first; returns
- * each figure of each variant over the rounds.
- */
-async function alternate<K extends string>(
-  rounds: number,
-  variants: Record<K, () => Promise<Figures>>,
-): Promise<Record<K, Record<string, Sample>>> {
-  const names = Object.keys(variants) as K[];
-  const kept = new Map<K, Map<string, number[]>>(names.map((n) => [n, new Map()]));
-  for (let round = -1; round < rounds; round++) {
-    const start = Math.max(0, round) % names.length;
-    for (const name of [...names.slice(start), ...names.slice(0, start)]) {
-      const figures = await variants[name]();
-      if (round < 0) continue;
-      for (const [key, value] of Object.entries(figures)) {
-        const list = kept.get(name)!.get(key) ?? [];
-        list.push(value);
-        kept.get(name)!.set(key, list);
-      }
-    }
-  }
-  return Object.fromEntries(
-    names.map((n) => [n, Object.fromEntries([...kept.get(n)!].map(([key, xs]) => [key, sampleOf(xs)]))]),
-  ) as Record<K, Record<string, Sample>>;
-}
+/** `count` seeded inputs (seeds 1…count) of `dims`. */
+const inputsOf = (dims: readonly number[], count: number) => Array.from({ length: count }, (_, i) => seededFloats(sizeOf(dims), i + 1));
 
 /** One variant per name, built by `variant`. */
 function variantsOf<K extends string>(names: readonly K[], variant: (i: number) => () => Promise<Figures>): Record<K, () => Promise<Figures>> {
@@ -49,38 +23,29 @@ function openSession(model: ThroughputCase, options: Partial<SessionOptions> = {
   return createSession({ model: `models/${model.file}`, backend: 'wasm', numThreads: 1, ...options });
 }
 
-/** Time inside `session.run`, in ms, and rows run, so far. */
-async function runTotals(session: Session): Promise<{ ms: number; rows: number; runs: number }> {
-  const { runMs, rowsRun, runs } = await session.stats();
-  return { ms: runMs.mean * runMs.count, rows: rowsRun, runs };
-}
-
 /**
- * `count` one-row predicts fired at once: rows/s, latency from firing to each answer, and the time per call spent
- * outside the model's run (the whole elapsed time less the time inside `session.run`, over the calls).
+ * `count` one-row requests fired at once along `path`: rows/s and latency from firing to each answer; where the path
+ * reports its runs (tensorlane), the time per call spent outside the model's run (the whole elapsed time less the time
+ * inside `session.run`, over the calls), the time inside it per row, and rows per run.
  */
-async function burst(session: Session, model: ThroughputCase, count: number): Promise<Figures> {
-  const dims = [1, ...model.row];
-  const inputs = Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
-  const before = await runTotals(session);
+async function burst(path: Path, model: ThroughputCase, count: number): Promise<Figures> {
+  const inputs = inputsOf(model.row, count);
+  const before = await path.runs();
   const latencies = new Float64Array(count);
   const start = performance.now();
-  await Promise.all(
-    inputs.map((data, i) =>
-      session.predict({ [model.input]: { type: 'float32', data, dims } }).then(() => void (latencies[i] = performance.now() - start)),
-    ),
-  );
+  await Promise.all(inputs.map((data, i) => path.run(data).then(() => void (latencies[i] = performance.now() - start))));
   const elapsed = performance.now() - start;
-  const after = await runTotals(session);
+  const after = await path.runs();
   latencies.sort();
   const runMs = after.ms - before.ms;
+  const rows = after.rows - before.rows;
   return {
     rowsPerSecond: (1000 * count) / elapsed,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
-    pathMicrosPerCall: (1000 * (elapsed - runMs)) / count,
-    runMicrosPerRow: (1000 * runMs) / (after.rows - before.rows),
-    rowsPerRun: (after.rows - before.rows) / (after.runs - before.runs),
+    ...(rows > 0
+      ? { pathMicrosPerCall: (1000 * (elapsed - runMs)) / count, runMicrosPerRow: (1000 * runMs) / rows, rowsPerRun: rows / (after.runs - before.runs) }
+      : {}),
   };
 }
 
@@ -90,18 +55,18 @@ async function burst(session: Session, model: ThroughputCase, count: number): Pr
  */
 export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number) {
   const raw = await openRawWorker(`models/${model.file}`);
-  const session = await openSession(model);
+  const path = sessionPath(await openSession(model), model);
   try {
     return await alternate(rounds, {
       floor: async () => {
         const ms = await raw.floor([floorBatch, ...model.row], floorRuns);
         return { rowsPerSecond: (1000 * floorBatch) / ms, microsPerRow: (1000 * ms) / floorBatch };
       },
-      tensorlane: () => burst(session, model, count),
+      tensorlane: () => burst(path, model, count),
     });
   } finally {
     raw.close();
-    await session.dispose();
+    await path.close();
   }
 }
 
@@ -113,9 +78,8 @@ export async function benchSequential(model: ThroughputCase, batch: number, call
   const dims = [batch, ...model.row];
   const raw = await openRawWorker(`models/${model.file}`);
   const session = await openSession(model);
-  const inputs = () => Array.from({ length: calls }, (_, i) => seededFloats(sizeOf(dims), i + 1));
   const timed = async (call: (data: Float32Array) => Promise<unknown>) => {
-    const data = inputs();
+    const data = inputsOf(dims, calls);
     const start = performance.now();
     for (const x of data) await call(x);
     return { microsPerCall: (1000 * (performance.now() - start)) / calls };
@@ -141,6 +105,7 @@ export async function benchBoundary(mib: number, rounds: number) {
   const raw = await openRawWorker(`models/${identity.file}`);
   const echo = await openRawWorker();
   const session = await openSession(identity);
+  const { runs: runTotals } = sessionPath(session, identity);
   const make = () => new Float32Array(identity.row[0]!).fill(0.5);
   const check = (out: Float32Array) => {
     if (out.length !== identity.row[0] || out[out.length - 1] !== 0.5) throw new Error(`the round trip of ${mib} MiB lost data`);
@@ -156,9 +121,9 @@ export async function benchBoundary(mib: number, rounds: number) {
   try {
     return await alternate(rounds, {
       tensorlane: async () => {
-        const before = await runTotals(session);
+        const before = await runTotals();
         const { ms } = await timed(async (data) => (await session.predict({ x: { type: 'float32', data, dims } }))['y']!.data as Float32Array);
-        return { ms, runMs: (await runTotals(session)).ms - before.ms };
+        return { ms, runMs: (await runTotals()).ms - before.ms };
       },
       raw: () => timed((data) => raw.run(data, dims)),
       transfer: () => timed((data) => echo.echo(data, true)),
@@ -184,28 +149,8 @@ export async function benchUnderLoad(
   rounds: number,
 ) {
   const paths = await Promise.all(modes.map((mode) => openPath(model, backend, mode, backend === 'wasm' ? 1 : undefined)));
-  const inputs = () => Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
   try {
-    const variants = variantsOf(modes, (i) => async () => {
-      const path = paths[i]!;
-      const data = inputs();
-      const latencies = new Float64Array(count);
-      const before = await path.runs();
-      const start = performance.now();
-      await Promise.all(data.map((x, j) => path.run(x).then(() => void (latencies[j] = performance.now() - start))));
-      const elapsed = performance.now() - start;
-      const after = await path.runs();
-      latencies.sort();
-      return {
-        rowsPerSecond: (1000 * count) / elapsed,
-        p50: percentile(latencies, 0.5),
-        p95: percentile(latencies, 0.95),
-        ...(after.rows > before.rows
-          ? { rowsPerRun: (after.rows - before.rows) / (after.runs - before.runs), runMicrosPerRow: (1000 * (after.ms - before.ms)) / (after.rows - before.rows) }
-          : {}),
-      };
-    });
-    return await alternate(rounds, variants);
+    return await alternate(rounds, variantsOf(modes, (i) => () => burst(paths[i]!, model, count)));
   } finally {
     for (const path of paths) await path.close();
   }
@@ -224,7 +169,7 @@ export async function smoothnessOpen(model: ThroughputCase, mode: 'tensorlane' |
  */
 export async function smoothnessRound(count: number): Promise<Figures> {
   const { path, model } = smooth!;
-  const data = Array.from({ length: count }, (_, j) => seededFloats(sizeOf(model.row), j + 1));
+  const data = inputsOf(model.row, count);
   // The inputs were just made (55 MB for the text-direction model): their garbage is collected now, where the bench
   // browser exposes gc(), not during the burst. The task that made them ends before anything is observed: a long-task
   // observer created inside it would report that task too.
@@ -284,7 +229,7 @@ export async function benchThreads(
   const dims = [batch, ...model.row];
   const threads: Record<string, number> = {};
   const measure = async (session: Session) => {
-    const data = Array.from({ length: calls }, (_, j) => seededFloats(sizeOf(dims), j + 1));
+    const data = inputsOf(dims, calls);
     const start = performance.now();
     for (const x of data) await session.predict({ [model.input]: { type: 'float32', data: x, dims } });
     return (1000 * calls * batch) / (performance.now() - start);
@@ -341,19 +286,19 @@ export async function memoryClose(): Promise<void> {
   await session.dispose();
 }
 
-let profiled: { session: Session; model: ThroughputCase } | undefined;
+let profiled: { session: Session; path: Path; model: ThroughputCase } | undefined;
 
 /** For `pnpm bench:profile`: one session, bursts of `count` one-row predicts (ms per burst), close. */
 export async function profileOpen(model: ThroughputCase): Promise<void> {
-  profiled = { session: await openSession(model), model };
+  const session = await openSession(model);
+  profiled = { session, path: sessionPath(session, model), model };
 }
 export async function profileBurst(count: number, sequential = false): Promise<number> {
-  const { session, model } = profiled!;
-  const dims = [1, ...model.row];
-  const inputs = Array.from({ length: count }, (_, i) => seededFloats(sizeOf(model.row), i + 1));
+  const { path, model } = profiled!;
+  const inputs = inputsOf(model.row, count);
   const start = performance.now();
-  if (sequential) for (const data of inputs) await session.predict({ [model.input]: { type: 'float32', data, dims } });
-  else await Promise.all(inputs.map((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })));
+  if (sequential) for (const data of inputs) await path.run(data);
+  else await Promise.all(inputs.map((data) => path.run(data)));
   return performance.now() - start;
 }
 export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {

@@ -1,12 +1,14 @@
 // The paths `pnpm bench` sends requests through: tensorlane (with and without batching), or onnxruntime-web used
 // directly (its own worker proxy, or the page's main thread). Bundled by Vite, so the bench only passes parameters.
-import { createSession, type Backend } from 'tensorlane';
+import { createSession, type Backend, type Session } from 'tensorlane';
 
 export interface ThroughputCase {
   readonly file: string;
   readonly input: string;
   /** One row's dims, without the batch dim. */
   readonly row: readonly number[];
+  /** Sizes of symbolic dims other than the batch, for warm-up and for measuring backends (`backend: 'fastest'`). */
+  readonly freeDimensions?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -28,9 +30,21 @@ export interface Path {
   close(): Promise<void>;
 }
 
+/** `session` as a path: one-row predicts of `model`, its runs from `session.stats()`. */
+export function sessionPath(session: Session, model: ThroughputCase): Path {
+  const dims = [1, ...model.row];
+  return {
+    run: (data) => session.predict({ [model.input]: { type: 'float32', data, dims } }),
+    runs: async () => {
+      const { runMs, rowsRun, runs } = await session.stats();
+      return { ms: runMs.mean * runMs.count, rows: rowsRun, runs };
+    },
+    close: () => session.dispose(),
+  };
+}
+
 /** Opens `model` along `mode`; `threads` sets the WASM threads of every path (tensorlane's `numThreads`). */
 export async function openPath(model: ThroughputCase, backend: Backend, mode: ThroughputMode, threads?: number): Promise<Path> {
-  const dims = [1, ...model.row];
   if (mode === 'tensorlane' || mode === 'tensorlane-unbatched' || mode === 'tensorlane-auto') {
     const session = await createSession({
       model: `models/${model.file}`,
@@ -39,14 +53,7 @@ export async function openPath(model: ThroughputCase, backend: Backend, mode: Th
       ...(threads === undefined || mode === 'tensorlane-auto' ? {} : { numThreads: threads }),
       ...(mode === 'tensorlane-unbatched' ? { maxBatchSize: 1 } : {}),
     });
-    return {
-      run: (data) => session.predict({ [model.input]: { type: 'float32', data, dims } }),
-      runs: async () => {
-        const { runMs, rowsRun, runs } = await session.stats();
-        return { ms: runMs.mean * runMs.count, rows: rowsRun, runs };
-      },
-      close: () => session.dispose(),
-    };
+    return sessionPath(session, model);
   }
   // The WebGPU build for WebGPU, the plain WASM build for WASM, as tensorlane itself imports them. The proxy needs
   // ORT's script under its own name (see ortDistPlugin in e2e/vite.config.ts): a copy of onnxruntime-web apart from
@@ -59,6 +66,7 @@ export async function openPath(model: ThroughputCase, backend: Backend, mode: Th
   if (threads !== undefined) ort.env.wasm.numThreads = threads;
   const bytes = new Uint8Array(await (await fetch(`models/${model.file}`)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, { executionProviders: [backend] });
+  const dims = [1, ...model.row];
   let chain: Promise<unknown> = Promise.resolve();
   return {
     run: (data) => {

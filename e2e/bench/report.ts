@@ -47,7 +47,7 @@ export interface Meta {
   readonly adapter: string;
   /**
    * Whether that adapter is a fallback (software) one, as `GPUAdapterInfo.isFallbackAdapter` says; absent where there
-   * is no adapter, and in reports written before it was recorded.
+   * is no adapter.
    */
   readonly fallbackAdapter?: boolean;
   readonly onnxruntimeWeb: string;
@@ -86,7 +86,6 @@ export function renderSection(section: SectionResult): string {
 /** What WebGPU ran on, as the report's intro says it. */
 function webgpuOf(meta: Meta): string {
   if (meta.adapter === 'no adapter') return 'no WebGPU adapter';
-  if (meta.fallbackAdapter === undefined) return `WebGPU on ${meta.adapter} (not recorded whether a software adapter)`;
   return meta.fallbackAdapter
     ? `WebGPU on ${meta.adapter}, a software adapter, so WebGPU figures say nothing about real GPUs`
     : `WebGPU on ${meta.adapter}, a GPU`;

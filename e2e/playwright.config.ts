@@ -19,8 +19,11 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
     {
       name: 'webgpu',
       testIgnore: ['**/no-webgpu.spec.ts'],
-      // A fake camera (a generated video) for the demo's camera button.
-      use: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream'] }),
+      // A fake camera (a generated video) for the demo's camera button; gc() for the soak's memory measurements
+      // (Chromium measures at the next garbage collection).
+      use: webgpu({
+        adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--js-flags=--expose-gc'],
+      }),
     },
     {
       // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.

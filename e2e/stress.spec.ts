@@ -1,12 +1,7 @@
-// Load, soak and fuzz in real Chromium. The soak runs on a cross-origin-isolated copy of the harness, where
+// Load, soak and fuzz in real Chromium. The soak runs on the harness at /?isolated (cross-origin isolated), where
 // performance.measureUserAgentSpecificMemory() reports the workers' memory (WebAssembly memory included); Chromium
-// measures at its next garbage collection, which the page starts with gc() (--expose-gc).
-import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
-import { webgpu } from '@tensorlane/playwright';
-import { WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
+// measures at its next garbage collection, which the page starts with gc() (--expose-gc, in playwright.config.ts).
 import { expect, test } from './fixtures.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
 
 const MB = 1 << 20;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
@@ -47,50 +42,33 @@ test('should reject 1,000 seeded malformed calls with a TensorlaneError of their
   expect(result.map((r) => r.cases)).toEqual([1000, 200]);
 });
 
-/** The harness build (made by the web server of playwright.config.ts), served cross-origin isolated. */
-const isolated = base.extend<{}, { server: StaticServer }>({
-  server: [
-    async ({}, use) => {
-      const server = await serveStatic(fileURLToPath(new URL('./.harness-dist', import.meta.url)), {
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-        'cache-control': 'max-age=600', // as a real host would: the WebAssembly compiles once, not per worker
-      });
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
-});
-isolated.use({
-  launchOptions: webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--js-flags=--expose-gc'] }).launchOptions,
-});
+test.describe('soak', () => {
+  // performance.measureUserAgentSpecificMemory() needs a cross-origin-isolated page.
+  test.use({ isolated: true });
 
-isolated.describe('soak', () => {
   for (const [backend, predictions, burst] of [['wasm', 10_000, 50], ['webgpu', 1000, 50]] as const) {
-    isolated(`should answer ${predictions.toLocaleString('en')} mixed predictions correctly with flat worker memory, and give it back on restart() on ${backend}`, async ({ page, server }) => {
-      isolated.setTimeout(300_000);
-      await page.goto(server.url);
-      await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-      const result = await page.evaluate(([backend, predictions, burst]) => window.harness.stress.soak(backend, predictions, burst), [backend, predictions, burst] as const);
-      console.log(`[soak ${backend}] ${result.done} predictions in ${result.runs} runs since the restart; worker memory: ${mb(result.start.workers)} after the first tenth, ${mb(result.end.workers)} at the end, ${mb(result.restarted.workers)} after restart()`);
-      expect(result).toMatchObject({ backend, wrong: 0, failed: 0, restarts: { requested: 1 } });
-      expect(result.done).toBeGreaterThanOrEqual(predictions);
-      // Measured here: flat within a few MB (see the README, "Guarantees"). Asserted loosely: no growth past 50%.
-      expect(result.end.workers).toBeLessThanOrEqual(result.start.workers * 1.5);
-      expect(result.restarted.workers).toBeLessThanOrEqual(result.start.workers * 1.5);
+    test.describe(backend, () => {
+      if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
+      test(`should answer ${predictions.toLocaleString('en')} mixed predictions correctly with flat worker memory, and give it back on restart() on ${backend}`, async ({ harness }) => {
+        test.setTimeout(300_000);
+        const result = await harness.evaluate(([backend, predictions, burst]) => window.harness.stress.soak(backend, predictions, burst), [backend, predictions, burst] as const);
+        console.log(`[soak ${backend}] ${result.done} predictions in ${result.runs} runs since the restart; worker memory: ${mb(result.start.workers)} after the first tenth, ${mb(result.end.workers)} at the end, ${mb(result.restarted.workers)} after restart()`);
+        expect(result).toMatchObject({ backend, wrong: 0, failed: 0, restarts: { requested: 1 } });
+        expect(result.done).toBeGreaterThanOrEqual(predictions);
+        // Measured here: flat within a few MB (see the README, "Guarantees"). Asserted loosely: no growth past 50%.
+        expect(result.end.workers).toBeLessThanOrEqual(result.start.workers * 1.5);
+        expect(result.restarted.workers).toBeLessThanOrEqual(result.start.workers * 1.5);
+      });
     });
   }
 
-  isolated('should leave no worker alive and memory near its start after 50 createSession/dispose cycles', async ({ page, server }) => {
-    isolated.setTimeout(300_000);
-    await page.goto(server.url);
-    await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-    const before = await page.evaluate(() => window.harness.stress.memory());
-    const result = await page.evaluate(() => window.harness.stress.cycles(50));
+  test('should leave no worker alive and memory near its start after 50 createSession/dispose cycles', async ({ harness }) => {
+    test.setTimeout(300_000);
+    const before = await harness.evaluate(() => window.harness.stress.memory());
+    const result = await harness.evaluate(() => window.harness.stress.cycles(50));
     // Chromium's memory measurement waits for workers still shutting down: measure once they are gone.
-    await expect.poll(() => page.workers().length).toBe(0);
-    const after = await page.evaluate(() => window.harness.stress.memory());
+    await expect.poll(() => harness.workers().length).toBe(0);
+    const after = await harness.evaluate(() => window.harness.stress.memory());
     console.log(`[cycles] 50 sessions (createSession ${result.createMs.toFixed(0)} ms, dispose ${result.disposeMs.toFixed(0)} ms, mean): page memory ${mb(before.total)} before, ${mb(after.total)} after; worker memory ${mb(after.workers)} after`);
     expect(result.served).toBe(50);
     expect(after.workers).toBe(0);

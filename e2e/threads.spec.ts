@@ -24,17 +24,16 @@ function runMlp(page: Page, backend: 'wasm' | 'webgpu', numThreads: 'auto' | num
 const expected = mlpReference(seededFloats(ROWS * 256, SEED));
 
 test.describe('on a cross-origin isolated page', () => {
+  test.use({ isolated: true });
   for (const [backend, tolerance] of [['wasm', 1e-5], ['webgpu', 1e-3]] as const) {
     test.describe(backend, () => {
       // The kit's WebGPU gate: fails the WebGPU test when WebGPU did not come up.
       if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu);
-      test(`should run ${backend} with more than one WebAssembly thread by default, and match the reference`, async ({ page }) => {
+      test(`should run ${backend} with more than one WebAssembly thread by default, and match the reference`, async ({ harness }) => {
         // onnxruntime-web starts its threads as workers of tensorlane's worker: seeing them proves the threads are real.
         const threads: string[] = [];
-        page.on('worker', (worker) => threads.push(worker.url()));
-        await page.goto('/?isolated');
-        await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-        const result = await runMlp(page, backend, 'auto');
+        harness.on('worker', (worker) => threads.push(worker.url()));
+        const result = await runMlp(harness, backend, 'auto');
         expect(result).toMatchObject({ isolated: true, backend, warnings: [] });
         expect(result.threads).toBeGreaterThan(1);
         expect(result.y).toBeCloseToTensor(expected, { atol: tolerance, rtol: 0 });
@@ -44,11 +43,9 @@ test.describe('on a cross-origin isolated page', () => {
     });
   }
 
-  test('should run exactly the threads asked for', async ({ page }) => {
-    await page.goto('/?isolated');
-    await expect(page.locator('body[data-ready="true"]')).toBeAttached();
-    expect(await runMlp(page, 'wasm', 1)).toMatchObject({ threads: 1, warnings: [] });
-    const three = await runMlp(page, 'wasm', 3);
+  test('should run exactly the threads asked for', async ({ harness }) => {
+    expect(await runMlp(harness, 'wasm', 1)).toMatchObject({ threads: 1, warnings: [] });
+    const three = await runMlp(harness, 'wasm', 3);
     expect(three).toMatchObject({ threads: 3, warnings: [] });
     expect(three.y).toBeCloseToTensor(expected, { atol: 1e-5, rtol: 0 });
   });

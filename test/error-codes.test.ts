@@ -8,17 +8,9 @@ import {
   createSession, listCachedModels, type ErrorCode, type Session, type SessionOptions, type Tensor,
 } from '../packages/tensorlane/src/index.ts';
 import { fromWireError } from '../packages/tensorlane/src/errors.ts';
-import type { LoadRequest } from '../packages/tensorlane/src/protocol.ts';
-import { createHost, serve } from '../packages/tensorlane/src/worker/host.ts';
+import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, seededFloats } from './models/zoo.ts';
-
-function portWorker(): () => Worker {
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    serve(port2);
-    return port1 as unknown as Worker;
-  };
-}
+import { loadRequest, portWorker } from './node-worker.ts';
 
 /** A real thread whose script throws as it starts, seen through the page's Worker events. */
 function crashingWorker(): () => Worker {
@@ -55,16 +47,12 @@ const CAUSES = {
     async () => {
       // The worker refuses a second model: one worker, one session.
       const host = createHost(() => undefined);
-      const request: LoadRequest = {
-        model: MODELS['mlp.onnx'](), backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64,
-        maxQueueDelayMs: 0, cache: false, returnBytes: false, numThreads: 1,
-      };
-      await host.api.load(request);
-      const second = await host.api.load({ ...request, model: MODELS['mlp.onnx']() });
+      await host.api.load(loadRequest());
+      const second = await host.api.load(loadRequest());
       await host.api.dispose();
       if (!second.ok) throw fromWireError(second.error);
     },
-    'this worker already holds a session',
+    'this worker already holds a session; use one worker per model',
   ],
   MODEL_INVALID: [() => open({ model: new TextEncoder().encode('not a model') }), 'the model could not be loaded: '],
   BACKEND_UNAVAILABLE: [() => open({ backend: 'webgpu' }), 'no backend could run the model: webgpu: navigator.gpu is undefined'],

@@ -5,11 +5,11 @@
 import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { createSession, type SessionOptions } from '../packages/tensorlane/src/index.ts';
-import type { LoadRequest } from '../packages/tensorlane/src/protocol.ts';
 import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
-import { createHost, serve } from '../packages/tensorlane/src/worker/host.ts';
+import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { encodeModel } from './models/onnx.ts';
 import { MODELS } from './models/zoo.ts';
+import { countingEnv, loadRequest, portWorker } from './node-worker.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -43,16 +43,8 @@ function twoBackends({ slow }: { slow?: 'webgpu' | 'wasm' } = {}) {
   return { env, runs };
 }
 
-function worker(env: BackendEnv): () => Worker {
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    serve(port2, env);
-    return port1 as unknown as Worker;
-  };
-}
-
 const open = (env: BackendEnv, options: Partial<SessionOptions> = {}) =>
-  createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: worker(env), calibration: { runs: 3 }, ...options });
+  createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: portWorker(env), calibration: { runs: 3 }, ...options });
 
 describe("backend: 'fastest'", () => {
   it('should keep the backend whose runs are faster, either way round, and release the other', async () => {
@@ -132,7 +124,7 @@ describe("backend: 'fastest'", () => {
   });
 
   it('should build one session and say so when only one backend can run here', async () => {
-    await using session = await createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: worker(browserEnv) });
+    await using session = await createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: portWorker() });
     expect(session.selection).toEqual({
       chosen: 'wasm',
       reason: 'wasm: the only backend that can run here (webgpu: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off))',
@@ -143,41 +135,23 @@ describe("backend: 'fastest'", () => {
   });
 
   it('should leave the selection and calibration undefined for the other backends', async () => {
-    await using session = await createSession({ model: MODELS['mlp.onnx'](), backend: 'wasm', worker: worker(browserEnv) });
+    await using session = await createSession({ model: MODELS['mlp.onnx'](), backend: 'wasm', worker: portWorker() });
     expect(session.selection).toBeUndefined();
     expect((await session.stats()).calibration).toBeUndefined();
   });
 
   it('should release every session it built when disposed while measuring', async () => {
-    const { env } = twoBackends({ slow: 'wasm' });
-    const released: string[] = [];
-    const counting: BackendEnv = {
-      ...env,
-      async importOrt(backend) {
-        const ort = await env.importOrt(backend);
-        const create = async (...args: Parameters<typeof ort.InferenceSession.create>) => {
-          const session = await ort.InferenceSession.create(...args);
-          const release = session.release.bind(session);
-          session.release = () => (released.push(backend), release());
-          return session;
-        };
-        return { ...ort, InferenceSession: { ...ort.InferenceSession, create } } as unknown as typeof ort;
-      },
-    };
-    const host = createHost(() => undefined, counting);
-    const request: LoadRequest = {
-      model: MODELS['mlp.onnx'](), backend: 'fastest', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64,
-      maxQueueDelayMs: 0, cache: false, calibration: { budgetMs: 5000, runs: 3, remember: false }, returnBytes: false, numThreads: 1,
-    };
-    const load = host.api.load(request);
+    const { env, counts } = countingEnv(twoBackends({ slow: 'wasm' }).env);
+    const host = createHost(() => undefined, env);
+    const load = host.api.load(loadRequest({ backend: 'fastest', calibration: { budgetMs: 5000, runs: 3, remember: false } }));
     await sleep(50);
     await host.api.dispose();
     expect(await load).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
-    await expect.poll(() => released.sort()).toEqual(['wasm', 'webgpu']);
+    await expect.poll(() => counts.released.sort()).toEqual(['wasm', 'webgpu']);
   });
 
   it('should reject bad calibration options and bad variants with INVALID_OPTIONS naming them', async () => {
-    const bad = (options: Partial<SessionOptions>) => createSession({ model: MODELS['mlp.onnx'](), worker: worker(browserEnv), ...options });
+    const bad = (options: Partial<SessionOptions>) => createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), ...options });
     await expect(bad({ calibration: { runs: 0 } })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
       message: 'option "calibration.runs" is 0; expected an integer >= 1',

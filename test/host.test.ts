@@ -1,37 +1,11 @@
 // The worker host's one state (idle, loading, ready, disposed), driven directly with real onnxruntime-web (WASM) in
 // Node: what each call does in each state, and that no session outlives a dispose.
-import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import type { LoadRequest, Results } from '../packages/tensorlane/src/protocol.ts';
-import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
+import type { Results } from '../packages/tensorlane/src/protocol.ts';
 import { pack } from '../packages/tensorlane/src/tensor/pack.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
-import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
-
-const request = (model: Uint8Array = MODELS['mlp.onnx']()): LoadRequest => ({
-  model, backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, cache: false, returnBytes: false,
-  numThreads: 1,
-});
-
-/** The browser's environment, counting the sessions onnxruntime-web creates and releases. */
-function countingEnv() {
-  const counts = { created: 0, released: 0 };
-  const env: BackendEnv = {
-    ...browserEnv,
-    async importOrt(backend) {
-      const ort = await browserEnv.importOrt(backend);
-      const create = async (...args: unknown[]): Promise<Ort.InferenceSession> => {
-        const session = await (ort.InferenceSession.create as (...a: unknown[]) => Promise<Ort.InferenceSession>)(...args);
-        counts.created++;
-        const release = session.release.bind(session);
-        session.release = () => (counts.released++, release());
-        return session;
-      };
-      return { ...ort, InferenceSession: { ...ort.InferenceSession, create } } as unknown as typeof ort;
-    },
-  };
-  return { env, counts };
-}
+import { seededFloats } from './models/zoo.ts';
+import { countingEnv, expectMlpOutputs, loadRequest } from './node-worker.ts';
 
 function setup() {
   const posted: Results[] = [];
@@ -46,60 +20,51 @@ const x = seededFloats(256, 3);
 describe('the worker host', () => {
   it('should release a session that finishes loading after dispose, and answer the load with DISPOSED', async () => {
     const { host, counts } = setup();
-    const load = host.api.load(request());
+    const load = host.api.load(loadRequest());
     await host.api.dispose();
     expect(await load).toMatchObject({ ok: false, error: { code: 'DISPOSED', message: 'the session was disposed' } });
-    expect(counts).toEqual({ created: 1, released: 1 });
+    expect(counts).toEqual({ created: ['wasm'], released: ['wasm'] });
   });
 
   it('should serve once ready, release the session on dispose, and answer later calls with DISPOSED', async () => {
     const { host, posted, counts, done } = setup();
-    expect(await host.api.load(request())).toMatchObject({ ok: true, value: { backend: 'wasm' } });
+    expect(await host.api.load(loadRequest())).toMatchObject({ ok: true, value: { backend: 'wasm' } });
     host.submit([{ id: 1, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
     await expect.poll(done).toEqual(['1:ok']);
-    expect(Array.from(posted[0]!.outputs!['y']!.data as Float32Array)).toEqual(
-      Array.from(mlpReference(x)).map((v) => expect.closeTo(v, 5)),
-    );
+    expectMlpOutputs(posted[0]!.outputs!['y']!.data as Float32Array, x);
     await host.api.dispose();
-    expect(counts).toEqual({ created: 1, released: 1 });
+    expect(counts).toEqual({ created: ['wasm'], released: ['wasm'] });
     host.submit([{ id: 2, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
     expect(done()).toEqual(['1:ok', '2:DISPOSED']);
     expect(host.api.stats()).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
-    expect(await host.api.load(request())).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
+    expect(await host.api.load(loadRequest())).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
   });
 
   it('should run packed calls as one stacked run, and fail those whose inputs are not the model\'s with INVALID_INPUT', async () => {
     const { host, posted, done } = setup();
-    await host.api.load(request());
+    await host.api.load(loadRequest());
     const row = (seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(256, seed), dims: [1, 256] } });
     host.submit([], pack([{ id: 1, items: [row(1)] }, { id: 2, items: [row(2)] }]).packed);
     await expect.poll(done).toEqual(['1:ok', '2:ok']);
     expect(posted.at(-1)!.outputs!['y']!.dims).toEqual([2, 10]); // one run of both
-    expect(Array.from(posted.at(-1)!.outputs!['y']!.data as Float32Array).slice(10)).toEqual(
-      Array.from(mlpReference(seededFloats(256, 2))).map((v) => expect.closeTo(v, 5)),
-    );
+    expectMlpOutputs((posted.at(-1)!.outputs!['y']!.data as Float32Array).slice(10), seededFloats(256, 2));
     host.submit([], pack([{ id: 3, items: [{ z: row(3)['x'] }] }]).packed);
     expect(done().at(-1)).toBe('3:INVALID_INPUT');
     expect(posted.at(-1)!.failed[0]!.error.message).toBe('the page sent inputs "z" float32 but the model takes "x" float32');
   });
 
-  it('should answer calls before any model is loaded with DISPOSED, and refuse a second model', async () => {
+  // A second model is refused with MODEL_LOAD_FAILED: one of the causes in error-codes.test.ts.
+  it('should answer calls before any model is loaded with DISPOSED', () => {
     const { host, done } = setup();
     host.submit([{ id: 1, items: [] }]);
     expect(done()).toEqual(['1:DISPOSED']);
-    await host.api.load(request());
-    expect(await host.api.load(request())).toMatchObject({
-      ok: false,
-      error: { code: 'MODEL_LOAD_FAILED', message: 'this worker already holds a session; use one worker per model' },
-    });
-    await host.api.dispose();
   });
 
   it('should take a load again after one failed', async () => {
     const { host, counts } = setup();
-    expect(await host.api.load(request(new TextEncoder().encode('not a model')))).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
-    expect(await host.api.load(request())).toMatchObject({ ok: true });
+    expect(await host.api.load(loadRequest({ model: new TextEncoder().encode('not a model') }))).toMatchObject({ ok: false, error: { code: 'MODEL_INVALID' } });
+    expect(await host.api.load(loadRequest())).toMatchObject({ ok: true });
     await host.api.dispose();
-    expect(counts).toEqual({ created: 1, released: 1 });
+    expect(counts).toEqual({ created: ['wasm'], released: ['wasm'] });
   });
 });

@@ -4,11 +4,12 @@
 // device, a session that cannot run again) are in e2e/faults.spec.ts.
 import { describe, expect, it } from 'vitest';
 import {
-  createSession, type RestartDetail, type Session, type SessionOptions, type Tensor,
+  createSession, type RestartDetail, type SessionOptions, type Tensor,
 } from '../packages/tensorlane/src/index.ts';
 import { isSubmit } from '../packages/tensorlane/src/protocol.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
+import { expectServes } from './node-worker.ts';
 
 /** Workers on MessageChannels, each one's two ends kept, so that a test can make the current one fail. */
 function workers(options: { crashOnSubmit?: boolean } = {}) {
@@ -37,14 +38,6 @@ function workers(options: { crashOnSubmit?: boolean } = {}) {
 }
 
 const mlpInput = (seed: number): Tensor<'float32'> => ({ type: 'float32', data: seededFloats(256, seed), dims: [1, 256] });
-
-/** That `session` answers a call on the MLP with the reference values. */
-async function expectServes(session: Session, seed: number): Promise<void> {
-  const x = mlpInput(seed);
-  const expected = Array.from(mlpReference(x.data));
-  const { y } = await session.predict({ x });
-  expect(Array.from(y!.data as Float32Array)).toEqual(expected.map((v) => expect.closeTo(v, 5)));
-}
 
 function open(worker: () => Worker, options: Partial<SessionOptions> = {}) {
   const events: RestartDetail[] = [];

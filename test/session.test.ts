@@ -6,19 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSession, isTensorlaneError, type Session, type SessionOptions, type Tensor } from '../packages/tensorlane/src/index.ts';
-import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { createHash } from 'node:crypto';
 import { aborts, backpressure, concurrentRequests, poisonedRequest, type Open } from './batching-scenarios.ts';
 import { DTYPES, MLP_EXTERNAL_DATA, MODELS, mlpReference, seededFloats } from './models/zoo.ts';
-
-/** A `worker` factory whose "worker" is a MessagePort served by a real host in this thread. */
-function portWorker(): () => Worker {
-  return () => {
-    const { port1, port2 } = new MessageChannel();
-    serve(port2);
-    return port1 as unknown as Worker;
-  };
-}
+import { expectServes, portWorker } from './node-worker.ts';
 
 function open(model: keyof typeof MODELS, options: Partial<SessionOptions> = {}): Promise<Session> {
   return createSession({ model: MODELS[model](), worker: portWorker(), ...options });
@@ -35,15 +26,6 @@ function expectClose(actual: Float32Array, expected: Float32Array, tolerance: nu
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
   expect(worst).toBeLessThanOrEqual(tolerance);
-}
-
-/** That `session` (on the MLP) still answers a call with the reference values. */
-async function expectServes(session: Session, seed: number): Promise<void> {
-  const x = mlpInput(2, seed);
-  const expected = mlpReference(x.data);
-  const { y } = await session.predict({ x });
-  expect(y!.dims).toEqual([2, 10]);
-  expectClose(y!.data as Float32Array, expected, 1e-5);
 }
 
 describe('a session on the WASM backend in Node', () => {

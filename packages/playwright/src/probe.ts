@@ -52,14 +52,19 @@ export async function probeWebGpu(): Promise<AdapterProbe> {
         : `navigator.gpu is undefined: ${scope.location.origin} is not a secure context (serve the page from https, localhost or 127.0.0.1)`,
     };
   }
-  let adapter: Adapter | null | 'timeout';
+  // Chrome may answer null while its GPU process is still coming up: on Linux with Vulkan and no GPU, 3 of 16 fresh
+  // browsers (two launched at once) got null, and each got SwiftShader 500 ms later. So null is asked again, twice.
+  let adapter: Adapter | null | 'timeout' = null;
   try {
-    adapter = await Promise.race([gpu.requestAdapter(), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+    for (let attempt = 0; attempt < 3 && adapter === null; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      adapter = await Promise.race([gpu.requestAdapter(), new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+    }
   } catch (error) {
     return { available: false, reason: `navigator.gpu.requestAdapter() threw ${String(error)}` };
   }
   if (adapter === 'timeout') return { available: false, reason: 'navigator.gpu.requestAdapter() did not settle within 15 s' };
-  if (adapter === null) return { available: false, reason: 'navigator.gpu.requestAdapter() returned null' };
+  if (adapter === null) return { available: false, reason: 'navigator.gpu.requestAdapter() returned null (asked 3 times, 500 ms apart)' };
   const info = adapter.info ?? {};
   const text = (key: string) => (typeof info[key] === 'string' ? (info[key] as string) : '');
   // As tensorlane reports them: 0 where the adapter leaves one of its two limits out.

@@ -5,7 +5,7 @@ import { expect, test } from '../src/index.ts';
 import { runPlaywright } from './run-playwright.ts';
 
 const CONFIG = fileURLToPath(new URL('./projects/policy/playwright.config.ts', import.meta.url));
-const NO_FLAGS = /^WebGPU is not available in a page: navigator\.gpu\.requestAdapter\(\) returned null\. Chromium was launched without --enable-unsafe-webgpu \(args: \[\]\): spread webgpu\(\{ adapter \}\) from @tensorlane\/playwright into the project's use/;
+const NO_FLAGS = /^WebGPU is not available in a page: navigator\.gpu\.requestAdapter\(\) returned null \(asked 3 times, 500 ms apart\)\. Chromium was launched without --enable-unsafe-webgpu \(args: \[\]\): spread webgpu\(\{ adapter \}\) from @tensorlane\/playwright into the project's use/;
 
 test('should fail without WebGPU flags under require-hardware and allow-software, skip under skip, and judge SwiftShader by policy', async ({}, testInfo) => {
   const run = await runPlaywright(CONFIG, { env: { TEST_OUTPUT_DIR: testInfo.outputPath('policy') } });

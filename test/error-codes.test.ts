@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSession, listCachedModels, type ErrorCode, type Session, type SessionOptions, type Tensor,
 } from '../packages/tensorlane/src/index.ts';
-import { fromWireError } from '../packages/tensorlane/src/errors.ts';
+import { fromWireError } from '../packages/tensorlane/src/wire/wire-error.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, seededFloats } from './models/zoo.ts';
 import { loadRequest, portWorker } from './node-worker.ts';

@@ -5,7 +5,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { createSession, type SessionOptions } from '../packages/tensorlane/src/index.ts';
-import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
+import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backend-table.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { encodeModel } from './models/onnx.ts';
 import { MODELS } from './models/zoo.ts';

@@ -1,8 +1,8 @@
 // The worker host's one state (idle, loading, ready, disposed), driven directly with real onnxruntime-web (WASM) in
 // Node: what each call does in each state, and that no session outlives a dispose.
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../packages/tensorlane/src/protocol.ts';
-import { pack } from '../packages/tensorlane/src/tensor/pack.ts';
+import type { Results } from '../packages/tensorlane/src/wire/protocol.ts';
+import { pack } from '../packages/tensorlane/src/wire/pack.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { seededFloats } from './models/zoo.ts';
 import { countingEnv, expectMlpOutputs, loadRequest } from './node-worker.ts';

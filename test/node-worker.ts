@@ -3,10 +3,10 @@
 // that a session on the MLP still serves.
 import type * as Ort from 'onnxruntime-web';
 import { expect } from 'vitest';
-import type { Backend } from '../packages/tensorlane/src/backends.ts';
+import type { Backend } from '../packages/tensorlane/src/types/backends.ts';
 import type { Session } from '../packages/tensorlane/src/index.ts';
-import type { LoadRequest } from '../packages/tensorlane/src/protocol.ts';
-import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backends.ts';
+import type { LoadRequest } from '../packages/tensorlane/src/wire/protocol.ts';
+import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backend-table.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 

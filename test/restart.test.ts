@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createSession, type RestartDetail, type SessionOptions, type Tensor,
 } from '../packages/tensorlane/src/index.ts';
-import { isSubmit } from '../packages/tensorlane/src/protocol.ts';
+import { isSubmit } from '../packages/tensorlane/src/wire/protocol.ts';
 import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 import { expectServes } from './node-worker.ts';

@@ -1,10 +1,10 @@
-// The WebGPU run guard (worker/backends.ts) with a stand-in onnxruntime-web whose device the test loses. Here, not
+// The WebGPU run guard (worker/backend-table.ts) with a stand-in onnxruntime-web whose device the test loses. Here, not
 // beside the guard: it needs Node's garbage collector, to see what the guard keeps alive.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { Feeds } from '../packages/tensorlane/src/tensor/types.ts';
-import { BACKEND_TABLE, type OrtModule } from '../packages/tensorlane/src/worker/backends.ts';
+import type { Feeds } from '../packages/tensorlane/src/types/tensor.ts';
+import { BACKEND_TABLE, type OrtModule } from '../packages/tensorlane/src/worker/backend-table.ts';
 import type { SessionBroken } from '../packages/tensorlane/src/worker/broken.ts';
 
 /** An onnxruntime-web whose GPU device is lost when the test says. */

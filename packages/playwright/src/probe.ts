@@ -81,7 +81,7 @@ export async function probeWebGpu(): Promise<AdapterProbe> {
       device: text('device'),
       description,
       // GPUAdapterInfo.isFallbackAdapter since Chrome 136; GPUAdapter.isFallbackAdapter before; else the names, by
-      // the regex of tensorlane's SOFTWARE_ADAPTER (packages/tensorlane/src/worker/backends.ts), inlined: this
+      // the regex of tensorlane's SOFTWARE_ADAPTER (packages/tensorlane/src/worker/backend-table.ts), inlined: this
       // function is sent as source text and cannot import.
       isFallbackAdapter: Boolean(
         info['isFallbackAdapter'] ??

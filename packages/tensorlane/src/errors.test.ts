@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TensorlaneError, fromWireError, isTensorlaneError, toWireError } from './errors.js';
+import { TensorlaneError, isTensorlaneError } from './errors.js';
+import { fromWireError, toWireError } from './wire/wire-error.js';
 
 describe('TensorlaneError across the worker boundary', () => {
   it('should keep code, message, details and cause through structured clone', () => {

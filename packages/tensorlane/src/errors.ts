@@ -1,5 +1,3 @@
-import type { WireError } from './protocol.js';
-
 /**
  * What went wrong, as a stable code to branch on.
  * - `MODEL_FETCH_FAILED`: a model file could not be downloaded: network error, HTTP status, a download cut short,
@@ -124,35 +122,6 @@ export function isTensorlaneError(value: unknown, code?: ErrorCode): value is Te
 /** Anything thrown, as a {@link TensorlaneError}: tensorlane's own as they are, others with `fallbackCode` and as `cause`. */
 export function toTensorlaneError(error: unknown, fallbackCode: ErrorCode): TensorlaneError {
   return isTensorlaneError(error) ? error : new TensorlaneError(fallbackCode, messageOf(error), { cause: error });
-}
-
-/** Converts anything thrown into a wire error; errors that are not tensorlane's get `fallbackCode`. */
-export function toWireError(error: unknown, fallbackCode: ErrorCode): WireError {
-  const { code, message, details, cause } = toTensorlaneError(error, fallbackCode);
-  return {
-    code,
-    message,
-    ...(details === undefined ? {} : { details }),
-    ...(cause === undefined ? {} : { cause: describeCause(cause) }),
-  };
-}
-
-/** Rebuilds a {@link TensorlaneError} from its wire form. */
-export function fromWireError(wire: WireError): TensorlaneError {
-  let cause: Error | undefined;
-  if (wire.cause !== undefined) {
-    cause = new Error(wire.cause.message);
-    cause.name = wire.cause.name;
-  }
-  return new TensorlaneError(wire.code, wire.message, {
-    ...(cause === undefined ? {} : { cause }),
-    ...(wire.details === undefined ? {} : { details: wire.details }),
-  });
-}
-
-function describeCause(cause: unknown): { name: string; message: string } {
-  if (cause instanceof Error) return { name: cause.name, message: cause.message };
-  return { name: 'Error', message: String(cause) };
 }
 
 /** The message of anything thrown, for embedding in a one-line message. */

@@ -3,23 +3,23 @@
 export { createSession } from './client/create-session.js';
 export { TensorlaneError, isTensorlaneError } from './errors.js';
 export type { ErrorCode, TensorlaneErrorOptions } from './errors.js';
-export { deleteCachedModels, listCachedModels } from './model-cache.js';
-export type { CachedModel } from './model-cache.js';
-export { deleteBackendChoices, listBackendChoices } from './backend-choices.js';
-export type { BackendChoice, BackendChoiceKey } from './backend-choices.js';
-export type { Backend } from './backends.js';
+export { deleteCachedModels, listCachedModels } from './cache/model-cache.js';
+export type { CachedModel } from './cache/model-cache.js';
+export { deleteBackendChoices, listBackendChoices } from './cache/backend-choices.js';
+export type { BackendChoice, BackendChoiceKey } from './cache/backend-choices.js';
+export type { Backend } from './types/backends.js';
 export type {
   BatchingMode, ExternalDataFile, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
-} from './options.js';
-export type { LoadPhase, LoadProgress } from './load-progress.js';
+} from './types/options.js';
+export type { LoadPhase, LoadProgress } from './types/options.js';
 export type {
   AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
   ModelVariant,
-} from './choice-types.js';
+} from './types/backends.js';
 export type {
   BatchingInfo, Counts, Distribution, Outputs, SchedulerStats, Session,
   SessionStats, WarmupInfo,
-} from './session-types.js';
-export type { RestartCause, RestartDetail, SessionEventMap } from './restart-types.js';
-export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './tensor/types.js';
+} from './types/session.js';
+export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
+export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';

@@ -1,8 +1,8 @@
 // How a call to the worker fails, as its caller reads it: aborted, lost with a crashed worker, unsendable, or refused
 // by a worker of another version.
 import { TensorlaneError, messageOf } from '../errors.js';
-import { PROTOCOL_VERSION, type Ready } from '../protocol.js';
-import { VERSION } from '../version.js';
+import { PROTOCOL_VERSION, type Ready } from '../wire/protocol.js';
+import { VERSION } from '../wire/version.js';
 
 /** The ABORTED error for a signal, keeping its reason as `cause`. */
 export function abortError(signal: AbortSignal, what: string): TensorlaneError {

@@ -1,12 +1,13 @@
 // The predict calls in flight to one worker: each gets an id, waits in the outbox until the end of its task, travels
 // with the other calls of that task in one Submit message (small inputs packed), and settles from Results messages,
 // from its signal or timer, or when the connection closes. Nothing here waits: every call is tracked until it settles.
-import { TensorlaneError, fromWireError } from '../errors.js';
-import type { Cancel, Results, Submission, Submit } from '../protocol.js';
-import { pack } from '../tensor/pack.js';
+import { TensorlaneError } from '../errors.js';
+import { fromWireError } from '../wire/wire-error.js';
+import type { Cancel, Results, Submission, Submit } from '../wire/protocol.js';
+import { pack } from '../wire/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Feeds } from '../types/tensor.js';
 import { abortError, timeoutError, transitError } from './call-errors.js';
 
 export interface RequestOptions {
@@ -91,7 +92,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
   }
 
   /**
-   * Sends `batch` in one message, small inputs packed (tensor/pack.ts); if it cannot be sent, sends the packed calls
+   * Sends `batch` in one message, small inputs packed (wire/pack.ts); if it cannot be sent, sends the packed calls
    * again together and each other call alone, so that only the bad one fails. The session moves every buffer first
    * (see moved() in tensor/transfer.ts), so this is the fallback for what moving cannot catch.
    */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SessionOptions } from '../options.js';
+import type { SessionOptions } from '../types/options.js';
 import { checkSessionOptions } from './check-options.js';
 
 const page = 'http://127.0.0.1:3000/app/page?backend=wasm';

@@ -1,16 +1,16 @@
 // Option checking, on the page, before anything is sent: every option of createSession, predict and predictBatch,
 // each rejected with INVALID_OPTIONS naming the option, the value and what was expected. The lists of option names
 // derive from the option interfaces, so an option added there and not here fails to compile.
-import { BACKENDS, BACKEND_MODES } from '../backends.js';
+import { BACKENDS, BACKEND_MODES } from '../types/backends.js';
 import { TensorlaneError } from '../errors.js';
-import type { CalibrationOptions, ModelVariant } from '../choice-types.js';
-import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../options.js';
+import type { CalibrationOptions, ModelVariant } from '../types/backends.js';
+import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../types/options.js';
 import {
   CALIBRATION_DEFAULTS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,
-} from '../protocol.js';
+} from '../wire/protocol.js';
 import { describe, typedArrayName } from '../tensor/dtypes.js';
-import { resolveUrl } from '../url.js';
+import { resolveUrl } from './url.js';
 import {
   badOption, checkBoolean, checkFunction, checkIntegrity, checkKeys, checkNumber, checkObject, checkOneOf, checkSignal, keysOf,
 } from './check-values.js';

@@ -1,7 +1,7 @@
 // The checks every option goes through: each names the option and the value it got, and says what was expected,
 // as an INVALID_OPTIONS error. client/check-options.ts applies them to createSession's and predict's options.
 import { TensorlaneError } from '../errors.js';
-import { isIntegrity } from '../integrity.js';
+import { isIntegrity } from '../cache/integrity.js';
 import { describe } from '../tensor/dtypes.js';
 
 export function keysOf<K extends string>(table: Record<K, true>): readonly K[] {

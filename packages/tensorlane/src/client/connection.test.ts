@@ -2,10 +2,11 @@
 // settles calls from what comes back, and how it fails when the worker does.
 import { expose } from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TensorlaneError, toWireError } from '../errors.js';
-import { PROTOCOL_VERSION, READY, isCancel, isSubmit, type Cancel, type HostApi, type Results, type Submit } from '../protocol.js';
-import { PACK_LIMIT, unpack } from '../tensor/pack.js';
-import type { Feeds } from '../tensor/types.js';
+import { TensorlaneError } from '../errors.js';
+import { toWireError } from '../wire/wire-error.js';
+import { PROTOCOL_VERSION, READY, isCancel, isSubmit, type Cancel, type HostApi, type Results, type Submit } from '../wire/protocol.js';
+import { PACK_LIMIT, unpack } from '../wire/pack.js';
+import type { Feeds } from '../types/tensor.js';
 import { connect, type Connection, type WorkerLike } from './connection.js';
 
 /** A call the test does not await: its rejection when the connection closes is expected. */

@@ -1,9 +1,10 @@
 // The page's end of one worker: its lifecycle (READY and the version check, crashes, faults, close, surrender) and
 // the comlink calls that answer; the predict calls in flight are client/calls.ts's.
 import { wrap, type Endpoint, type Remote } from 'comlink';
-import { TensorlaneError, fromWireError } from '../errors.js';
-import { isFault, isReady, isResults, type Fault, type HostApi, type Result } from '../protocol.js';
-import type { Feeds } from '../tensor/types.js';
+import { TensorlaneError } from '../errors.js';
+import { fromWireError } from '../wire/wire-error.js';
+import { isFault, isReady, isResults, type Fault, type HostApi, type Result } from '../wire/protocol.js';
+import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
 import { createCalls, type RequestOptions } from './calls.js';
 

@@ -1,14 +1,14 @@
 import { proxy, transfer } from 'comlink';
 import type { TensorlaneError } from '../errors.js';
-import type { LoadProgress } from '../load-progress.js';
-import type { SessionOptions } from '../options.js';
-import type { Session } from '../session-types.js';
+import type { LoadProgress } from '../types/options.js';
+import type { SessionOptions } from '../types/options.js';
+import type { Session } from '../types/session.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { connect, type WorkerLike } from './connection.js';
 import { SessionImpl, unreadable } from './session.js';
 import type { Connect } from './supervisor.js';
-import { buffersOfSources, type LoadRequest } from '../protocol.js';
+import { buffersOfSources, type LoadRequest } from '../wire/protocol.js';
 
 /** Calls the user's callback; an exception in it is reported, not allowed to break loading. */
 function progressSink(onProgress: (progress: LoadProgress) => void): (progress: LoadProgress) => void {

@@ -1,15 +1,15 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
-import type { PredictBatchOptions, PredictOptions } from '../options.js';
-import type { LoadReply } from '../protocol.js';
-import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../choice-types.js';
-import type { RestartDetail } from '../restart-types.js';
-import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../session-types.js';
-import type { Backend } from '../backends.js';
+import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
+import type { LoadReply } from '../wire/protocol.js';
+import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
+import type { RestartDetail } from '../types/session.js';
+import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
+import type { Backend } from '../types/backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../tensor/types.js';
+import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError } from './call-errors.js';

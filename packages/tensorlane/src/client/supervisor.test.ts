@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
-import type { LoadReply } from '../protocol.js';
+import type { LoadReply } from '../wire/protocol.js';
 import type { Connection } from './connection.js';
 import { supervise, type Connect, type Link } from './supervisor.js';
 

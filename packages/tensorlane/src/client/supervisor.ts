@@ -1,14 +1,14 @@
 // Keeps a session's worker alive: holds the current Link, replaces it when the worker faults (a new worker, the same
 // model), moves the calls the old worker hands back to the new one, and ends the session after too many restarts.
 import { TensorlaneError, toTensorlaneError, type ErrorCode } from '../errors.js';
-import type { Fault, LoadReply, Result } from '../protocol.js';
-import type { RestartCause, RestartDetail } from '../restart-types.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Fault, LoadReply, Result } from '../wire/protocol.js';
+import type { RestartCause, RestartDetail } from '../types/session.js';
+import type { Feeds } from '../types/tensor.js';
 import { abortError, timeoutError } from './call-errors.js';
 import { Returned } from './calls.js';
 import type { CallOptions, Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
-import type { HostApi } from '../protocol.js';
+import type { HostApi } from '../wire/protocol.js';
 
 /** A worker that holds the loaded model: the page's end of it, and what it loaded. */
 export interface Link {

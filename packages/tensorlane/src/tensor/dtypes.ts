@@ -1,4 +1,4 @@
-import type { DType, TensorData } from './types.js';
+import type { DType, TensorData } from '../types/tensor.js';
 
 type ArrayClass = new (length: number) => TensorData;
 

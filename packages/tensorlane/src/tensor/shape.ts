@@ -1,5 +1,5 @@
 // Shape arithmetic and how dims read in messages.
-import type { Dim, Feeds } from './types.js';
+import type { Dim, Feeds } from '../types/tensor.js';
 
 /** Number of elements of a tensor with these dims. */
 export function sizeOf(dims: readonly number[]): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rowsOf } from './shape.js';
 import { checkBatched, rowSlicer, stack, stackKey } from './stack.js';
-import type { Feeds } from './types.js';
+import type { Feeds } from '../types/tensor.js';
 
 function item(rows: number, start: number): Feeds {
   return {

@@ -1,6 +1,6 @@
 import { TensorlaneError } from '../errors.js';
 import { formatDims, sizeOf } from './shape.js';
-import type { Feeds, Tensor, TensorData } from './types.js';
+import type { Feeds, Tensor, TensorData } from '../types/tensor.js';
 
 /**
  * What a request must share with others to be stacked with them: input names, dtypes and dims beyond dim 0.

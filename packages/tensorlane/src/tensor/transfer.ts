@@ -1,7 +1,7 @@
 // Moving tensors across the worker boundary: which buffers a message transfers, and how the page hands its inputs
 // over (moved, or copied on request). Transfers never copy; `copied` is the one deliberate copy, for `copy: true`.
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { Feeds, Tensor } from './types.js';
+import type { Feeds, Tensor } from '../types/tensor.js';
 
 type Movable = ArrayBuffer & { transfer?(): ArrayBuffer };
 

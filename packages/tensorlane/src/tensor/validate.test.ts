@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TensorInfo } from './types.js';
+import type { TensorInfo } from '../types/tensor.js';
 import { createFeedsReader } from './validate.js';
 
 const inputs: TensorInfo[] = [

@@ -2,7 +2,7 @@ import { TensorlaneError, messageOf } from '../errors.js';
 import { arraysOf, describe, holds, isDType, typedArrayName } from './dtypes.js';
 import { formatDims, sizeOf } from './shape.js';
 import { isDetached } from './transfer.js';
-import type { Tensor, TensorInfo } from './types.js';
+import type { Tensor, TensorInfo } from '../types/tensor.js';
 
 function invalid(message: string): TensorlaneError {
   return new TensorlaneError('INVALID_INPUT', message);

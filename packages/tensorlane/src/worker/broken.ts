@@ -1,5 +1,5 @@
 import { TensorlaneError, type TensorlaneErrorOptions } from '../errors.js';
-import type { Fault } from '../protocol.js';
+import type { Fault } from '../wire/protocol.js';
 
 /**
  * A run that left the session unable to run again, or that the session's end interrupted. Its runs reject with it

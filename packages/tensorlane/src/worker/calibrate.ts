@@ -1,10 +1,10 @@
 // Measuring for `backend: 'fastest'`, in domain terms: contenders that can each run the model at a batch size, a plan
 // (batch sizes, timed runs, time budget), and a decision with its reason. No onnxruntime-web here; choose-fastest.ts
 // builds the sessions and hands their runs in.
-import type { Backend } from '../backends.js';
+import type { Backend } from '../types/backends.js';
 import { messageOf } from '../errors.js';
-import type { CalibrationRequest } from '../protocol.js';
-import type { BackendTimings } from '../choice-types.js';
+import type { CalibrationRequest } from '../wire/protocol.js';
+import type { BackendTimings } from '../types/backends.js';
 
 /** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
 export interface Contender {

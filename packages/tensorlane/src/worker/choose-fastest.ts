@@ -1,14 +1,14 @@
 // `backend: 'fastest'`: build the session on every backend that runs here, time this model on each (calibrate.ts),
 // keep the faster and release the others, and remember the choice (backend-choices.ts) so that the next load of the
 // same model on the same device builds one session and measures nothing.
-import type { Backend } from '../backends.js';
-import { findChoice, storeChoice, type BackendChoiceKey } from '../backend-choices.js';
+import type { Backend } from '../types/backends.js';
+import { findChoice, storeChoice, type BackendChoiceKey } from '../cache/backend-choices.js';
 import { TensorlaneError, messageOf } from '../errors.js';
-import { CALIBRATION_DEFAULTS, type LoadRequest } from '../protocol.js';
-import type { BackendSelection, CalibrationInfo } from '../choice-types.js';
-import { toTensorInfo } from '../tensor/metadata.js';
-import { ORT_VERSION, VERSION } from '../version.js';
-import { AttemptFailed, type BackendEnv } from './backends.js';
+import { CALIBRATION_DEFAULTS, type LoadRequest } from '../wire/protocol.js';
+import type { BackendSelection, CalibrationInfo } from '../types/backends.js';
+import { toTensorInfo } from './metadata.js';
+import { ORT_VERSION, VERSION } from '../wire/version.js';
+import { AttemptFailed, type BackendEnv } from './backend-table.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import { COMPILED, type Progress } from './progress.js';
 import {

@@ -1,15 +1,16 @@
 import { expose, transfer, type Endpoint } from 'comlink';
-import { TensorlaneError, messageOf, toTensorlaneError, toWireError, type ErrorCode } from '../errors.js';
+import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
+import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
   type ProgressSink, type Result, type Results, type Submission, type WireError,
-} from '../protocol.js';
-import type { SchedulerStats } from '../session-types.js';
-import { unpack } from '../tensor/pack.js';
+} from '../wire/protocol.js';
+import type { SchedulerStats } from '../types/session.js';
+import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../tensor/types.js';
+import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
-import { browserEnv, type BackendEnv } from './backends.js';
+import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';

@@ -2,11 +2,11 @@
 // session, the metadata and the warm-up, with progress reported to the page along the way.
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
-import { digestOf } from '../integrity.js';
-import { findCached, openModelCache, storeCached } from '../model-cache.js';
-import type { LoadReply, LoadRequest, ProgressSink } from '../protocol.js';
-import { decideBatching, toTensorInfo } from '../tensor/metadata.js';
-import type { BackendEnv, OrtModule } from './backends.js';
+import { digestOf } from '../cache/integrity.js';
+import { findCached, openModelCache, storeCached } from '../cache/model-cache.js';
+import type { LoadReply, LoadRequest, ProgressSink } from '../wire/protocol.js';
+import { decideBatching, toTensorInfo } from './metadata.js';
+import type { BackendEnv, OrtModule } from './backend-table.js';
 import { chooseFastest, type FastestBackend } from './choose-fastest.js';
 import { prepareBackends, resolveBackend, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
 import { selectVariant, type SingleModelRequest } from './select-variant.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LoadProgress } from '../load-progress.js';
+import type { LoadProgress } from '../types/options.js';
 import { createProgress } from './progress.js';
 
 describe('createProgress', () => {

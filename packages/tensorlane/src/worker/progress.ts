@@ -1,6 +1,6 @@
 import { releaseProxy } from 'comlink';
-import type { LoadProgress } from '../load-progress.js';
-import type { ProgressSink } from '../protocol.js';
+import type { LoadProgress } from '../types/options.js';
+import type { ProgressSink } from '../wire/protocol.js';
 
 /** Sends load progress to the page at most every 50 ms (20 per second), plus the events that must not be lost. */
 export interface Progress {

@@ -1,7 +1,7 @@
 // The scheduler's queue: requests wait in groups of those that can be stacked together (same input names, dtypes
 // and dims beyond dim 0), and the groups take turns. Every operation is O(1) per item, amortised.
 import { stackKey } from '../tensor/stack.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Feeds } from '../types/tensor.js';
 
 /** What the queue needs of a request. */
 export interface Queued {

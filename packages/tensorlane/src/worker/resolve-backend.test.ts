@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadRequest } from '../protocol.js';
-import type { BackendEnv, OrtModule } from './backends.js';
+import type { LoadRequest } from '../wire/protocol.js';
+import type { BackendEnv, OrtModule } from './backend-table.js';
 import { resolveBackend } from './resolve-backend.js';
 
 /** An onnxruntime-web whose session creation fails with `message`, as the browser reported it. */

@@ -1,9 +1,9 @@
 import type * as Ort from 'onnxruntime-web';
-import { BACKENDS, type Backend } from '../backends.js';
+import { BACKENDS, type Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { LoadRequest } from '../protocol.js';
-import type { AdapterInfo, FallbackAttempt } from '../choice-types.js';
-import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backends.js';
+import type { LoadRequest } from '../wire/protocol.js';
+import type { AdapterInfo, FallbackAttempt } from '../types/backends.js';
+import { AttemptFailed, BACKEND_TABLE, type BackendEnv, type OrtModule, type Prepared } from './backend-table.js';
 import { unresolvedUrlHint } from './blob-urls.js';
 
 /** A session built on one backend. */

@@ -1,8 +1,8 @@
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../backends.js';
+import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { Feeds, Tensor } from '../tensor/types.js';
-import { BACKEND_TABLE, type OrtModule, type Run } from './backends.js';
+import type { Feeds, Tensor } from '../types/tensor.js';
+import { BACKEND_TABLE, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
 
 /** Runs the model once on tensorlane tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */

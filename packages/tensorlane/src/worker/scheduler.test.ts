@@ -2,7 +2,7 @@
 // test/session.test.ts and e2e/batching.spec.ts check the same behaviour on onnxruntime-web.
 import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { createScheduler, type Outcome, type SchedulerOptions } from './scheduler.js';

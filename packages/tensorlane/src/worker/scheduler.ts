@@ -1,8 +1,8 @@
 import { TensorlaneError, toTensorlaneError } from '../errors.js';
-import type { SchedulerStats } from '../session-types.js';
+import type { SchedulerStats } from '../types/session.js';
 import { rowsOf } from '../tensor/shape.js';
 import { checkBatched, stack } from '../tensor/stack.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
 import { createHistogram } from './histogram.js';
 import { createQueue, type Queued } from './queue.js';

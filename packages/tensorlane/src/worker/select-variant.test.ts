@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadRequest, VariantRequest } from '../protocol.js';
-import type { AdapterInfo } from '../choice-types.js';
+import type { LoadRequest, VariantRequest } from '../wire/protocol.js';
+import type { AdapterInfo } from '../types/backends.js';
 import type { Candidates } from './resolve-backend.js';
 import { selectVariant } from './select-variant.js';
 

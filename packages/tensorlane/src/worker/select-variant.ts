@@ -1,6 +1,6 @@
 import { TensorlaneError } from '../errors.js';
-import type { LoadRequest } from '../protocol.js';
-import { describeAdapter } from './backends.js';
+import type { LoadRequest } from '../wire/protocol.js';
+import { describeAdapter } from './backend-table.js';
 import type { Candidates } from './resolve-backend.js';
 
 /** A load request for one model: its variants, if it had any, narrowed to the one chosen. */

@@ -1,11 +1,11 @@
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { WarmupRequest } from '../protocol.js';
-import type { WarmupInfo } from '../session-types.js';
+import type { WarmupRequest } from '../wire/protocol.js';
+import type { WarmupInfo } from '../types/session.js';
 import { zeros } from '../tensor/dtypes.js';
 import { formatDims, sizeOf } from '../tensor/shape.js';
-import type { TensorInfo } from '../tensor/types.js';
-import type { OrtModule } from './backends.js';
+import type { TensorInfo } from '../types/tensor.js';
+import type { OrtModule } from './backend-table.js';
 import type { Progress } from './progress.js';
 
 /**

@@ -3,8 +3,8 @@
 // The Cache API rather than OPFS: it is reachable from the page and from workers alike (OPFS's fast writes are
 // worker-only), it stores a body with its headers (URL, digest, size, date) in one entry with no index to keep,
 // and it is where transformers.js and web-llm keep their models, so users know where to look in devtools.
-import { TensorlaneError, messageOf } from './errors.js';
-import { resolveUrl } from './url.js';
+import { TensorlaneError, messageOf } from '../errors.js';
+import { resolveUrl } from '../client/url.js';
 
 /** The Cache API cache that holds models. */
 export const MODEL_CACHE_NAME = 'tensorlane-models';

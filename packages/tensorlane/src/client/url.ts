@@ -1,6 +1,6 @@
 // URLs the page gives: resolved here, on the page, against the page's base URL, as `fetch()` on the page would;
 // the worker only ever sees absolute URLs.
-import { TensorlaneError } from './errors.js';
+import { TensorlaneError } from '../errors.js';
 
 /** The page's base URL (`document.baseURI`), else the script's location; undefined where there is neither (Node). */
 function pageBase(): string | undefined {

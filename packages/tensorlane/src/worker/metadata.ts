@@ -1,8 +1,8 @@
 import { TensorlaneError } from '../errors.js';
-import type { BatchingMode } from '../options.js';
-import type { BatchingInfo } from '../session-types.js';
-import { DTYPES, isDType } from './dtypes.js';
-import type { Dim, TensorInfo } from './types.js';
+import type { BatchingMode } from '../types/options.js';
+import type { BatchingInfo } from '../types/session.js';
+import { DTYPES, isDType } from '../tensor/dtypes.js';
+import type { Dim, TensorInfo } from '../types/tensor.js';
 
 /** The shape of onnxruntime-web's `session.inputMetadata` entries (structural, so this file needs no ORT import). */
 export type OrtValueMetadata =

@@ -4,10 +4,10 @@
 // resolve-backend.ts walks them in order. Adding a backend (WebNN, say) is one name there and one entry here.
 import type * as Ort from 'onnxruntime-web';
 import { messageOf } from '../errors.js';
-import type { Backend } from '../backends.js';
-import type { LoadRequest, OrtSessionOptions } from '../protocol.js';
-import type { AdapterInfo, AdapterLimits } from '../choice-types.js';
-import type { Feeds } from '../tensor/types.js';
+import type { Backend } from '../types/backends.js';
+import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
+import type { AdapterInfo, AdapterLimits } from '../types/backends.js';
+import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
 
 /** The onnxruntime-web module: every build exports the same API. */

@@ -2,14 +2,11 @@
 // endpoint: comlink, for the calls that answer (`HostApi`: load, stats, dispose), and raw messages for what does not
 // wait for a reply (`Message`: the worker's ready signal and results, the page's submissions and cancellations).
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
-import type { ErrorCode } from './errors.js';
-import type { Backend, BackendOption } from './backends.js';
-import type { LoadProgress } from './load-progress.js';
-import type { BatchingMode, SessionOptions } from './options.js';
-import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
-import type { RestartCause } from './restart-types.js';
-import type { BatchingInfo, SchedulerStats, WarmupInfo } from './session-types.js';
-import type { DType, Feeds, TensorInfo } from './tensor/types.js';
+import type { ErrorCode } from '../errors.js';
+import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
+import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
+import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
+import type { DType, Feeds, TensorInfo } from '../types/tensor.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
@@ -161,7 +158,7 @@ export interface Submission {
 }
 
 /**
- * Small inputs of many calls, packed (tensor/pack.ts): one buffer per input holding every item's data for it, call
+ * Small inputs of many calls, packed (wire/pack.ts): one buffer per input holding every item's data for it, call
  * after call, item after item, and the calls' ids and dims in one array of numbers. Structured clone then copies a
  * few buffers and one array instead of an object and a transferred buffer per call.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TensorInfo } from './types.js';
+import type { TensorInfo } from '../types/tensor.js';
 import { decideBatching, toDim, toTensorInfo } from './metadata.js';
 
 const t = (name: string, ...dims: Array<number | string>): TensorInfo => ({ name, type: 'float32', dims });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PACK_LIMIT, pack, unpack } from './pack.js';
-import type { Feeds } from './types.js';
+import type { Feeds } from '../types/tensor.js';
 
 const item = (rows: number, value: number): Feeds => ({
   x: { type: 'float32', data: new Float32Array(rows * 2).fill(value), dims: [rows, 2] },

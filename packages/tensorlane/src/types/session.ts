@@ -1,11 +1,9 @@
 // What a session is and what it reports: the public Session interface, its stats, restarts and batching (the facts of
-// its backend are in choice-types.ts). Both threads use the report types; the worker sends them in its load reply and stats.
-import type { Backend } from './backends.js';
-import type { AdapterInfo, BackendSelection, CalibrationInfo, FallbackAttempt } from './choice-types.js';
-import type { ErrorCode } from './errors.js';
+// its backend are in backends.ts). Both threads use the report types; the worker sends them in its load reply and stats.
+import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, FallbackAttempt } from './backends.js';
+import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
-import type { RestartCause, SessionEventMap } from './restart-types.js';
-import type { Feeds, Tensor, TensorInfo } from './tensor/types.js';
+import type { Feeds, Tensor, TensorInfo } from './tensor.js';
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -241,4 +239,60 @@ export interface Session extends EventTarget {
   removeEventListener<K extends keyof SessionEventMap>(type: K, listener: (this: Session, event: SessionEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
   /** Stops listening for any other event type, as on every `EventTarget`. */
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+// What a session's restarts report: why it restarted, and the event that says so (see Session, 'restart').
+
+/**
+ * Why a session restarted: its worker crashed (`'worker-crashed'`: an uncaught error or unhandled rejection in it, a
+ * WebAssembly abort, a message that could not be read), the GPU device was lost (`'device-lost'`), the
+ * onnxruntime-web session could not run again (`'session-failed'`), or `session.restart()` asked for it
+ * (`'requested'`).
+ * @example
+ * ```ts
+ * import type { RestartCause } from 'tensorlane';
+ *
+ * const label: Record<RestartCause, string> = {
+ *   'worker-crashed': 'the worker crashed', 'device-lost': 'the GPU was lost', 'session-failed': 'the session failed', requested: 'restarted',
+ * };
+ * ```
+ */
+export type RestartCause = 'worker-crashed' | 'device-lost' | 'session-failed' | 'requested';
+
+/**
+ * What a `'restart'` event tells: why, what went wrong, where the session runs now, and how many restarts so far.
+ * @example
+ * ```ts
+ * import type { RestartDetail } from 'tensorlane';
+ *
+ * session.addEventListener('restart', (event) => {
+ *   const { cause, message, backend, restarts }: RestartDetail = event.detail;
+ *   console.warn(`restart #${restarts} (${cause}: ${message}); now on ${backend}`);
+ * });
+ * ```
+ */
+export interface RestartDetail {
+  /** Why the session restarted. */
+  readonly cause: RestartCause;
+  /** What went wrong, in one line, e.g. `the GPU device was lost (destroyed): …`. */
+  readonly message: string;
+  /** The backend the session runs on now (`session.backend`). */
+  readonly backend: Backend;
+  /** Restarts of this session so far, this one included. */
+  readonly restarts: number;
+}
+
+/**
+ * The events a {@link Session} dispatches, by type.
+ * @example
+ * ```ts
+ * import type { SessionEventMap } from 'tensorlane';
+ *
+ * const onRestart = (event: SessionEventMap['restart']) => console.info(event.detail.cause);
+ * session.addEventListener('restart', onRestart);
+ * ```
+ */
+export interface SessionEventMap {
+  /** The session recovered: a new worker and onnxruntime-web session serve it. Dispatched once it serves. */
+  restart: CustomEvent<RestartDetail>;
 }

@@ -2,11 +2,11 @@
 // the calls' ids and dims in one array of numbers (PackedCalls in protocol.ts). Chromium's structured clone costs
 // about 2 µs an object and 3 µs a transferred buffer: a message of 64 one-row calls as objects, each with its
 // buffer, cost ~9 µs a call to send and read; packed, ~0.3 µs. Items that lie one after another in a buffer also
-// stack without a copy (stack() in ./stack.ts). Large inputs are not packed: moving them costs nothing, copying does.
+// stack without a copy (stack() in tensor/stack.ts). Large inputs are not packed: moving them costs nothing, copying does.
 import { TensorlaneError } from '../errors.js';
-import type { PackedCalls, Submission } from '../protocol.js';
-import { viewOf } from './dtypes.js';
-import type { DType, Feeds, Tensor } from './types.js';
+import type { PackedCalls, Submission } from './protocol.js';
+import { viewOf } from '../tensor/dtypes.js';
+import type { DType, Feeds, Tensor } from '../types/tensor.js';
 
 /**
  * An item of at most this many bytes, all inputs together, is packed; a larger one travels as it is, its buffers

@@ -1,7 +1,32 @@
-// The public types of backend choice: the backends tried and not used, the WebGPU adapter (features, limits), how
+// The public types of backends: the names tensorlane can run on, in the order `backend: 'auto'` tries them (the
+// `Backend` type and the option check derive from that list; worker/backend-table.ts holds one entry per name), and
+// what backend choice reports: the backends tried and not used, the WebGPU adapter (features, limits), how
 // `backend: 'fastest'` measures (`calibration`), the model variants chosen by the adapter's features, and what a
-// session reports of its choice. Both threads use the report types.
-import type { Backend } from './backends.js';
+// session reports of its choice. Both threads use the report types. Adding a backend is a name here plus an entry
+// in the backend table.
+
+/** Every backend, in the order `'auto'` tries them. */
+export const BACKENDS = ['webgpu', 'wasm'] as const;
+
+/**
+ * The backends tensorlane can run on: `'webgpu'` or `'wasm'`.
+ * @example
+ * ```ts
+ * import type { Backend } from 'tensorlane';
+ *
+ * const backend: Backend = session.backend; // 'webgpu' or 'wasm'
+ * ```
+ */
+export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * How a backend is chosen, beside naming one: `'auto'` takes the first of {@link BACKENDS} that runs here;
+ * `'fastest'` measures this model on each one that runs here and keeps the faster.
+ */
+export const BACKEND_MODES = ['auto', 'fastest'] as const;
+
+/** What `createSession`'s `backend` option takes: a backend, or a way to choose one. */
+export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
 
 /**
  * A backend that was tried and not used, and why.

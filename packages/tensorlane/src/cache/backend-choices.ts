@@ -5,7 +5,7 @@
 // below. Beside the model cache (model-cache.ts), in a cache of its own: deleting models keeps the choices.
 import { digestOf } from './integrity.js';
 import { cacheStorage, openForHelper } from './model-cache.js';
-import type { AdapterInfo, BackendSelection } from './choice-types.js';
+import type { AdapterInfo, BackendSelection } from '../types/backends.js';
 
 /** The Cache API cache that holds backend choices. */
 export const CHOICE_CACHE_NAME = 'tensorlane-backends';

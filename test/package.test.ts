@@ -111,13 +111,13 @@ describe.each(PACKAGES)('the packed package $name', ({ name, dir: packageDir, ne
 describe('the built package tensorlane', () => {
   it('should report the same version to the worker handshake as its package.json', async () => {
     const { version } = JSON.parse(await readFile(join(tensorlaneDir, 'package.json'), 'utf8')) as { version: string };
-    const { VERSION } = (await import(join(tensorlaneDir, 'dist', 'version.js'))) as { VERSION: string };
+    const { VERSION } = (await import(join(tensorlaneDir, 'dist', 'wire', 'version.js'))) as { VERSION: string };
     expect(VERSION).toBe(version);
   });
 
   it('should key stored backend choices by the onnxruntime-web version it depends on and runs', async () => {
     const { dependencies } = JSON.parse(await readFile(join(tensorlaneDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const { ORT_VERSION } = (await import(join(tensorlaneDir, 'dist', 'version.js'))) as { ORT_VERSION: string };
+    const { ORT_VERSION } = (await import(join(tensorlaneDir, 'dist', 'wire', 'version.js'))) as { ORT_VERSION: string };
     const ort = (await import('onnxruntime-web')) as { env: { versions: { common: string } } };
     expect(dependencies['onnxruntime-web']).toBe(ORT_VERSION);
     expect(ort.env.versions.common).toBe(ORT_VERSION);

@@ -9,6 +9,7 @@ import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
+import * as pictures from './pictures.ts';
 
 const harness = {
   tensorlane,
@@ -38,6 +39,8 @@ const harness = {
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  /** Pictures of every kind from seeded pixels, and the reference conversion (pictures.ts). */
+  pictures,
 };
 
 declare global {

@@ -288,6 +288,27 @@ export function buildEvenRows(): Uint8Array {
   });
 }
 
+/**
+ * y = x for four picture inputs, one of each layout and dtype a picture converts to, each with a width and height of
+ * its own (dynamic), all stacking along `batch`: the conversions come back as they were made, to compare with the
+ * reference (test/image-reference.ts).
+ */
+export const PICTURE_INPUTS = [
+  { name: 'nchw', type: 'float32', dims: ['batch', 3, 'h1', 'w1'] },
+  { name: 'nhwc', type: 'float32', dims: ['batch', 'h2', 'w2', 3] },
+  { name: 'half', type: 'float16', dims: ['batch', 3, 'h3', 'w3'] },
+  { name: 'bytes', type: 'uint8', dims: ['batch', 'h4', 'w4', 3] },
+] as const;
+
+export function buildPictures(): Uint8Array {
+  return encodeModel({
+    name: 'pictures',
+    inputs: PICTURE_INPUTS.map(({ name, type, dims }) => ({ name, type, dims })),
+    outputs: PICTURE_INPUTS.map(({ name, type, dims }) => ({ name: `out_${name}`, type, dims })),
+    nodes: PICTURE_INPUTS.map(({ name }) => ({ op: 'Identity', inputs: [name], outputs: [`out_${name}`] })),
+  });
+}
+
 /** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
@@ -300,6 +321,7 @@ export const MODELS = {
   'even-rows.onnx': buildEvenRows,
   'identity.onnx': buildIdentity,
   'unsupported.onnx': buildUnsupported,
+  'pictures.onnx': buildPictures,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,
 } as const satisfies Record<string, () => Uint8Array>;

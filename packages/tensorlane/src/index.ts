@@ -17,9 +17,11 @@ export type {
   AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
   ModelVariant,
 } from './types/backends.js';
-export type {
-  BatchingInfo, Counts, Distribution, Outputs, SchedulerStats, Session,
-  SessionStats, WarmupInfo,
-} from './types/session.js';
+export type { BatchingInfo, Counts, SchedulerStats, Session, SessionStats, WarmupInfo } from './types/session.js';
+export type { Distribution } from './types/stats.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
-export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';
+export type { DataTypeMap, DType, Dim, Feeds, Outputs, Tensor, TensorData, TensorInfo } from './types/tensor.js';
+export { imageTransforms, toSource } from './tensor/image-fit.js';
+export type {
+  ImageAlign, ImageFeeds, ImageFit, ImageInput, ImageInputOptions, ImageSource, ImageTransform, PictureStats,
+} from './types/images.js';

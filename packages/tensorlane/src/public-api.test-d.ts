@@ -32,10 +32,10 @@ import type {
 } from './index.js';
 
 describe('public surface', () => {
-  it('should export exactly createSession, the cache and choice helpers, TensorlaneError and isTensorlaneError at runtime', () => {
+  it('should export exactly createSession, the cache and choice helpers, the picture helpers, TensorlaneError and isTensorlaneError at runtime', () => {
     expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<
       | 'createSession' | 'listCachedModels' | 'deleteCachedModels' | 'listBackendChoices' | 'deleteBackendChoices'
-      | 'TensorlaneError' | 'isTensorlaneError'
+      | 'imageTransforms' | 'toSource' | 'TensorlaneError' | 'isTensorlaneError'
     >();
   });
 
@@ -44,7 +44,7 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads' | 'images'
     >();
     expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
     expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
@@ -87,7 +87,7 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts'
+      | 'calibration' | 'restarts' | 'pictures'
     >();
     expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
     expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();

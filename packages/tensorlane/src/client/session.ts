@@ -4,13 +4,17 @@ import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
 import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
-import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
+import type { BatchingInfo, Counts, Session, SessionStats } from '../types/session.js';
+import type { Outputs } from '../types/tensor.js';
 import type { Backend } from '../types/backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
+import { attachTransforms } from '../tensor/image-fit.js';
+import type { ImageFeeds } from '../types/images.js';
+import { imageReaders, takePictures, type Taken } from './images/read-images.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
@@ -118,16 +122,16 @@ export class SessionImpl extends EventTarget implements Session {
 
   get #read(): FeedsReader {
     const { reply } = this.#supervisor;
-    if (this.#reader?.reply !== reply) this.#reader = { reply, read: createFeedsReader(reply.inputs) };
+    if (this.#reader?.reply !== reply) this.#reader = { reply, read: createFeedsReader(reply.inputs, imageReaders(reply.images ?? [])) };
     return this.#reader.read;
   }
 
-  async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
+  async predict(feeds: Feeds | ImageFeeds, options: PredictOptions = {}): Promise<Outputs> {
     const [outputs] = await this.#submit('predict', () => [this.#read(feeds)], options);
     return outputs!;
   }
 
-  async predictBatch(items: readonly Feeds[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
+  async predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
     return this.#submit('predictBatch', () => {
       if (!Array.isArray(items)) {
         throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
@@ -159,10 +163,19 @@ export class SessionImpl extends EventTarget implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
+      // Pictures become frames to move: at once, or once decoded (a Blob) or snapshotted (a DOM element).
+      let taken: Taken | undefined;
+      if (supervisor.reply.images !== undefined) {
+        const taking = takePictures(checked, copy);
+        taken = taking instanceof Promise ? await taking : taking;
+        if (signal?.aborted) throw abortError(signal, what);
+      }
+      const items = taken?.items ?? checked;
+      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items)));
       // A timeout counts from here, across the restarts the call waits for.
       const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
       const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
+      if (taken) outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
       counters.resolved(rows);
       return outputs;
     } catch (error) {

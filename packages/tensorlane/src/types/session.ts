@@ -3,7 +3,9 @@
 import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, FallbackAttempt } from './backends.js';
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
-import type { Feeds, Tensor, TensorInfo } from './tensor.js';
+import type { Feeds, Outputs, TensorInfo } from './tensor.js';
+import type { Distribution } from './stats.js';
+import type { ImageFeeds, PictureStats } from './images.js';
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -38,29 +40,6 @@ export interface WarmupInfo {
   readonly batchSizes: readonly number[];
   /** All warm-up runs together, in ms. */
   readonly ms: number;
-}
-
-/**
- * A distribution of durations, in milliseconds. Percentiles are accurate to about 3%; `max` is exact.
- * @example
- * ```ts
- * import type { Distribution } from 'tensorlane';
- *
- * const { runMs }: { runMs: Distribution } = await session.stats();
- * console.log(`${runMs.count} runs: median ${runMs.p50} ms, p95 ${runMs.p95} ms, worst ${runMs.max} ms`);
- * ```
- */
-export interface Distribution {
-  /** How many durations were recorded. */
-  readonly count: number;
-  /** Their mean. */
-  readonly mean: number;
-  /** The median. */
-  readonly p50: number;
-  /** The 95th percentile. */
-  readonly p95: number;
-  /** The longest. */
-  readonly max: number;
 }
 
 /**
@@ -131,19 +110,9 @@ export interface SessionStats extends SchedulerStats {
   readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** How the current worker converted pictures (see {@link SessionOptions.images}), by path; zeros without pictures. */
+  readonly pictures: PictureStats;
 }
-
-/**
- * The outputs of one prediction, by output name. Their buffers belong to the caller.
- * @example
- * ```ts
- * import type { Outputs } from 'tensorlane';
- *
- * const outputs: Outputs = await session.predict(feeds);
- * const logits = outputs['y']; // { type: 'float32', data: Float32Array, dims: [1, 10] }
- * ```
- */
-export type Outputs = Record<string, Tensor>;
 
 /**
  * A model loaded in its own worker. Create with {@link createSession}.
@@ -185,18 +154,20 @@ export interface Session extends EventTarget {
    * the same shape beyond dim 0 (dynamic batching); it gets exactly its own rows back. The inputs' buffers are
    * transferred to the worker (detached here) unless `copy: true`; the outputs are views over the run's output
    * buffers, transferred back.
-   * @param feeds - one tensor per model input; dim 0 is the request's row count.
+   * @param feeds - one tensor per model input; dim 0 is the request's row count. An image input (see
+   * {@link SessionOptions.images}) takes a picture ({@link ImageSource}, one row) instead, or `{ image, width, height,
+   * fit, align }`; the worker converts it, and {@link imageTransforms} of the outputs says what was done to it.
    * @throws TensorlaneError `INVALID_INPUT`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
-  predict(feeds: Feeds, options?: PredictOptions): Promise<Outputs>;
+  predict(feeds: Feeds | ImageFeeds, options?: PredictOptions): Promise<Outputs>;
   /**
    * Runs the model on many items in one call: each item is queued as a `predict` would be, so items that match
    * beyond dim 0 are stacked into runs of up to `maxBatchSize` rows. Results come back in order, as views over one
    * buffer per output per run. Rejects as a whole if any item is invalid or fails.
-   * @param items - feeds, one per item; dim 0 is the item's row count, usually 1.
+   * @param items - feeds, one per item; dim 0 is the item's row count, usually 1. Pictures as `predict` takes them.
    * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
-  predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  predictBatch(items: readonly (Feeds | ImageFeeds)[], options?: PredictBatchOptions): Promise<Outputs[]>;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
    * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.

@@ -7,10 +7,12 @@ import type { BatchingMode, LoadProgress, SessionOptions } from '../types/option
 import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
 import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, TensorInfo } from '../types/tensor.js';
+import type { ImageAlign, ImageFit, ImageInputOptions, ImageTransform, PictureStats } from '../types/images.js';
+import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -48,6 +50,55 @@ export interface VariantRequest {
   readonly externalData?: readonly ExternalDataRequest[];
 }
 
+/** Three values, one per channel. */
+export type Triple = readonly [number, number, number];
+
+/**
+ * An image input's options, checked on the page (one value per channel spread to three); the worker resolves them
+ * against the model's dims and dtype into an {@link ImageSpec}. `scale` is absent for the dtype's default.
+ */
+export interface ImageInputRequest extends Pick<ImageInputOptions, 'width' | 'height' | 'layout'> {
+  readonly fit: ImageFit;
+  readonly align: ImageAlign;
+  readonly fill: Triple;
+  readonly channels: 'rgb' | 'bgr';
+  readonly scale?: Triple;
+  readonly mean: Triple;
+  readonly std: Triple;
+}
+
+/** The dtypes a picture converts to. */
+export type ImageDType = 'float32' | 'float16' | 'uint8';
+
+/**
+ * An image input resolved against the model: all a converter needs but the pictures and their transforms. `width` and
+ * `height` are absent when each call gives them (the model's are dynamic and no option fixed them).
+ */
+export interface ImageSpec extends Omit<ImageInputRequest, 'scale' | 'layout'> {
+  readonly name: string;
+  readonly type: ImageDType;
+  readonly layout: 'nchw' | 'nhwc';
+  readonly scale: Triple;
+}
+
+/**
+ * One picture of an image input as it crosses to the worker: the frame (moved: an `ImageBitmap`, a `VideoFrame`, or
+ * the RGBA bytes of an `ImageData`) and where its pixels go in the tensor.
+ */
+export interface WirePicture {
+  readonly frame: Frame;
+  readonly transform: ImageTransform;
+}
+
+/**
+ * An image input of one item (or of a stacked run) as it crosses and queues: a tensor of the input's dtype and dims
+ * whose `data` is empty and whose `pictures`, one per row, the worker converts when the run starts. The queue stacks
+ * it by dtype and dims like any tensor; its frames move instead of its data.
+ */
+export interface PictureFeed extends PictureTensor {
+  readonly pictures: readonly WirePicture[];
+}
+
 /** What the page asks the worker to load. */
 export interface LoadRequest {
   /**
@@ -75,6 +126,8 @@ export interface LoadRequest {
   readonly sessionOptions?: OrtSessionOptions;
   /** Send the model bytes given as bytes back with the reply, for the page to load them again after a restart. */
   readonly returnBytes: boolean;
+  /** The inputs that take pictures, by name, and how. */
+  readonly images?: Readonly<Record<string, ImageInputRequest>>;
 }
 
 /** The sources of a load request that may be bytes: the worker moves them back when asked (`returnBytes`). */
@@ -110,6 +163,8 @@ export interface LoadReply {
   readonly warnings: readonly string[];
   /** The request's model sources, bytes moved back (not copied), when it asked for them and gave any bytes. */
   readonly returned?: ModelSources;
+  /** The image inputs, resolved against the model, when the request named any. */
+  readonly images?: readonly ImageSpec[];
 }
 
 /**
@@ -129,10 +184,15 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
+/** What the worker counts: its scheduler's runs, and how it converted pictures. */
+export interface WorkerStats extends SchedulerStats {
+  readonly pictures: PictureStats;
+}
+
 /** The API the worker exposes through comlink: the calls the page waits on. */
 export interface HostApi {
   load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
-  stats(): Result<SchedulerStats>;
+  stats(): Result<WorkerStats>;
   /**
    * Stops serving and hands back every call not yet answered, queued or running, with its inputs (moved back): the
    * page sends them to another worker. Calls sent before it are included; their outputs, if a run ends later, are not

@@ -3,9 +3,8 @@ import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '.
 import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type Submission, type WireError,
+  type ProgressSink, type Result, type Results, type Submission, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
-import type { SchedulerStats } from '../types/session.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../types/tensor.js';
@@ -14,6 +13,9 @@ import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
+import { createHeldFrames } from './images/held-frames.js';
+import { setUpImages } from './images/session-images.js';
+import type { PictureConverter } from './images/convert.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -23,7 +25,14 @@ import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from '.
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly read: FeedsReader; readonly scheduler: Scheduler; release(): Promise<void> }
+  | {
+      readonly kind: 'ready';
+      readonly reply: LoadReply;
+      readonly read: FeedsReader;
+      readonly scheduler: Scheduler;
+      readonly pictures: PictureConverter | undefined;
+      release(): Promise<void>;
+    }
   | { readonly kind: 'disposed' };
 
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
@@ -87,7 +96,12 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
-  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => post(encode(answer, outcomes));
+  /** The frames of the calls not yet over: closed as each call ends. */
+  const frames = createHeldFrames();
+  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => {
+    for (const { id } of outcomes) frames.release(id);
+    post(encode(answer, outcomes));
+  };
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
     const told: Fault = (fault = { tensorlane: 'fault', cause, message });
@@ -106,20 +120,26 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { ort, session, reply } = loaded;
-    if (state.kind !== 'loading') {
-      // Disposed while loading: the session it built must not outlive the worker's use.
+    const { ort, session } = loaded;
+    let images: ReturnType<typeof setUpImages>;
+    try {
+      if (state.kind !== 'loading') throw disposedError(); // the session it built must not outlive the worker's use
+      images = setUpImages(request, loaded);
+    } catch (error) {
       await session.release().catch(() => undefined);
-      throw disposedError();
+      if (state.kind === 'loading') state = { kind: 'idle' };
+      throw error;
     }
+    const { reply, readers, converter } = images;
     const scheduler = createScheduler({
       stacked: reply.batching.stacked,
       maxBatchSize: request.maxBatchSize,
       maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
+      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message), converter),
       onSettled,
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
+    const read = createFeedsReader(reply.inputs, readers);
+    state = { kind: 'ready', reply, read, scheduler, pictures: converter, release: () => session.release() };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
@@ -130,6 +150,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
    * @param alone - run each item in a run of its own (see `Submission.alone`).
    */
   function queue(id: number, items: readonly Feeds[], alone: boolean, error: TensorlaneError | undefined, check: boolean): void {
+    frames.hold(id, items);
     try {
       if (state.kind !== 'ready') {
         throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
@@ -150,14 +171,15 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         return result.ok && result.value.returned ? transfer(result, buffersOfSources(result.value.returned)) : result;
       },
 
-      stats(): Result<SchedulerStats> {
+      stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: state.scheduler.stats() };
+        return { ok: true, value: { ...state.scheduler.stats(), pictures: state.pictures?.stats() ?? { gpu: 0, gpuFromBitmap: 0, cpu: 0 } } };
       },
 
       surrender(): Result<readonly Submission[]> {
         if (state.kind !== 'ready') return { ok: true, value: [] };
         const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
+        for (const { id } of calls) frames.forget(id); // they move back with the calls
         return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
 
@@ -188,6 +210,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
 
     cancel(id) {
       if (state.kind === 'ready') state.scheduler.cancel(id);
+      frames.release(id);
     },
   };
 }

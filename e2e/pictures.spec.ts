@@ -79,3 +79,150 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     expect(result.runs).toBeLessThan(29);
   });
 }
+
+test.describe('bad pictures', () => {
+  let server: Server;
+  let crossOrigin: string;
+  test.beforeAll(async () => {
+    // A PNG from another origin, served without CORS: a page may show it, but not read it. /hang never answers.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    server = createServer((req, res) => void (req.url === '/hang' || res.setHeader('content-type', 'image/png').end(png)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    crossOrigin = `http://localhost:${(server.address() as AddressInfo).port}/dot.png`;
+  });
+  test.afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('should reject each with INVALID_INPUT naming the input and what was wrong, and serve the next call', async ({ harness }) => {
+    const result = await harness.evaluate(async (crossOrigin) => {
+      const { tensorlane } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/convnet.onnx', backend: 'wasm', images: { image: {} } });
+      const loaded = async (src: string) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode().catch(() => undefined);
+        return image;
+      };
+      const canvas = (w: number, h: number) => Object.assign(document.createElement('canvas'), { width: w, height: h });
+      const closed = new VideoFrame(canvas(4, 4), { timestamp: 0 });
+      closed.close();
+      const moved = await createImageBitmap(canvas(4, 4));
+      structuredClone(moved, { transfer: [moved] });
+      const loading = new Image();
+      loading.src = new URL('/hang', crossOrigin).href;
+      const cases: Record<string, unknown> = {
+        'zero-sized canvas': canvas(0, 5),
+        'zero-sized OffscreenCanvas': new OffscreenCanvas(3, 0),
+        'closed VideoFrame': closed,
+        'detached ImageBitmap': moved,
+        'broken Blob': new Blob([new TextEncoder().encode('not a picture')], { type: 'image/png' }),
+        'empty Blob': new Blob([], { type: 'image/png' }),
+        'tainted image': await loaded(crossOrigin),
+        'broken image': await loaded('data:image/png;base64,AAAA'),
+        'image still loading': loading,
+        'video with no frame': document.createElement('video'),
+      };
+      const out: Record<string, string> = {};
+      for (const [name, image] of Object.entries(cases)) {
+        out[name] = await session.predict({ image: image as never }).then(
+          () => 'resolved',
+          (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
+        );
+      }
+      const next = await session.predict({ image: canvas(40, 30) });
+      await session.dispose();
+      return { out, next: next['logits']!.dims };
+    }, crossOrigin);
+    expect(result.out).toEqual({
+      'zero-sized canvas': 'INVALID_INPUT: input "image" is a picture of 0x5 pixels; it needs at least 1x1',
+      'zero-sized OffscreenCanvas': 'INVALID_INPUT: input "image" is a picture of 3x0 pixels; it needs at least 1x1',
+      'closed VideoFrame': 'INVALID_INPUT: input "image" is a closed VideoFrame (closed, or moved to a worker already)',
+      'detached ImageBitmap': 'INVALID_INPUT: input "image" is an ImageBitmap of 0x0: it was closed, or moved (transferred) already',
+      'broken Blob': 'INVALID_INPUT: input "image" is a Blob that could not be decoded as an image (InvalidStateError: The source image could not be decoded.)',
+      'empty Blob': 'INVALID_INPUT: input "image" is an empty Blob (0 bytes)',
+      'tainted image': 'INVALID_INPUT: input "image" is tainted by a picture from another origin loaded without CORS, which the browser does not let scripts read: load it with crossorigin="anonymous" from a server that sends Access-Control-Allow-Origin',
+      'broken image': 'INVALID_INPUT: input "image" is an <img> with no picture (its source is missing or broken)',
+      'image still loading': 'INVALID_INPUT: input "image" is an <img> still loading: await img.decode() first',
+      'video with no frame': 'INVALID_INPUT: input "image" is a <video> with no frame yet: wait for its loadeddata event',
+    });
+    expect(result.next).toEqual([1, 10]);
+  });
+});
+
+for (const backend of ['webgpu', 'wasm'] as const) {
+  test(`should close every frame it takes exactly once, answered, failed, aborted, handed back or crashed, on ${backend}`, async ({ harness }) => {
+    const result = await harness.evaluate(async (backend) => {
+      const { tensorlane, faultWorkers, frameCounts, injectFault } = window.harness;
+      const open = (flags: string) => tensorlane.createSession({ model: 'models/convnet.onnx', backend, images: { image: {} }, worker: faultWorkers([flags]) });
+      const frame = (shade: number) => {
+        const canvas = Object.assign(document.createElement('canvas'), { width: 20 + shade, height: 12 });
+        const context = canvas.getContext('2d')!;
+        context.fillStyle = `rgb(${shade * 20}, 80, 160)`;
+        context.fillRect(0, 0, canvas.width, canvas.height);
+        return new VideoFrame(canvas, { timestamp: shade });
+      };
+      const settle = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code);
+      const report: Record<string, unknown> = {};
+
+      // Answered: three concurrent calls, run together.
+      let session = await open('');
+      let frames = [frame(1), frame(2), frame(3)];
+      report['answered'] = await Promise.all(frames.map((f) => settle(session.predict({ image: f }))));
+      report['answeredOnPage'] = frames.map((f) => f.format);
+      report['answeredInWorker'] = await frameCounts();
+      await session.dispose();
+
+      // Failed in the worker.
+      session = await open('fail-runs');
+      report['failed'] = await settle(session.predict({ image: frame(4) }));
+      report['failedInWorker'] = await frameCounts();
+      await session.dispose();
+
+      // Aborted while running, and while queued behind it; the runs end later in the worker.
+      session = await open('slow-runs');
+      const running = new AbortController();
+      const queued = new AbortController();
+      const calls = [settle(session.predict({ image: frame(5) }, { signal: running.signal })), settle(session.predict({ image: frame(6) }, { signal: queued.signal }))];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      queued.abort();
+      running.abort();
+      report['aborted'] = await Promise.all(calls);
+      await session.predict({ image: frame(7) }); // after the aborted run
+      report['abortedInWorker'] = await frameCounts();
+
+      // Handed back to a new worker (restart), and answered there.
+      const handedBack = settle(session.predict({ image: frame(8) }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await session.restart();
+      report['handedBack'] = await handedBack;
+      report['handedBackInNewWorker'] = await frameCounts();
+      await session.dispose();
+
+      // Crashed with the frame inside: the call rejects, and the frame went with the worker.
+      session = await open('slow-runs');
+      const lost = frame(9);
+      const crashed = settle(session.predict({ image: lost }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      injectFault('throw');
+      report['crashed'] = await crashed;
+      report['crashedOnPage'] = lost.format;
+      await session.dispose();
+      return report;
+    }, backend);
+    expect(result).toEqual({
+      answered: ['ok', 'ok', 'ok'],
+      answeredOnPage: [null, null, null],
+      answeredInWorker: { seen: 3, open: 0, closed: 3 },
+      failed: 'RUN_FAILED',
+      failedInWorker: { seen: 1, open: 0, closed: 1 },
+      aborted: ['ABORTED', 'ABORTED'],
+      abortedInWorker: { seen: 3, open: 0, closed: 3 },
+      handedBack: 'ok',
+      handedBackInNewWorker: { seen: 1, open: 0, closed: 1 },
+      crashed: 'WORKER_CRASHED',
+      crashedOnPage: null,
+    });
+  });
+}

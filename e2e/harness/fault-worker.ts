@@ -5,7 +5,10 @@
 //   'throw'           an uncaught error;           'reject'  an unhandled promise rejection.
 // The worker's name (`new Worker(url, { name })`) sets what holds from its start, space-separated:
 //   'no-adapter'      navigator.gpu.requestAdapter() resolves null, as after a GPU is gone for good;
-//   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes.
+//   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes;
+//   'slow-runs'       every run of the model takes 300 ms longer;   'fail-runs'  every run of the model throws.
+// It also counts the frames it receives and closes (frame-counter.ts).
+import './frame-counter.ts';
 interface DeviceLike {
   destroy(): void;
 }
@@ -21,6 +24,18 @@ if (Adapter) {
     devices.push(device);
     return device;
   };
+}
+if (flags.has('slow-runs') || flags.has('fail-runs')) {
+  // Every onnxruntime-web build tensorlane may import, as in slow-backend-worker.ts.
+  for (const ort of [await import('onnxruntime-web'), await import('onnxruntime-web/wasm')]) {
+    const { prototype } = ort.InferenceSession as unknown as { prototype: { run(...args: unknown[]): Promise<unknown> } };
+    const run = prototype.run;
+    prototype.run = async function (this: unknown, ...args: unknown[]) {
+      if (flags.has('fail-runs')) throw new Error('injected run failure');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return run.apply(this, args);
+    };
+  }
 }
 const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
 if (flags.has('no-adapter') && gpu) gpu.requestAdapter = async () => null;

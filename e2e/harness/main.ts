@@ -7,7 +7,7 @@ import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
-import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
+import { faultWorkerCount, faultWorkers, frameCounts, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
 import * as pictures from './pictures.ts';
 
@@ -39,6 +39,7 @@ const harness = {
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  frameCounts,
   /** Pictures of every kind from seeded pixels, and the reference conversion (pictures.ts). */
   pictures,
 };

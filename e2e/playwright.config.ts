@@ -22,7 +22,7 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
       // A fake camera (a generated video) for the demo's camera button; gc() for the soak's memory measurements
       // (Chromium measures at the next garbage collection).
       use: webgpu({
-        adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--js-flags=--expose-gc'],
+        adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--js-flags=--expose-gc'],
       }),
     },
     {

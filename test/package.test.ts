@@ -29,7 +29,7 @@ const PACKAGES: readonly Published[] = [
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 200, unpackedKiB: 960 },
+    budget: { packedKiB: 215, unpackedKiB: 1040 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

@@ -2,7 +2,7 @@
 // tests pass seeds, not megabytes, through page.evaluate.
 import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
-import { seededFloats } from '../../test/models/zoo.ts';
+import { convNetReference, seededFloats } from '../../test/models/zoo.ts';
 import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
@@ -14,6 +14,7 @@ import * as pictures from './pictures.ts';
 const harness = {
   tensorlane,
   seededFloats,
+  convNetReference,
   measureLatency,
   /** The in-page halves of `pnpm bench`'s sections. */
   perf,

@@ -75,4 +75,4 @@ export function compare(pixels: Pixels, conversion: Conversion, actual: ArrayLik
   return offReference(conversion.type, actual, referenceValues(pixels, conversion));
 }
 
-export { seededPixels };
+export { referenceValues, seededPixels };

@@ -20,6 +20,7 @@ describe('test models', () => {
     ['identity.onnx', 'ede23365edc9503867658ecc759e7a2401388cc2c7f90ee851509e33745cc839'],
     ['unsupported.onnx', 'f75ebc2463e03fa26e6b475488eb7f467214a4028f372ffac495fd8c8908a038'],
     ['pictures.onnx', '949f952411e5e1071acb3f9e448a34322509edfbf55f962843d4142bc10e984e'],
+    ['channel-means.onnx', 'c207577601b30359b23004a7b4bd95fcb39f4646b33db84b1a5b8b6c11b2fc32'],
     ['mlp-external.onnx', '4ae91b4224dbd0970a330cdc6bc755eea577888fdeaf15135a146f92987c9897'],
     ['mlp-external.onnx.data', '2b6e5a2fd57cf31035bdc12ce67e0c4c2ee6933d724a84e8931507e978280701'],
   ] as const)('should build %s with the same bytes every time', (name, hash) => {

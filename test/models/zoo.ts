@@ -309,6 +309,16 @@ export function buildPictures(): Uint8Array {
   });
 }
 
+/** mean[n, c] = the mean of channel c of image n, [batch,3,16,16]: a picture model that costs next to nothing to run. */
+export function buildChannelMeans(): Uint8Array {
+  return encodeModel({
+    name: 'channel-means',
+    inputs: [{ name: 'image', type: 'float32', dims: ['batch', 3, 16, 16] }],
+    outputs: [{ name: 'mean', type: 'float32', dims: ['batch', 3, 1, 1] }],
+    nodes: [{ op: 'GlobalAveragePool', inputs: ['image'], outputs: ['mean'] }],
+  });
+}
+
 /** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
@@ -322,6 +332,7 @@ export const MODELS = {
   'identity.onnx': buildIdentity,
   'unsupported.onnx': buildUnsupported,
   'pictures.onnx': buildPictures,
+  'channel-means.onnx': buildChannelMeans,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,
 } as const satisfies Record<string, () => Uint8Array>;

@@ -60,7 +60,7 @@ describe('public surface', () => {
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
       | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
-      | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'predict' | 'predictBatch' | 'stream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
     expectTypeOf<Session>().toExtend<EventTarget>();

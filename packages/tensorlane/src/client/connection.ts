@@ -3,7 +3,9 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
-import { isFault, isReady, isResults, type Fault, type HostApi, type Result } from '../wire/protocol.js';
+import {
+  isFault, isReady, isResults, isStreamResult, type Fault, type HostApi, type Result, type StreamMessage, type StreamResult,
+} from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
 import { createCalls, type RequestOptions } from './calls.js';
@@ -39,6 +41,10 @@ export interface Connection {
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
    */
   close(error: TensorlaneError, options?: { release?: boolean }): Promise<void>;
+  /** Posts a video stream's message to the worker (client/images/stream.ts); once closed, its frame is closed instead. */
+  postStream(message: StreamMessage, transfer: Transferable[]): void;
+  /** Hears the worker's stream results, and the error this connection closes with; returns how to stop listening. */
+  onStream(listener: (result: StreamResult | TensorlaneError) => void): () => void;
   /**
    * Takes back from the worker every call it has not answered, and closes: each such call rejects with
    * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
@@ -59,11 +65,13 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
+  const streamListeners = new Set<(result: StreamResult | TensorlaneError) => void>();
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
     if (isFault(data)) fault(data.cause, data.message);
     else if (isResults(data)) calls.receive(data);
+    else if (isStreamResult(data)) for (const listener of [...streamListeners]) listener(data);
   };
   endpoint.addEventListener('message', onResults);
 
@@ -82,6 +90,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
 
   // Calls wait until the worker says it listens (see READY); a worker that never does is reported, not waited on.
   let started: () => void = () => undefined;
+  let listening = false;
   const ready = new Promise<void>((resolve) => (started = resolve));
   const startTimer = setTimeout(() => {
     void close(
@@ -99,6 +108,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     const mismatch = versionMismatch(data);
     if (mismatch) return void close(mismatch);
     started();
+    listening = true;
     calls.open();
   };
   endpoint.addEventListener('message', onMessage);
@@ -116,6 +126,8 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     for (const reject of [...pending]) reject(error);
     pending.clear();
     calls.close(error);
+    for (const listener of [...streamListeners]) listener(error);
+    streamListeners.clear();
     const released = release
       ? Promise.race([api.dispose(), new Promise((resolve) => setTimeout(resolve, 500))]).catch(() => undefined)
       : Promise.resolve();
@@ -182,5 +194,17 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     request: calls.request,
     close,
     surrender,
+    postStream(message, transfer) {
+      const send = () => {
+        if (closed === undefined) endpoint.postMessage(message, transfer);
+        else if (message.tensorlane === 'stream-frame') message.frame.close();
+      };
+      if (listening || closed !== undefined) send();
+      else void ready.then(send);
+    },
+    onStream(listener) {
+      streamListeners.add(listener);
+      return () => void streamListeners.delete(listener);
+    },
   };
 }

@@ -15,6 +15,8 @@ import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { attachTransforms } from '../tensor/image-fit.js';
 import type { ImageFeeds } from '../types/images.js';
 import { imageReaders, takePictures, type Taken } from './images/read-images.js';
+import { createVideoStream } from './images/stream.js';
+import type { StreamOptions, VideoSource, VideoStream } from '../types/images.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
@@ -73,6 +75,8 @@ export class SessionImpl extends EventTarget implements Session {
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
+  /** The number of the next stream. */
+  #streams = 1;
   /** Checks feeds against the inputs of the load reply it was made for. */
   #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
@@ -139,6 +143,16 @@ export class SessionImpl extends EventTarget implements Session {
       const read = this.#read;
       return items.map((item: unknown, i) => read(item, `item ${i}: `));
     }, options);
+  }
+
+  stream(source: VideoSource, options: StreamOptions = {}): VideoStream {
+    const supervisor = this.#supervisor;
+    const session = {
+      specs: supervisor.reply.images ?? [],
+      read: this.#read,
+      connection: () => supervisor.connection({ what: 'stream' }),
+    };
+    return createVideoStream(session, this.#streams++, source, options);
   }
 
   /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */

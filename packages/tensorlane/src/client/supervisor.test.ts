@@ -18,6 +18,8 @@ function fakeLink(log: string[], name: string): Link {
       log.push(`${name} closed: ${error.code}`);
     },
     surrender: async () => void log.push(`${name} surrendered`),
+    postStream: () => undefined,
+    onStream: () => () => undefined,
   };
   return { connection, reply: { backend: 'wasm' } as LoadReply };
 }

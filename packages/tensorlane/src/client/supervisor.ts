@@ -63,6 +63,8 @@ export interface Supervisor {
   request(items: readonly Feeds[], options: SendOptions): Promise<Feeds[]>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
+  /** The connection to the worker that serves, once one does (waiting while a restart runs). */
+  connection(options: SendOptions): Promise<Connection>;
   /** Restarts on demand; resolves once the new worker serves. */
   restart(): Promise<void>;
   /** Stops for good: calls in flight and later ones reject with `DISPOSED`. */
@@ -210,6 +212,8 @@ export async function supervise(
       const { connection } = await inUse(options);
       return connection.call(invoke, options);
     },
+
+    connection: async (options) => (await inUse(options)).connection,
 
     async restart() {
       if (state.kind === 'stopped') throw state.error;

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Feeds, Outputs, TensorInfo } from './tensor.js';
 import type { Distribution } from './stats.js';
-import type { ImageFeeds, PictureStats } from './images.js';
+import type { ImageFeeds, PictureStats, StreamOptions, VideoSource, VideoStream } from './images.js';
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -168,6 +168,26 @@ export interface Session extends EventTarget {
    * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
   predictBatch(items: readonly (Feeds | ImageFeeds)[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  /**
+   * Runs the model on live video: every frame of `source` goes to the image input `options.input`, the latest frame
+   * winning (a frame that arrives while the model is busy replaces the one waiting, which is closed unrun: nothing
+   * queues behind a run, so latency never grows). A camera track's frames are read in the worker where the browser
+   * allows it (Chromium: a `MediaStreamTrackProcessor`'s stream moved there), and each frame is moved on its own
+   * elsewhere; the page reads no pixel. Results come with the frame's timestamp, through `onResult` or `for await`.
+   * Runs share the worker's queue with `predict` calls, and batch with them.
+   * @param source - a video track, a `<video>`, a stream or an async iterable of frames.
+   * @param options - the image input, the other inputs, the frames' size and fit, and `onResult`.
+   * @throws TensorlaneError never at once: the stream's `done` (and its iteration) rejects with `INVALID_OPTIONS` for
+   * options or a source it cannot take, and with `RUN_FAILED`, `INVALID_INPUT`, `DISPOSED` or `WORKER_CRASHED` when a
+   * run fails or the session ends. A restarted session opens its streams again on the new worker.
+   * @example
+   * ```ts
+   * const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+   * const stream = session.stream(camera.getVideoTracks()[0]!, { input: 'image' });
+   * for await (const { outputs, transform } of stream) draw(outputs, transform);
+   * ```
+   */
+  stream(source: VideoSource, options?: StreamOptions): VideoStream;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
    * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.

@@ -292,8 +292,70 @@ export interface Fault {
   readonly message: string;
 }
 
+/** A stream's settings that change its frames' tensors: their size and fit (the image input's when absent). */
+export interface StreamGeometry {
+  readonly width?: number;
+  readonly height?: number;
+  readonly fit?: ImageFit;
+  readonly align?: ImageAlign;
+}
+
+/**
+ * Page → worker: starts stream `stream` (the page's number for it) into image input `input`. Its frames come from
+ * `readable` (a MediaStreamTrackProcessor's, moved here), or one by one as `StreamFrame`s. `feeds` are the model's
+ * other inputs, the same for every frame. Opening a stream of a number already open replaces it.
+ */
+export interface StreamOpen extends StreamGeometry {
+  readonly tensorlane: 'stream-open';
+  readonly stream: number;
+  readonly input: string;
+  readonly feeds: Feeds;
+  readonly readable?: ReadableStream<VideoFrame>;
+}
+
+/** Page → worker: one frame of a stream whose frames the page hands over, and when it had it (ms since the epoch). */
+export interface StreamFrame {
+  readonly tensorlane: 'stream-frame';
+  readonly stream: number;
+  readonly frame: VideoFrame | ImageBitmap;
+  readonly arrived: number;
+}
+
+/**
+ * Page → worker: stops a stream (its frames are closed), or with `drain`, ends it once the frame it holds is answered
+ * (its source ended); a last `StreamResult` with `ended` says so.
+ */
+export interface StreamClose {
+  readonly tensorlane: 'stream-close';
+  readonly stream: number;
+  readonly drain?: boolean;
+}
+
+/** What a stream has counted in this worker. */
+export interface StreamCounts {
+  readonly offered: number;
+  readonly run: number;
+  readonly dropped: number;
+}
+
+/**
+ * Worker → page: a stream's result for one frame (its outputs, the frame's timestamp, what was done to it, and when
+ * it arrived, in ms since the epoch), or its end (`ended`, with the `error` that ended it, if any).
+ */
+export interface StreamResult {
+  readonly tensorlane: 'stream-result';
+  readonly stream: number;
+  readonly counts: StreamCounts;
+  readonly outputs?: Feeds;
+  readonly timestamp?: number;
+  readonly transform?: ImageTransform;
+  readonly arrived?: number;
+  readonly ended?: boolean;
+  readonly error?: WireError;
+}
+
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel | Fault;
+export type Message = Ready | Results | Submit | Cancel | Fault | StreamOpen | StreamFrame | StreamClose | StreamResult;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -328,4 +390,16 @@ export function isFault(data: unknown): data is Fault {
 
 export function isCancel(data: unknown): data is Cancel {
   return tagOf(data) === 'cancel' && typeof (data as Cancel).id === 'number';
+}
+
+/** Page → worker stream messages. */
+export type StreamMessage = StreamOpen | StreamFrame | StreamClose;
+
+export function isStreamMessage(data: unknown): data is StreamMessage {
+  const tag = tagOf(data);
+  return (tag === 'stream-open' || tag === 'stream-frame' || tag === 'stream-close') && typeof (data as StreamClose).stream === 'number';
+}
+
+export function isStreamResult(data: unknown): data is StreamResult {
+  return tagOf(data) === 'stream-result' && typeof (data as StreamResult).stream === 'number';
 }

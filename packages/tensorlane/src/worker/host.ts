@@ -2,8 +2,8 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type Submission, type WireError, type WorkerStats,
+  READY, buffersOfSources, isCancel, isStreamMessage, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
+  type ProgressSink, type Result, type Results, type StreamMessage, type StreamResult, type Submission, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -14,6 +14,7 @@ import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 import { createHeldFrames } from './images/held-frames.js';
+import { createStreams, type Streams } from './images/streams.js';
 import { setUpImages } from './images/session-images.js';
 import type { PictureConverter } from './images/convert.js';
 
@@ -44,6 +45,8 @@ export interface Host {
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
+  /** Opens, feeds or closes a video stream. */
+  stream(message: StreamMessage): void;
 }
 
 async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promise<Result<T>> {
@@ -92,15 +95,18 @@ const disposedError = () => new TensorlaneError('DISPOSED', 'the session was dis
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Results | Fault) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Results | Fault | StreamResult) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
   /** The frames of the calls not yet over: closed as each call ends. */
   const frames = createHeldFrames();
+  /** The video streams, once a model with image inputs is loaded; their frames run as calls of negative ids. */
+  let streams: Streams | undefined;
   const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => {
     for (const { id } of outcomes) frames.release(id);
-    post(encode(answer, outcomes));
+    const rest = streams ? streams.settled(answer, outcomes) : { answer, outcomes };
+    if (rest.answer !== undefined || rest.outcomes.length > 0) post(encode(rest.answer, rest.outcomes));
   };
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
@@ -140,6 +146,16 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
     });
     const read = createFeedsReader(reply.inputs, readers);
     state = { kind: 'ready', reply, read, scheduler, pictures: converter, release: () => session.release() };
+    if (reply.images) {
+      streams = createStreams(reply.images, {
+        queue: (id, items) => queue(id, items, false, undefined, false),
+        cancel: (id) => {
+          scheduler.cancel(id);
+          frames.release(id);
+        },
+        post: (message) => post(message),
+      });
+    }
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
@@ -178,8 +194,16 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
 
       surrender(): Result<readonly Submission[]> {
         if (state.kind !== 'ready') return { ok: true, value: [] };
-        const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
-        for (const { id } of calls) frames.forget(id); // they move back with the calls
+        streams?.stopAll();
+        const calls: Submission[] = [];
+        for (const { id, items, alone } of state.scheduler.surrender()) {
+          // A stream's frame does not go back: the page opens its streams again on the next worker.
+          if (id < 0) frames.release(id);
+          else {
+            frames.forget(id); // it moves back with its call
+            calls.push({ id, items, ...(alone ? { alone } : {}) });
+          }
+        }
         return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
 
@@ -187,6 +211,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         const before = state;
         if (before.kind === 'disposed') return;
         state = { kind: 'disposed' };
+        streams?.stopAll();
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
         // Never release a session while it runs; the page terminates a worker whose run does not end.
@@ -212,6 +237,15 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       if (state.kind === 'ready') state.scheduler.cancel(id);
       frames.release(id);
     },
+
+    stream(message) {
+      if (streams) return streams.handle(message);
+      // No model with image inputs here (yet, or any more): nothing to stream into.
+      if (message.tensorlane === 'stream-frame') return message.frame.close();
+      void (message.tensorlane === 'stream-open' && message.readable?.cancel().catch(() => undefined));
+      const error = state.kind === 'disposed' ? disposedError() : new TensorlaneError('INVALID_OPTIONS', 'the stream cannot start: the session has no image inputs (option "images")');
+      post({ tensorlane: 'stream-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true, error: toWireError(error, error.code) });
+    },
   };
 }
 
@@ -226,7 +260,7 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
         message,
         message.tensorlane === 'results'
           ? [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer]
-          : [],
+          : message.tensorlane === 'stream-result' && message.outputs ? buffersOf([message.outputs]) : [],
       ),
     env,
   );
@@ -235,6 +269,7 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     const { data } = event as MessageEvent;
     if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
+    else if (isStreamMessage(data)) host.stream(data);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
   endpoint.addEventListener('unhandledrejection', (event) => {

@@ -7,16 +7,16 @@ import { expect, test } from './fixtures.ts';
 /** The options of pictures.onnx's inputs, and what the reference needs to know of each (test/pictures.test.ts has the same). */
 const IMAGES = {
   nchw: { width: 7, height: 5, fit: 'contain', fill: [114, 114, 114], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', channels: 'bgr' },
+  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', channels: 'bgr', resize: 'bicubic' },
   half: { width: 3, height: 6, fit: 'stretch', scale: 1 / 127.5, mean: 1 },
-  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', fill: 7 },
+  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', fill: 7, resize: 'bicubic' },
 } as const;
 const unit = [1 / 255, 1 / 255, 1 / 255];
 const CONVERSIONS = {
   nchw: { layout: 'nchw', channels: 'rgb', type: 'float32', fill: [114, 114, 114], scale: unit, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  nhwc: { layout: 'nhwc', channels: 'bgr', type: 'float32', fill: [0, 0, 0], scale: unit, mean: [0, 0, 0], std: [1, 1, 1] },
+  nhwc: { layout: 'nhwc', channels: 'bgr', resize: 'bicubic', type: 'float32', fill: [0, 0, 0], scale: unit, mean: [0, 0, 0], std: [1, 1, 1] },
   half: { layout: 'nchw', channels: 'rgb', type: 'float16', fill: [0, 0, 0], scale: [1 / 127.5, 1 / 127.5, 1 / 127.5], mean: [1, 1, 1], std: [1, 1, 1] },
-  bytes: { layout: 'nhwc', channels: 'rgb', type: 'uint8', fill: [7, 7, 7], scale: [1, 1, 1], mean: [0, 0, 0], std: [1, 1, 1] },
+  bytes: { layout: 'nhwc', channels: 'rgb', resize: 'bicubic', type: 'uint8', fill: [7, 7, 7], scale: [1, 1, 1], mean: [0, 0, 0], std: [1, 1, 1] },
 } as const;
 
 for (const backend of ['webgpu', 'wasm'] as const) {

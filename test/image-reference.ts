@@ -16,6 +16,8 @@ export interface Conversion {
   readonly layout: 'nchw' | 'nhwc';
   readonly channels: 'rgb' | 'bgr';
   readonly type: PictureType;
+  /** Bilinear when absent. */
+  readonly resize?: 'bilinear' | 'bicubic';
   /** Per tensor channel. */
   readonly scale: readonly number[];
   readonly mean: readonly number[];
@@ -52,6 +54,14 @@ export function turnedClockwise({ width, height, data }: Pixels): Pixels {
   return { width: height, height: width, data: out };
 }
 
+/** Keys' cubic convolution kernel, a = -0.75 (OpenCV's INTER_CUBIC, PyTorch's bicubic). */
+function keys(d: number): number {
+  const x = Math.abs(d);
+  if (x <= 1) return 1.25 * x ** 3 - 2.25 * x ** 2 + 1;
+  if (x < 2) return -0.75 * x ** 3 + 3.75 * x ** 2 - 6 * x + 3;
+  return 0;
+}
+
 /** The tensor values (before the dtype's rounding) the rule gives for `pixels`, in the conversion's layout. */
 export function referenceValues(pixels: Pixels, c: Conversion): Float64Array {
   const { width: w, height: h } = pixels;
@@ -71,7 +81,15 @@ export function referenceValues(pixels: Pixels, c: Conversion): Float64Array {
         const k = c.channels === 'rgb' ? ch : 2 - ch;
         let p: number;
         if (u < 0 || u >= w || v < 0 || v >= h) p = c.fill[k]!;
-        else {
+        else if (c.resize === 'bicubic') {
+          const x0 = Math.floor(u - 0.5);
+          const y0 = Math.floor(v - 0.5);
+          p = 0;
+          for (let j = -1; j <= 2; j++) {
+            for (let i = -1; i <= 2; i++) p += keys(u - 0.5 - (x0 + i)) * keys(v - 0.5 - (y0 + j)) * at(x0 + i, y0 + j, k);
+          }
+          p = Math.min(255, Math.max(0, p));
+        } else {
           const x0 = Math.floor(u - 0.5);
           const y0 = Math.floor(v - 0.5);
           const fx = u - 0.5 - x0;

@@ -11,12 +11,12 @@ function specOf(c: Conversion): ImageSpec {
   const triple = (v: readonly number[]) => [v[0]!, v[1]!, v[2]!] as const;
   return {
     name: 'x', type: c.type, layout: c.layout, width: c.width, height: c.height, fit: c.fit, align: c.align,
-    fill: triple(c.fill), channels: c.channels, scale: triple(c.scale), mean: triple(c.mean), std: triple(c.std),
+    fill: triple(c.fill), channels: c.channels, resize: c.resize ?? 'bilinear', scale: triple(c.scale), mean: triple(c.mean), std: triple(c.std),
   };
 }
 
 describe('converting pictures on the CPU', () => {
-  it('should equal the reference for every fit, align, layout, dtype and channel order at odd sizes', () => {
+  it('should equal the reference for every fit, align, layout, dtype, channel order and resize at odd sizes', () => {
     const failures: string[] = [];
     let cases = 0;
     for (const [w, h] of SOURCES) {
@@ -26,16 +26,17 @@ describe('converting pictures on the CPU', () => {
             for (const layout of ['nchw', 'nhwc'] as const) {
               for (const type of ['float32', 'float16', 'uint8'] as const) {
                 const channels = cases % 2 === 0 ? 'rgb' : 'bgr';
+                const resize = cases % 3 === 0 ? 'bicubic' : 'bilinear';
                 const unit = type === 'uint8' ? 1 : 1 / 255;
                 const c: Conversion = {
-                  width, height, fit, align, layout, channels, type, fill: [114, 20, 250],
+                  width, height, fit, align, layout, channels, type, resize, fill: [114, 20, 250],
                   scale: [unit, unit, unit], mean: type === 'uint8' ? [0, 0, 0] : [0.485, 0.456, 0.406], std: type === 'uint8' ? [1, 1, 1] : [0.229, 0.224, 0.225],
                 };
                 const pixels = seededPixels(w, h, 100 + cases++);
                 const transform = fitTransform(pixels, c, fit, align);
                 const data = convertOnCpu([{ frame: pixels, transform }], specOf(c), layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3], (frame) => frame as typeof pixels);
                 const off = offReference(type, data as ArrayLike<number>, referenceValues(pixels, c));
-                if (off.length > 0) failures.push(`${w}x${h} -> ${width}x${height} ${fit} ${align} ${layout} ${type} ${channels}: ${off.join(', ')}`);
+                if (off.length > 0) failures.push(`${w}x${h} -> ${width}x${height} ${fit} ${align} ${layout} ${type} ${channels} ${resize}: ${off.join(', ')}`);
               }
             }
           }

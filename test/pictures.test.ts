@@ -23,15 +23,15 @@ const imageData = ({ data, width, height }: Pixels) => new NodeImageData(data.sl
 /** The options of each input of pictures.onnx, and the conversion the reference computes for them. */
 const OPTIONS: Record<string, ImageInputOptions> = {
   nchw: { width: 7, height: 5, fit: 'contain', fill: [114, 114, 114], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', channels: 'bgr' },
+  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', channels: 'bgr', resize: 'bicubic' },
   half: { width: 3, height: 6, fit: 'stretch', scale: 1 / 127.5, mean: 1 },
-  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', fill: 7 },
+  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', fill: 7, resize: 'bicubic' },
 };
 const CONVERSIONS: Record<string, Conversion> = {
   nchw: { width: 7, height: 5, fit: 'contain', align: 'center', layout: 'nchw', channels: 'rgb', type: 'float32', fill: [114, 114, 114], scale: [1 / 255, 1 / 255, 1 / 255], mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', layout: 'nhwc', channels: 'bgr', type: 'float32', fill: [0, 0, 0], scale: [1 / 255, 1 / 255, 1 / 255], mean: [0, 0, 0], std: [1, 1, 1] },
+  nhwc: { width: 4, height: 4, fit: 'cover', align: 'start', layout: 'nhwc', channels: 'bgr', resize: 'bicubic', type: 'float32', fill: [0, 0, 0], scale: [1 / 255, 1 / 255, 1 / 255], mean: [0, 0, 0], std: [1, 1, 1] },
   half: { width: 3, height: 6, fit: 'stretch', align: 'center', layout: 'nchw', channels: 'rgb', type: 'float16', fill: [0, 0, 0], scale: [1 / 127.5, 1 / 127.5, 1 / 127.5], mean: [1, 1, 1], std: [1, 1, 1] },
-  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', layout: 'nhwc', channels: 'rgb', type: 'uint8', fill: [7, 7, 7], scale: [1, 1, 1], mean: [0, 0, 0], std: [1, 1, 1] },
+  bytes: { width: 5, height: 5, fit: 'contain', align: 'start', layout: 'nhwc', channels: 'rgb', resize: 'bicubic', type: 'uint8', fill: [7, 7, 7], scale: [1, 1, 1], mean: [0, 0, 0], std: [1, 1, 1] },
 };
 const SIZES: Record<string, [number, number]> = { nchw: [9, 4], nhwc: [3, 7], half: [1, 1], bytes: [6, 2] };
 
@@ -134,7 +134,7 @@ describe('image inputs that do not fit the model', () => {
 
   it.each([
     [{ x: 3 }, 'option "images.x" expects an options object, got 3'],
-    [{ x: { size: 3 } }, 'option "images.x" has no option "size"; its options are "width", "height", "fit", "align", "fill", "channels", "scale", "mean", "std", "layout"'],
+    [{ x: { size: 3 } }, 'option "images.x" has no option "size"; its options are "width", "height", "fit", "align", "resize", "fill", "channels", "scale", "mean", "std", "layout"'],
     [{ x: { std: [1, 0, 1] } }, 'option "images.x.std" is [1,0,1]; expected a non-zero finite number, or three (one per channel)'],
     [{ x: { channels: 'rgba' } }, 'option "images.x.channels" is "rgba"; expected "rgb" | "bgr"'],
   ])('should reject the options %j on the page with INVALID_OPTIONS', async (images, message) => {

@@ -12,8 +12,8 @@ export interface Size {
 /**
  * The transform that fits a `source`-sized picture into a `target`-sized tensor. Each converter samples by the same
  * rule: tensor pixel (X, Y), at its centre, comes from source point `((X + 0.5 - offset.x) / scale.x, (Y + 0.5 -
- * offset.y) / scale.y)`, read bilinearly between pixel centres (edge pixels repeat beyond the border, as OpenCV's
- * INTER_LINEAR); a point outside the source is padding (`fill`).
+ * offset.y) / scale.y)`, interpolated between pixel centres, bilinearly or bicubically (edge pixels repeat beyond the
+ * border, as OpenCV's INTER_LINEAR and INTER_CUBIC); a point outside the source is padding (`fill`).
  */
 export function fitTransform(source: Size, target: Size, fit: ImageFit, align: ImageAlign): ImageTransform {
   const sx = target.width / source.width;

@@ -80,6 +80,13 @@ export interface ImageInputOptions {
    */
   readonly align?: ImageAlign;
   /**
+   * How pixels are interpolated when the picture is resized: `'bilinear'` (OpenCV's INTER_LINEAR) or `'bicubic'`
+   * (Keys' kernel with a = -0.75, as OpenCV's INTER_CUBIC and PyTorch's bicubic; sharper when enlarging small
+   * pictures, such as lines of text).
+   * @defaultValue `'bilinear'`
+   */
+  readonly resize?: 'bilinear' | 'bicubic';
+  /**
    * The pixel value of the padding `'contain'` adds, before normalisation: one value for every channel, or `[r, g, b]`.
    * @defaultValue `0` (black)
    */

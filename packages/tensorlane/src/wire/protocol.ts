@@ -58,6 +58,7 @@ export type Triple = readonly [number, number, number];
  * against the model's dims and dtype into an {@link ImageSpec}. `scale` is absent for the dtype's default.
  */
 export interface ImageInputRequest extends Pick<ImageInputOptions, 'width' | 'height' | 'layout'> {
+  readonly resize: 'bilinear' | 'bicubic';
   readonly fit: ImageFit;
   readonly align: ImageAlign;
   readonly fill: Triple;

@@ -8,7 +8,8 @@ import { describe } from '../../tensor/dtypes.js';
 import { badOption, checkKeys, checkObject, checkOneOf, keysOf } from '../check-values.js';
 
 const IMAGE_INPUT_OPTIONS = keysOf({
-  width: true, height: true, fit: true, align: true, fill: true, channels: true, scale: true, mean: true, std: true, layout: true,
+  width: true, height: true, fit: true, align: true, resize: true, fill: true, channels: true, scale: true, mean: true, std: true,
+  layout: true,
 } satisfies Record<keyof ImageInputOptions, true>);
 export const IMAGE_INPUT: readonly (keyof ImageInput)[] = keysOf({ image: true, width: true, height: true, fit: true, align: true } satisfies Record<keyof ImageInput, true>);
 
@@ -80,6 +81,7 @@ export function checkImages(value: unknown): Record<string, ImageInputRequest> |
       ...(layout ? { layout } : {}),
       fit,
       align,
+      resize: checkOneOf(o.resize, ['bilinear', 'bicubic'] as const, option('resize')) ?? 'bilinear',
       fill: checkTriple(o.fill, option('fill'), 0)!,
       channels: checkOneOf(o.channels, ['rgb', 'bgr'] as const, option('channels')) ?? 'rgb',
       ...(scale ? { scale } : {}),

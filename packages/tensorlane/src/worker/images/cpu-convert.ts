@@ -50,24 +50,38 @@ function halfBits(value: number, scratch: { f: Float32Array; u: Uint32Array }): 
   return sign | h;
 }
 
-/** Where each tensor column (or row) reads from: two source indices and a weight, or nothing (padding). */
-function axis(count: number, offset: number, scale: number, sourceSize: number): { a: Int32Array; b: Int32Array; w: Float64Array; inside: Uint8Array } {
-  const a = new Int32Array(count);
-  const b = new Int32Array(count);
-  const w = new Float64Array(count);
+/** Keys' cubic convolution kernel with a = -0.75, as OpenCV's INTER_CUBIC and PyTorch's bicubic use. */
+export function cubicWeight(d: number): number {
+  const x = Math.abs(d);
+  const a = -0.75;
+  if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
+/**
+ * Where each tensor column (or row) reads from: `taps` source indices and weights each (2 bilinear, 4 bicubic),
+ * edge pixels repeated beyond the border; `inside` is 0 for padding.
+ */
+function axis(count: number, offset: number, scale: number, sourceSize: number, taps: 2 | 4): { at: Int32Array; w: Float64Array; inside: Uint8Array } {
+  const at = new Int32Array(count * taps);
+  const w = new Float64Array(count * taps);
   const inside = new Uint8Array(count);
   const last = sourceSize - 1;
   for (let i = 0; i < count; i++) {
     const u = (i + 0.5 - offset) / scale;
     if (!(u >= 0 && u < sourceSize)) continue;
-    const at = u - 0.5;
-    const i0 = Math.floor(at);
     inside[i] = 1;
-    w[i] = at - i0;
-    a[i] = Math.min(Math.max(i0, 0), last);
-    b[i] = Math.min(Math.max(i0 + 1, 0), last);
+    const point = u - 0.5;
+    const i0 = Math.floor(point);
+    const t = point - i0;
+    for (let k = 0; k < taps; k++) {
+      const step = taps === 2 ? k : k - 1;
+      at[i * taps + k] = Math.min(Math.max(i0 + step, 0), last);
+      w[i * taps + k] = taps === 2 ? (k === 0 ? 1 - t : t) : cubicWeight(t - step);
+    }
   }
-  return { a, b, w, inside };
+  return { at, w, inside };
 }
 
 /**
@@ -77,8 +91,9 @@ function axis(count: number, offset: number, scale: number, sourceSize: number):
 export function writePicture(pixels: Rgba, picture: Pick<WirePicture, 'transform'>, spec: ImageSpec, out: TensorData, row: number): void {
   const { target, scale, offset } = picture.transform;
   const { width: W, height: H } = target;
-  const xs = axis(W, offset.x, scale.x, pixels.width);
-  const ys = axis(H, offset.y, scale.y, pixels.height);
+  const taps = spec.resize === 'bicubic' ? 4 : 2;
+  const xs = axis(W, offset.x, scale.x, pixels.width, taps);
+  const ys = axis(H, offset.y, scale.y, pixels.height, taps);
   const { mul, add } = affineOf(spec);
   const source = spec.channels === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const plane = W * H;
@@ -94,22 +109,22 @@ export function writePicture(pixels: Rgba, picture: Pick<WirePicture, 'transform
         ? (i: number, v: number) => void ((out as Uint16Array)[i] = halfBits(v, scratch))
         : (i: number, v: number) => void ((out as Uint8Array)[i] = Math.min(255, Math.max(0, roundHalfEven(v))));
   for (let y = 0; y < H; y++) {
-    const rowA = ys.a[y]! * stride;
-    const rowB = ys.b[y]! * stride;
-    const wy = ys.w[y]!;
     for (let x = 0; x < W; x++) {
       const inside = ys.inside[y] === 1 && xs.inside[x] === 1;
-      const colA = xs.a[x]! * 4;
-      const colB = xs.b[x]! * 4;
-      const wx = xs.w[x]!;
       const pixel = y * W + x;
       for (let c = 0; c < 3; c++) {
         const s = source[c]!;
         let p = spec.fill[s]!;
         if (inside) {
-          const top = data[rowA + colA + s]! * (1 - wx) + data[rowA + colB + s]! * wx;
-          const bottom = data[rowB + colA + s]! * (1 - wx) + data[rowB + colB + s]! * wx;
-          p = top * (1 - wy) + bottom * wy;
+          p = 0;
+          for (let j = 0; j < taps; j++) {
+            const rowAt = ys.at[y * taps + j]! * stride + s;
+            let across = 0;
+            for (let i = 0; i < taps; i++) across += data[rowAt + xs.at[x * taps + i]! * 4]! * xs.w[x * taps + i]!;
+            p += across * ys.w[y * taps + j]!;
+          }
+          // Bicubic overshoots at edges: kept within a pixel's range, as OpenCV does for 8-bit pictures.
+          if (taps === 4) p = Math.min(255, Math.max(0, p));
         }
         store(spec.layout === 'nchw' ? base + c * plane + pixel : base + pixel * 3 + c, p * mul[c]! + add[c]!);
       }

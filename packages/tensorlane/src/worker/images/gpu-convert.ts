@@ -22,7 +22,7 @@ const PACK_WORKGROUP = 64;
 const SAMPLE_SHADER = /* wgsl */ `
 struct Picture {
   size: vec2<f32>, scale: vec2<f32>, offset: vec2<f32>, out: vec2<u32>,
-  base: u32, nhwc: u32, bgr: u32, pad: u32,
+  base: u32, nhwc: u32, bgr: u32, cubic: u32,
   fill: vec4<f32>, mul: vec4<f32>, add: vec4<f32>,
 }
 @group(0) @binding(0) var source: texture_2d<f32>;
@@ -31,6 +31,15 @@ struct Picture {
 
 fn texel(x: i32, y: i32) -> vec3<f32> {
   return round(textureLoad(source, vec2<i32>(x, y), 0).rgb * 255.0);
+}
+
+// Keys' cubic convolution kernel, a = -0.75 (OpenCV's INTER_CUBIC).
+fn keys(d: f32) -> f32 {
+  let x = abs(d);
+  let a = -0.75;
+  if (x <= 1.0) { return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0; }
+  if (x < 2.0) { return ((a * x - 5.0 * a) * x + 8.0 * a) * x - 4.0 * a; }
+  return 0.0;
 }
 
 @compute @workgroup_size(${SAMPLE_WORKGROUP}, ${SAMPLE_WORKGROUP})
@@ -44,11 +53,24 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     let first = floor(point);
     let w = point - first;
     let last = vec2<i32>(p.size) - 1;
-    let a = clamp(vec2<i32>(first), vec2<i32>(0), last);
-    let b = clamp(vec2<i32>(first) + 1, vec2<i32>(0), last);
-    let top = texel(a.x, a.y) * (1.0 - w.x) + texel(b.x, a.y) * w.x;
-    let bottom = texel(a.x, b.y) * (1.0 - w.x) + texel(b.x, b.y) * w.x;
-    rgb = top * (1.0 - w.y) + bottom * w.y;
+    if (p.cubic == 1u) {
+      var sum = vec3<f32>(0.0);
+      for (var j = -1; j <= 2; j++) {
+        let y = clamp(i32(first.y) + j, 0, last.y);
+        var across = vec3<f32>(0.0);
+        for (var i = -1; i <= 2; i++) {
+          across += texel(clamp(i32(first.x) + i, 0, last.x), y) * keys(w.x - f32(i));
+        }
+        sum += across * keys(w.y - f32(j));
+      }
+      rgb = clamp(sum, vec3<f32>(0.0), vec3<f32>(255.0));
+    } else {
+      let a = clamp(vec2<i32>(first), vec2<i32>(0), last);
+      let b = clamp(vec2<i32>(first) + 1, vec2<i32>(0), last);
+      let top = texel(a.x, a.y) * (1.0 - w.x) + texel(b.x, a.y) * w.x;
+      let bottom = texel(a.x, b.y) * (1.0 - w.x) + texel(b.x, b.y) * w.x;
+      rgb = top * (1.0 - w.y) + bottom * w.y;
+    }
   }
   let ordered = select(rgb, rgb.bgr, p.bgr == 1u);
   let value = ordered * p.mul.rgb + p.add.rgb;
@@ -233,7 +255,8 @@ function parameters(pictures: readonly WirePicture[], spec: ImageSpec, dims: rea
     const u = new Uint32Array(bytes, n * STRIDE, 24);
     const [width, height] = frameSize(frame);
     f.set([width, height, transform.scale.x, transform.scale.y, transform.offset.x, transform.offset.y]);
-    u.set([transform.target.width, transform.target.height, n * perPicture, spec.layout === 'nchw' ? 0 : 1, spec.channels === 'bgr' ? 1 : 0, 0], 6);
+    const cubic = spec.resize === 'bicubic' ? 1 : 0;
+    u.set([transform.target.width, transform.target.height, n * perPicture, spec.layout === 'nchw' ? 0 : 1, spec.channels === 'bgr' ? 1 : 0, cubic], 6);
     f.set([...spec.fill, 0, ...mul, 0, ...add, 0], 12);
   });
   return new Uint8Array(bytes);

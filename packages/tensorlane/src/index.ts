@@ -23,6 +23,6 @@ export type { RestartCause, RestartDetail, SessionEventMap } from './types/sessi
 export type { DataTypeMap, DType, Dim, Feeds, Outputs, Tensor, TensorData, TensorInfo } from './types/tensor.js';
 export { imageTransforms, toSource } from './tensor/image-fit.js';
 export type {
-  ImageAlign, ImageFeeds, ImageFit, ImageInput, ImageInputOptions, ImageSource, ImageTransform, PictureStats, StreamOptions,
-  StreamResult, StreamStats, VideoSource, VideoStream,
+  ImageAlign, ImageFeeds, ImageFit, ImageInput, ImageInputOptions, ImageSource, ImageTransform, PictureStats, VideoStreamOptions,
+  VideoStreamResult, VideoStreamStats, VideoSource, VideoStream,
 } from './types/images.js';

@@ -3,8 +3,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createSession, imageTransforms, toSource,
   type ImageAlign, type ImageFeeds, type ImageFit, type ImageInput, type ImageInputOptions, type ImageSource,
-  type ImageTransform, type Outputs, type PictureStats, type SessionOptions, type StreamOptions, type StreamResult,
-  type StreamStats, type Tensor, type VideoSource, type VideoStream,
+  type ImageTransform, type Outputs, type PictureStats, type SessionOptions, type VideoStreamOptions, type VideoStreamResult,
+  type VideoStreamStats, type Tensor, type VideoSource, type VideoStream,
 } from './index.js';
 
 describe('pictures and video', () => {
@@ -40,14 +40,14 @@ describe('pictures and video', () => {
     expectTypeOf<VideoSource>().toEqualTypeOf<
       MediaStreamTrack | HTMLVideoElement | ReadableStream<VideoFrame> | AsyncIterable<ImageSource>
     >();
-    expectTypeOf<VideoStream>().toMatchTypeOf<AsyncIterable<StreamResult>>();
+    expectTypeOf<VideoStream>().toMatchTypeOf<AsyncIterable<VideoStreamResult>>();
     expectTypeOf<VideoStream['path']>().toEqualTypeOf<'track' | 'frames'>();
-    expectTypeOf<VideoStream['stats']>().returns.toEqualTypeOf<StreamStats>();
+    expectTypeOf<VideoStream['stats']>().returns.toEqualTypeOf<VideoStreamStats>();
     expectTypeOf<VideoStream['stop']>().returns.toEqualTypeOf<Promise<void>>();
-    expectTypeOf<StreamResult['timestamp']>().toEqualTypeOf<number>();
-    expectTypeOf<StreamResult['latencyMs']>().toEqualTypeOf<number>();
-    expectTypeOf<StreamStats>().toHaveProperty('dropped');
-    expectTypeOf<StreamOptions['onResult']>().toEqualTypeOf<((result: StreamResult) => void) | undefined>();
+    expectTypeOf<VideoStreamResult['timestamp']>().toEqualTypeOf<number>();
+    expectTypeOf<VideoStreamResult['latencyMs']>().toEqualTypeOf<number>();
+    expectTypeOf<VideoStreamStats>().toHaveProperty('dropped');
+    expectTypeOf<VideoStreamOptions['onResult']>().toEqualTypeOf<((result: VideoStreamResult) => void) | undefined>();
   });
 
   it('should compile the README example', async () => {

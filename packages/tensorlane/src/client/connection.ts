@@ -4,7 +4,7 @@ import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
 import {
-  isFault, isReady, isResults, isStreamResult, type Fault, type HostApi, type Result, type StreamMessage, type StreamResult,
+  isFault, isReady, isResults, isStreamResult, type Fault, type HostApi, type Result, type StreamMessage, type VideoStreamResult,
 } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
@@ -44,7 +44,7 @@ export interface Connection {
   /** Posts a video stream's message to the worker (client/images/stream.ts); once closed, its frame is closed instead. */
   postStream(message: StreamMessage, transfer: Transferable[]): void;
   /** Hears the worker's stream results, and the error this connection closes with; returns how to stop listening. */
-  onStream(listener: (result: StreamResult | TensorlaneError) => void): () => void;
+  onStream(listener: (result: VideoStreamResult | TensorlaneError) => void): () => void;
   /**
    * Takes back from the worker every call it has not answered, and closes: each such call rejects with
    * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
@@ -65,7 +65,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
-  const streamListeners = new Set<(result: StreamResult | TensorlaneError) => void>();
+  const streamListeners = new Set<(result: VideoStreamResult | TensorlaneError) => void>();
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;

@@ -16,7 +16,7 @@ import { attachTransforms } from '../tensor/image-fit.js';
 import type { ImageFeeds } from '../types/images.js';
 import { imageReaders, takePictures, type Taken } from './images/read-images.js';
 import { createVideoStream } from './images/stream.js';
-import type { StreamOptions, VideoSource, VideoStream } from '../types/images.js';
+import type { VideoStreamOptions, VideoSource, VideoStream } from '../types/images.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
@@ -145,7 +145,7 @@ export class SessionImpl extends EventTarget implements Session {
     }, options);
   }
 
-  stream(source: VideoSource, options: StreamOptions = {}): VideoStream {
+  stream(source: VideoSource, options: VideoStreamOptions = {}): VideoStream {
     const supervisor = this.#supervisor;
     const session = {
       specs: supervisor.reply.images ?? [],

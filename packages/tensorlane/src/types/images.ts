@@ -216,13 +216,13 @@ export type VideoSource = MediaStreamTrack | HTMLVideoElement | ReadableStream<V
  * Options of {@link Session.stream}.
  * @example
  * ```ts
- * import type { StreamOptions } from 'tensorlane';
+ * import type { VideoStreamOptions } from 'tensorlane';
  *
- * const options: StreamOptions = { input: 'image', fit: 'contain', onResult: ({ outputs }) => draw(outputs) };
+ * const options: VideoStreamOptions = { input: 'image', fit: 'contain', onResult: ({ outputs }) => draw(outputs) };
  * const stream = session.stream(cameraTrack, options);
  * ```
  */
-export interface StreamOptions {
+export interface VideoStreamOptions {
   /** The image input the frames go to. @defaultValue the only input of {@link SessionOptions.images} */
   readonly input?: string;
   /** The model's other inputs: the same tensors for every frame (copied once, when the stream starts). */
@@ -236,7 +236,7 @@ export interface StreamOptions {
   /** Where they are placed or cropped. @defaultValue the input's */
   readonly align?: ImageAlign;
   /** Called with every result, in order. Without it, iterate the stream (`for await`). */
-  readonly onResult?: (result: StreamResult) => void;
+  readonly onResult?: (result: VideoStreamResult) => void;
   /** Stops the stream, as `stop()` does. */
   readonly signal?: AbortSignal;
 }
@@ -245,15 +245,15 @@ export interface StreamOptions {
  * The model's answer for one frame of a stream.
  * @example
  * ```ts
- * import { toSource, type StreamResult } from 'tensorlane';
+ * import { toSource, type VideoStreamResult } from 'tensorlane';
  *
- * const onResult = ({ outputs, transform, timestamp, latencyMs }: StreamResult) => {
+ * const onResult = ({ outputs, transform, timestamp, latencyMs }: VideoStreamResult) => {
  *   const box = toSource(transform, [10, 20, 110, 220]); // tensor pixels to video pixels
  *   console.log(timestamp, latencyMs, box, outputs);
  * };
  * ```
  */
-export interface StreamResult {
+export interface VideoStreamResult {
   /** The outputs, as `predict` gives them. */
   readonly outputs: Outputs;
   /** The frame's timestamp, as its source gave it (`VideoFrame.timestamp`, in microseconds), to match the result to it. */
@@ -268,13 +268,13 @@ export interface StreamResult {
  * What a stream has done so far.
  * @example
  * ```ts
- * import type { StreamStats } from 'tensorlane';
+ * import type { VideoStreamStats } from 'tensorlane';
  *
- * const { fps, dropped, latencyMs }: StreamStats = stream.stats();
+ * const { fps, dropped, latencyMs }: VideoStreamStats = stream.stats();
  * label.textContent = `${fps.toFixed(1)} fps, ${dropped} dropped, ${latencyMs.p50.toFixed(0)} ms`;
  * ```
  */
-export interface StreamStats {
+export interface VideoStreamStats {
   /** Frames the source delivered. */
   readonly offered: number;
   /** Frames the model ran on. */
@@ -299,14 +299,14 @@ export interface StreamStats {
  * for await (const { outputs, timestamp } of stream) draw(outputs, timestamp);
  * ```
  */
-export interface VideoStream extends AsyncIterable<StreamResult> {
+export interface VideoStream extends AsyncIterable<VideoStreamResult> {
   /**
    * How frames reach the worker: `'track'` (the track's frames read in the worker, through a
    * `MediaStreamTrackProcessor` whose stream was moved there), or `'frames'` (each frame moved on its own).
    */
   readonly path: 'track' | 'frames';
   /** Counts, frame rate and latency so far. */
-  stats(): StreamStats;
+  stats(): VideoStreamStats;
   /** Stops reading frames and closes those held; resolves once the worker let go of them. Idempotent. */
   stop(): Promise<void>;
   /** Settles when the stream ends: resolves after `stop()` or the source's end, rejects with what ended it otherwise. */

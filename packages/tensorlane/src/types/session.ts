@@ -5,7 +5,7 @@ import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Feeds, Outputs, TensorInfo } from './tensor.js';
 import type { Distribution } from './stats.js';
-import type { ImageFeeds, PictureStats, StreamOptions, VideoSource, VideoStream } from './images.js';
+import type { ImageFeeds, PictureStats, VideoStreamOptions, VideoSource, VideoStream } from './images.js';
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -187,7 +187,7 @@ export interface Session extends EventTarget {
    * for await (const { outputs, transform } of stream) draw(outputs, transform);
    * ```
    */
-  stream(source: VideoSource, options?: StreamOptions): VideoStream;
+  stream(source: VideoSource, options?: VideoStreamOptions): VideoStream;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
    * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.

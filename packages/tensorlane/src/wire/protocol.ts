@@ -324,7 +324,7 @@ export interface StreamFrame {
 
 /**
  * Page → worker: stops a stream (its frames are closed), or with `drain`, ends it once the frame it holds is answered
- * (its source ended); a last `StreamResult` with `ended` says so.
+ * (its source ended); a last `VideoStreamResult` with `ended` says so.
  */
 export interface StreamClose {
   readonly tensorlane: 'stream-close';
@@ -343,7 +343,7 @@ export interface StreamCounts {
  * Worker → page: a stream's result for one frame (its outputs, the frame's timestamp, what was done to it, and when
  * it arrived, in ms since the epoch), or its end (`ended`, with the `error` that ended it, if any).
  */
-export interface StreamResult {
+export interface VideoStreamResult {
   readonly tensorlane: 'stream-result';
   readonly stream: number;
   readonly counts: StreamCounts;
@@ -356,7 +356,7 @@ export interface StreamResult {
 }
 
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel | Fault | StreamOpen | StreamFrame | StreamClose | StreamResult;
+export type Message = Ready | Results | Submit | Cancel | Fault | StreamOpen | StreamFrame | StreamClose | VideoStreamResult;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -401,6 +401,6 @@ export function isStreamMessage(data: unknown): data is StreamMessage {
   return (tag === 'stream-open' || tag === 'stream-frame' || tag === 'stream-close') && typeof (data as StreamClose).stream === 'number';
 }
 
-export function isStreamResult(data: unknown): data is StreamResult {
-  return tagOf(data) === 'stream-result' && typeof (data as StreamResult).stream === 'number';
+export function isStreamResult(data: unknown): data is VideoStreamResult {
+  return tagOf(data) === 'stream-result' && typeof (data as VideoStreamResult).stream === 'number';
 }

@@ -3,7 +3,7 @@ import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '.
 import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isStreamMessage, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type StreamMessage, type StreamResult, type Submission, type WireError, type WorkerStats,
+  type ProgressSink, type Result, type Results, type StreamMessage, type VideoStreamResult, type Submission, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -95,7 +95,7 @@ const disposedError = () => new TensorlaneError('DISPOSED', 'the session was dis
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Results | Fault | StreamResult) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Results | Fault | VideoStreamResult) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;

@@ -2,7 +2,7 @@
 // restart), hands over frames on the frames path, and turns the worker's results into StreamResults for onResult or
 // `for await`: the latest result wins there too, so a slow consumer never makes results pile up.
 import { TensorlaneError, isTensorlaneError, messageOf } from '../../errors.js';
-import type { ImageSpec, StreamCounts, StreamMessage, StreamResult as WireResult } from '../../wire/protocol.js';
+import type { ImageSpec, StreamCounts, StreamMessage, VideoStreamResult as WireResult } from '../../wire/protocol.js';
 import { fromWireError } from '../../wire/wire-error.js';
 import { buffersOf, copied } from '../../tensor/transfer.js';
 import { pictureDims } from '../../tensor/image-fit.js';
@@ -10,7 +10,7 @@ import { zeros } from '../../tensor/dtypes.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { FeedsReader } from '../../tensor/validate.js';
 import type { Feeds } from '../../types/tensor.js';
-import type { StreamOptions, StreamResult, StreamStats, VideoSource, VideoStream } from '../../types/images.js';
+import type { VideoStreamOptions, VideoStreamResult, VideoStreamStats, VideoSource, VideoStream } from '../../types/images.js';
 import type { Distribution } from '../../types/stats.js';
 import type { Connection } from '../connection.js';
 import { badOption, checkFunction, checkKeys, checkObject, checkSignal, keysOf } from '../check-values.js';
@@ -19,7 +19,7 @@ import { frameSourceOf, type FrameSource } from './stream-sources.js';
 
 const STREAM_OPTIONS = keysOf({
   input: true, feeds: true, width: true, height: true, fit: true, align: true, onResult: true, signal: true,
-} satisfies Record<keyof StreamOptions, true>);
+} satisfies Record<keyof VideoStreamOptions, true>);
 
 /** What a stream needs of its session. */
 export interface StreamSession {
@@ -34,7 +34,7 @@ const WINDOW = 512;
 
 /** The checked options: the image input, its spec and frame size, the other inputs (copied), and the callbacks. */
 function checkStreamOptions(options: unknown, specs: readonly ImageSpec[], read: FeedsReader) {
-  const o = checkObject(options, 'stream()') as StreamOptions;
+  const o = checkObject(options, 'stream()') as VideoStreamOptions;
   checkKeys(o, STREAM_OPTIONS, 'stream()');
   if (o.input !== undefined && typeof o.input !== 'string') throw badOption(`stream() option "input" is ${String(o.input)}; expected an input name`);
   const names = specs.map((s) => `"${s.name}"`).join(', ');
@@ -55,7 +55,7 @@ function checkStreamOptions(options: unknown, specs: readonly ImageSpec[], read:
   const { [spec.name]: _, ...feeds } = all;
   return {
     spec, geometry, feeds: copied(feeds), signal: checkSignal(o.signal, 'stream() option "signal"'),
-    onResult: checkFunction<(result: StreamResult) => void>(o.onResult, 'stream() option "onResult"', 'a function'),
+    onResult: checkFunction<(result: VideoStreamResult) => void>(o.onResult, 'stream() option "onResult"', 'a function'),
   };
 }
 
@@ -74,7 +74,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   done.catch(() => undefined); // iterating, or awaiting done, reports it
   let ended: { error?: TensorlaneError } | undefined;
-  let latest: StreamResult | undefined;
+  let latest: VideoStreamResult | undefined;
   let waiter: (() => void) | undefined;
   const base: { -readonly [K in keyof StreamCounts]: number } = { offered: 0, run: 0, dropped: 0 };
   let counts: StreamCounts = { offered: 0, run: 0, dropped: 0 };
@@ -115,7 +115,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
     if (latencies.length > WINDOW) latencies.shift();
     times.push(at);
     while (times.length > 0 && at - times[0]! > 1000) times.shift();
-    const out: StreamResult = { outputs: result.outputs!, timestamp: result.timestamp!, transform: result.transform!, latencyMs };
+    const out: VideoStreamResult = { outputs: result.outputs!, timestamp: result.timestamp!, transform: result.transform!, latencyMs };
     if (checked?.onResult) {
       try {
         checked.onResult(out);
@@ -181,7 +181,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
   const stream: VideoStream = {
     path: frames?.path ?? 'frames',
     done,
-    stats(): StreamStats {
+    stats(): VideoStreamStats {
       const elapsed = performance.now() - started;
       const fps = elapsed >= 1000 ? times.length : (times.length * 1000) / Math.max(elapsed, 1);
       return {
@@ -201,7 +201,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
     },
     [Symbol.asyncIterator]() {
       return {
-        async next(): Promise<IteratorResult<StreamResult>> {
+        async next(): Promise<IteratorResult<VideoStreamResult>> {
           for (;;) {
             if (latest) {
               const value = latest;
@@ -216,7 +216,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
             waiter = undefined;
           }
         },
-        async return(): Promise<IteratorResult<StreamResult>> {
+        async return(): Promise<IteratorResult<VideoStreamResult>> {
           await stream.stop();
           return { value: undefined, done: true };
         },

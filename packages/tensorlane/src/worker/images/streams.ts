@@ -10,7 +10,7 @@ import { buffersOf } from '../../tensor/transfer.js';
 import type { Feeds, Tensor } from '../../types/tensor.js';
 import type { ImageTransform } from '../../types/images.js';
 import { toWireError } from '../../wire/wire-error.js';
-import type { ImageSpec, PictureFeed, StreamCounts, StreamFrame, StreamMessage, StreamOpen, StreamResult } from '../../wire/protocol.js';
+import type { ImageSpec, PictureFeed, StreamCounts, StreamFrame, StreamMessage, StreamOpen, VideoStreamResult } from '../../wire/protocol.js';
 import type { ItemRows, Outcome, RunAnswer } from '../scheduler.js';
 
 /** What streams need of the host. */
@@ -19,7 +19,7 @@ export interface StreamHost {
   queue(id: number, items: readonly Feeds[]): void;
   /** Drops call `id` and closes its frames. */
   cancel(id: number): void;
-  post(message: StreamResult, transfer: Transferable[]): void;
+  post(message: VideoStreamResult, transfer: Transferable[]): void;
 }
 
 export interface Streams {
@@ -71,7 +71,7 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
       host.cancel(stream.busy.call);
     }
     if (!quiet) {
-      const message: StreamResult = {
+      const message: VideoStreamResult = {
         tensorlane: 'stream-result', stream: stream.open.stream, counts: counts(stream), ended: true,
         ...(error ? { error: toWireError(error, error.code) } : {}),
       };
@@ -205,7 +205,7 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
         stream.counts.run++;
         const outputs = outputsOf(answer!, item, rest.length === 0 && mine.length === 1);
         const { timestamp, transform, arrived } = busy;
-        const message: StreamResult = { tensorlane: 'stream-result', stream: stream.open.stream, counts: counts(stream), outputs, timestamp, transform, arrived };
+        const message: VideoStreamResult = { tensorlane: 'stream-result', stream: stream.open.stream, counts: counts(stream), outputs, timestamp, transform, arrived };
         host.post(message, buffersOf([outputs]));
         pump(stream);
       }

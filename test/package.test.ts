@@ -29,7 +29,8 @@ const PACKAGES: readonly Published[] = [
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 150, unpackedKiB: 720 },
+    // 165/790 since the WebGPU engines (issue 24: the engine table, the session's own GPU device, the float16 check).
+    budget: { packedKiB: 165, unpackedKiB: 790 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

@@ -1,32 +1,32 @@
-// The WebGPU run guard (worker/backend-table.ts) with a stand-in onnxruntime-web whose device the test loses. Here, not
+// The WebGPU run guard (worker/backend-table.ts) with a stand-in GPU device the test loses. Here, not
 // beside the guard: it needs Node's garbage collector, to see what the guard keeps alive.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Feeds } from '../packages/tensorlane/src/types/tensor.ts';
-import { BACKEND_TABLE, type OrtModule } from '../packages/tensorlane/src/worker/backend-table.ts';
+import { BACKEND_TABLE, type GpuDevice } from '../packages/tensorlane/src/worker/backend-table.ts';
 import type { SessionBroken } from '../packages/tensorlane/src/worker/broken.ts';
 
-/** An onnxruntime-web whose GPU device is lost when the test says. */
-function ortWithDevice() {
+/** A GPU device that is lost when the test says. */
+function deviceToLose() {
   let lose: (info: { reason: string; message: string }) => void = () => undefined;
   const lost = new Promise<{ reason: string; message: string }>((resolve) => (lose = resolve));
-  return { ort: { env: { webgpu: { device: { lost } } } } as unknown as OrtModule, lose: (reason: string) => lose({ reason, message: '' }) };
+  return { device: { lost } as unknown as GpuDevice, lose: (reason: string) => lose({ reason, message: '' }) };
 }
 
 const output = (): Feeds => ({ y: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
 
-describe('the WebGPU run guard', () => {
+describe.each(['jsep', 'native', 'jspi'] as const)('the WebGPU run guard of %s', (engine) => {
   it('should keep no outputs of runs that are over', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const { ort } = ortWithDevice();
+    const { device } = deviceToLose();
     const outputs: Array<WeakRef<Feeds>> = [];
-    const run = BACKEND_TABLE.webgpu.guard(async () => {
+    const run = BACKEND_TABLE[engine].guard(async () => {
       const y = output();
       outputs.push(new WeakRef(y));
       return y;
-    }, ort, () => undefined);
+    }, device, () => undefined);
     for (let i = 0; i < 100; i++) await run({});
     await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs read in a task keep their target until it ends
     gc();
@@ -34,9 +34,9 @@ describe('the WebGPU run guard', () => {
   });
 
   it('should reject the runs in flight, and every later run, with device-lost when the device is lost', async () => {
-    const { ort, lose } = ortWithDevice();
+    const { device, lose } = deviceToLose();
     const broken: SessionBroken[] = [];
-    const run = BACKEND_TABLE.webgpu.guard(() => new Promise<Feeds>(() => undefined), ort, (error) => broken.push(error));
+    const run = BACKEND_TABLE[engine].guard(() => new Promise<Feeds>(() => undefined), device, (error) => broken.push(error));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
     const inFlight = [run({}), run({})];
     lose('destroyed');

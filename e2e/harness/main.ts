@@ -9,6 +9,7 @@ import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
+import * as conformance from './conformance.ts';
 
 const harness = {
   tensorlane,
@@ -31,13 +32,15 @@ const harness = {
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker whose Cache API rejects every put() with QuotaExceededError. */
   fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
-  /** A worker in which every run on `backend` takes 100 ms longer. */
-  slowBackendWorker: (backend: tensorlane.Backend) => () =>
-    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${backend}` }),
+  /** A worker in which every run on `engine` takes 100 ms longer. */
+  slowBackendWorker: (engine: tensorlane.Engine) => () =>
+    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${engine}` }),
   /** Workers with test hooks and the faults to inject into them (fault-workers.ts). */
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  /** Raw onnxruntime-web of each build, and tensorlane on each engine, for the conformance suite. */
+  conformance,
 };
 
 declare global {

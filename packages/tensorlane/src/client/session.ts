@@ -5,7 +5,7 @@ import type { LoadReply } from '../wire/protocol.js';
 import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
 import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
-import type { Backend } from '../types/backends.js';
+import type { Backend, Engine } from '../types/backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
@@ -87,6 +87,9 @@ export class SessionImpl extends EventTarget implements Session {
 
   get backend(): Backend {
     return this.#supervisor.reply.backend;
+  }
+  get engine(): Engine {
+    return this.#supervisor.reply.engine;
   }
   get fallback(): readonly FallbackAttempt[] {
     return this.#supervisor.reply.fallback;

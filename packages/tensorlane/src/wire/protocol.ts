@@ -4,13 +4,15 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
-import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
+import type {
+  AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, Engine, FallbackAttempt, WebGpuEngineOption,
+} from '../types/backends.js';
 import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, TensorInfo } from '../types/tensor.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -56,6 +58,8 @@ export interface LoadRequest {
    */
   readonly model: string | Uint8Array | readonly VariantRequest[];
   readonly backend: BackendOption;
+  /** The WebGPU engine asked for (`'auto'`: see SessionOptions.webgpuEngine). */
+  readonly webgpuEngine: WebGpuEngineOption;
   readonly calibration?: CalibrationRequest;
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
@@ -92,6 +96,7 @@ export function buffersOfSources({ model, externalData = [] }: ModelSources): Ar
 /** What the worker loaded. */
 export interface LoadReply {
   readonly backend: Backend;
+  readonly engine: Engine;
   readonly fallback: readonly FallbackAttempt[];
   readonly adapter?: AdapterInfo;
   /** How `backend: 'fastest'` chose, and what measuring cost. */

@@ -12,6 +12,7 @@ import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
+import { releaseBuilt } from './resolve-backend.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 
@@ -106,20 +107,20 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { ort, session, reply } = loaded;
+    const { reply } = loaded;
     if (state.kind !== 'loading') {
       // Disposed while loading: the session it built must not outlive the worker's use.
-      await session.release().catch(() => undefined);
+      await releaseBuilt(loaded);
       throw disposedError();
     }
     const scheduler = createScheduler({
       stacked: reply.batching.stacked,
       maxBatchSize: request.maxBatchSize,
       maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
+      run: createRun(loaded, ({ fault }) => report(fault.cause, fault.message)),
       onSettled,
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => releaseBuilt(loaded) };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };

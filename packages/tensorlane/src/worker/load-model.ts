@@ -1,23 +1,21 @@
 // Loading a model in the worker: the files (from the cache, or streamed from the network), their integrity, the
 // session, the metadata and the warm-up, with progress reported to the page along the way.
-import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { digestOf } from '../cache/integrity.js';
 import { findCached, openModelCache, storeCached } from '../cache/model-cache.js';
 import type { LoadReply, LoadRequest, ProgressSink } from '../wire/protocol.js';
 import { decideBatching, toTensorInfo } from './metadata.js';
-import type { BackendEnv, OrtModule } from './backend-table.js';
+import type { BackendEnv } from './backend-table.js';
 import { chooseFastest, type FastestBackend } from './choose-fastest.js';
-import { prepareBackends, resolveBackend, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
+import { prepareBackends, releaseBuilt, resolveBackend, type Built, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
 import { selectVariant, type SingleModelRequest } from './select-variant.js';
 import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
 import { COMPILED, createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
 
-export interface LoadedModel {
-  readonly ort: OrtModule;
-  readonly session: Ort.InferenceSession;
+/** The model loaded: its session built on one engine (see `Built`: `device` is the model's GPU device), and the reply. */
+export interface LoadedModel extends Built {
   readonly reply: LoadReply;
 }
 
@@ -178,7 +176,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
         : await resolveBackend(modelFiles, single, env, threads, prepared);
     if (single.backend !== 'fastest') progress.report(COMPILED, true);
-    const { ort, session, backend, fallback, adapter } = resolved;
+    const { ort, session, backend, engine, fallback, adapter, device } = resolved;
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
     const stored = store(cache, files);
     try {
@@ -190,14 +188,14 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         (await warmUp(ort, session, inputs, request.warmup, request.sessionOptions?.freeDimensionOverrides ?? {}, progress));
       warnings.push(...(resolved.warnings ?? []), ...(await stored));
       const reply: LoadReply = {
-        backend, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
+        backend, engine, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
         ...(resolved.selection && resolved.calibration ? { selection: resolved.selection, calibration: resolved.calibration } : {}),
         ...(model!.url === undefined ? {} : { model: model!.url }),
       };
       await progress.flush();
-      return { ort, session, reply };
+      return { ort, session, backend, engine, ...(adapter ? { adapter } : {}), ...(device ? { device } : {}), reply };
     } catch (error) {
-      await session.release().catch(() => undefined); // the error that ended the load is the one to report
+      await releaseBuilt(resolved); // the error that ended the load is the one to report
       throw error;
     }
   } finally {

@@ -1,9 +1,9 @@
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
 import { BACKEND_TABLE, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
+import type { Built } from './resolve-backend.js';
 
 /** Runs the model once on tensorlane tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
 async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Feeds): Promise<Feeds> {
@@ -27,9 +27,9 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
 }
 
 /**
- * The session's run, as the scheduler calls it: guarded as its backend needs.
+ * The session's run, as the scheduler calls it: guarded as its engine needs.
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
  */
-export function createRun(ort: OrtModule, session: Ort.InferenceSession, backend: Backend, broken: (error: SessionBroken) => void): Run {
-  return BACKEND_TABLE[backend].guard((feeds) => runOnce(ort, session, feeds), ort, broken);
+export function createRun({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void): Run {
+  return BACKEND_TABLE[engine].guard((feeds) => runOnce(ort, session, feeds), device, broken);
 }

@@ -10,6 +10,7 @@ import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
 import * as conformance from './conformance.ts';
+import { benchEngines } from './engines-bench.ts';
 
 const harness = {
   tensorlane,
@@ -22,6 +23,8 @@ const harness = {
   measureWarmup,
   measureCalibration,
   measureRecovery,
+  /** The WebGPU engines and WASM taking turns: load, first predict, run (engines-bench.ts). */
+  benchEngines,
   /** Load, soak and create/dispose cycles (stress.ts). */
   stress,
   /** The seeded malformed calls that test/fuzz.test.ts also runs in Node. */

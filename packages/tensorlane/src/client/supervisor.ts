@@ -60,6 +60,8 @@ export interface Supervisor {
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
   request(items: readonly Feeds[], options: SendOptions): Promise<Feeds[]>;
+  /** The worker in use, once it serves: waits while a restart runs, as long as the signal and deadline allow. */
+  link(options: SendOptions): Promise<Link>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /** Restarts on demand; resolves once the new worker serves. */
@@ -199,6 +201,8 @@ export async function supervise(
         }
       }
     },
+
+    link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
 
     async call(invoke, options) {
       const { connection } = await inUse(options);

@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { webgpu, type TensorlaneFixtures, type TensorlaneWorkerFixtures } from '@tensorlane/playwright';
 import { DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
+import { SPEECH_WAV } from '../test/vad.ts';
 
 export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   testDir: '.',
@@ -21,8 +22,14 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
       testIgnore: ['**/no-webgpu.spec.ts'],
       // A fake camera (a generated video) for the demo's camera button; gc() for the soak's memory measurements
       // (Chromium measures at the next garbage collection).
+      // A fake microphone playing test/audio/speech.wav over and over, for the listening tests.
       use: webgpu({
-        adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--js-flags=--expose-gc'],
+        adapter: WEBGPU_ADAPTER,
+        executablePath: chromiumPath(),
+        args: [
+          '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
+          '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc',
+        ],
       }),
     },
     {

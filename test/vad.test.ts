@@ -78,7 +78,7 @@ describe('Silero VAD v5 as a stream', () => {
       const expected = frames - 1;
       const done = new Promise<void>((resolve, reject) => {
         const listener = listen(
-          { sampleRate: VAD_RATE, frame: VAD_FRAME, hop: VAD_FRAME, input: 'input', feeds: { sr: rate() }, behind: 'catch-up', maxWaiting: 2, port: port2, ...spec },
+          { sampleRate: VAD_RATE, frame: VAD_FRAME, hop: VAD_FRAME, input: 'input', feeds: { sr: rate() }, behind: 'catch-up', maxWaiting: 2, port: port2, replay: true, ...spec },
           {
             step: (feeds) => stream.step(feeds, { copy: true }).then((outputs) => ({ outputs }), (error: Error & { code: 'RUN_FAILED' }) => ({ error }) as never),
             heard: ({ results: batch, error }) => {
@@ -140,7 +140,7 @@ describe('Silero VAD v5 as a stream', () => {
       const seen: number[] = [];
       let last = { frames: 0, dropped: 0, waiting: 0, samples: 0 };
       const listener = listen(
-        { sourceRate: VAD_RATE, sampleRate: VAD_RATE, frame: VAD_FRAME, hop: VAD_FRAME, input: 'input', feeds: { sr: rate() }, behind: 'drop', maxWaiting: 1, port: port2 },
+        { sourceRate: VAD_RATE, sampleRate: VAD_RATE, frame: VAD_FRAME, hop: VAD_FRAME, input: 'input', feeds: { sr: rate() }, behind: 'drop', maxWaiting: 1, port: port2, replay: true },
         {
           step: (feeds) => stream.step(feeds, { copy: true }).then((outputs) => ({ outputs })),
           heard: ({ results, stats }) => {

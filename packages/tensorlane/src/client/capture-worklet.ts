@@ -12,6 +12,10 @@ interface CaptureOptions {
   readonly chunk: number;
 }
 
+/** Seconds of audio kept until the worker's port comes. */
+const EARLY_SECONDS = 10;
+
+declare const sampleRate: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
@@ -24,6 +28,8 @@ class Capture extends AudioWorkletProcessor {
   #target: MessagePort | undefined;
   #chunk: Float32Array;
   #filled = 0;
+  /** Chunks taken before the first port came (a few seconds at most), sent to it when it comes. */
+  #early: Array<{ readonly at: number; readonly samples: Float32Array }> | undefined = [];
   readonly #ring: { readonly header: Int32Array; readonly data: Float32Array; readonly written: number } | undefined;
 
   constructor({ processorOptions: { ring, written, header, chunk } }: { processorOptions: CaptureOptions }) {
@@ -34,7 +40,8 @@ class Capture extends AudioWorkletProcessor {
       if (data.port) {
         this.#target?.close();
         this.#target = data.port;
-        this.#filled = 0;
+        for (const chunk of this.#early ?? []) data.port.postMessage(chunk, [chunk.samples.buffer]);
+        this.#early = undefined;
       }
       if (data.stop) {
         this.#stopped = true;
@@ -54,13 +61,15 @@ class Capture extends AudioWorkletProcessor {
       for (let i = 0; i < samples.length; i++) data[(at + i) & (data.length - 1)] = samples[i]!;
       Atomics.store(header, written, (at + samples.length) | 0);
       Atomics.notify(header, written);
-    } else if (this.#target) {
+    } else if (this.#target || this.#early) {
       for (let i = 0; i < samples.length; i++) {
         this.#chunk[this.#filled++] = samples[i]!;
         if (this.#filled === this.#chunk.length) {
-          const at = this.#at + i + 1 - this.#chunk.length;
-          this.#target.postMessage({ at, samples: this.#chunk }, [this.#chunk.buffer]);
-          this.#chunk = new Float32Array(this.#chunk.length);
+          const size = this.#chunk.length;
+          const chunk = { at: this.#at + i + 1 - size, samples: this.#chunk };
+          if (this.#target) this.#target.postMessage(chunk, [chunk.samples.buffer]);
+          else if (this.#early!.length * size < EARLY_SECONDS * sampleRate) this.#early!.push(chunk);
+          this.#chunk = new Float32Array(size);
           this.#filled = 0;
         }
       }

@@ -35,7 +35,7 @@ const CHUNK = 1024;
 /** Seconds of audio the shared ring holds. */
 const RING_SECONDS = 4;
 
-type Spec = Omit<ListenSpec, 'sourceRate' | 'port' | 'ring'>;
+type Spec = Omit<ListenSpec, 'sourceRate' | 'port' | 'ring' | 'replay'>;
 
 function checkListen(options: ListenOptions, inputs: readonly TensorInfo[]): Spec & Pick<ListenOptions, 'onResult' | 'onError'> {
   checkKeys(checkObject(options, 'listen()'), LISTEN_OPTIONS, 'listen()');
@@ -125,20 +125,20 @@ export async function startListening(target: ListenTarget, source: AudioSource, 
   };
 
   /** Wires the worklet to the worker in use, which listens from then on. */
-  async function wire(): Promise<void> {
+  async function wire(replay: boolean): Promise<void> {
     const to = await target.connection('listen');
     const { port1, port2 } = new MessageChannel();
     worklet.port.postMessage({ port: port1 }, [port1]);
     to.streams.listen(target.id, heard);
     connection = to;
-    const listen: ListenSpec = { ...spec, sourceRate: context.sampleRate, port: port2, ...(ring ? { ring } : {}) };
+    const listen: ListenSpec = { ...spec, sourceRate: context.sampleRate, port: port2, replay, ...(ring ? { ring } : {}) };
     await to.streams.send({ op: 'listen', stream: target.id, listen }, [port2], { what: 'listen' });
   }
 
   const onRestart = () => {
     if (stopped) return;
     stats = { ...stats, resets: stats.resets + 1 };
-    target.reset().then(wire).catch(fail);
+    target.reset().then(() => wire(false)).catch(fail);
   };
 
   function fail(error: unknown): void {
@@ -165,7 +165,7 @@ export async function startListening(target: ListenTarget, source: AudioSource, 
   const control = (op: 'pause' | 'resume') => void connection?.streams.send({ op, stream: target.id }, [], { what: op }).catch(() => undefined);
   target.events.addEventListener('restart', onRestart);
   try {
-    await wire();
+    await wire(true);
     if (own) await (context as AudioContext).resume();
   } catch (error) {
     await stop();

@@ -272,6 +272,8 @@ export interface ListenSpec {
   /** Where the samples come from: a port the audio worklet posts `AudioChunk`s to, or a ring it writes (AUDIO_RING). */
   readonly port: MessagePort;
   readonly ring?: SharedArrayBuffer;
+  /** Read the ring from its oldest sample (the first listen), not from what comes next (after a restart). */
+  readonly replay: boolean;
 }
 
 /**

@@ -204,7 +204,7 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
         configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),
       };
     },
-    sessionOptions: (options) => options,
+    sessionOptions: ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation }),
     guard: (ort, broken) => guardAbort(guardWebGpu(ort, broken), broken),
   },
   wasm: {

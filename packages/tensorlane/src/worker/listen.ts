@@ -111,7 +111,8 @@ export function listen(spec: ListenSpec, hooks: ListenHooks): Listener {
     const header = new Int32Array(shared, 0, AUDIO_RING.header / 4);
     const data = new Float32Array(shared, AUDIO_RING.header);
     const capacity = data.length;
-    let read = Atomics.load(header, AUDIO_RING.written);
+    const now = Atomics.load(header, AUDIO_RING.written);
+    let read = spec.replay ? (now >>> 0 <= capacity ? 0 : (now - capacity) | 0) : now;
     // The worklet counts samples from its start, as it does on a port: times agree whichever way samples come.
     let at = read >>> 0;
     while (!stopped) {

@@ -1,9 +1,10 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
-import type { Feeds, Tensor } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import { BACKEND_TABLE, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
+import { toCpu } from './gpu-stack.js';
 
 /** Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
 export async function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
@@ -21,13 +22,9 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
     ortFeeds[name] = new ort.Tensor(t.type, t.data as Ort.Tensor.DataType as Float32Array, t.dims);
   }
   const results = await runOrt(session, ortFeeds);
-  const outputs: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(results)) {
-    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
-    const data = t.location === 'cpu' ? t.data : await t.getData(true);
-    outputs[name] = { type: t.type as Tensor['type'], data: data as Tensor['data'], dims: [...t.dims] };
-  }
-  return outputs;
+  // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
+  const read = Object.entries(results).map(async ([name, t]) => [name, await toCpu(t, true)] as const);
+  return Object.fromEntries(await Promise.all(read));
 }
 
 /** The session's runs: the scheduler's, and the streams' work, one at a time, in the order asked. */

@@ -118,3 +118,48 @@ export async function vadFromMicrophone(backend: Backend, seconds: number) {
   await session.dispose();
   return { transport, sourceRate, stats, heard, label: track!.label };
 }
+
+/**
+ * `pnpm bench`'s streams section: per-step cost of the recurrent cell with its state carried in the worker
+ * (stream.step) against the same loop carrying it on the page (predict with the state in and out), taking turns;
+ * and `count` streams stepped together against the same streams stepped one by one.
+ */
+export async function benchStreams(backend: Backend, size: 'small' | 'large', steps: number, rounds: number, count: number) {
+  const session = await createSession({ model: `models/recurrent-${size}.onnx`, backend });
+  const width = session.inputs.find((info) => info.name === 'state')!.dims[1] as number;
+  const x = (): Tensor<'float32'> => ({ type: 'float32', data: Float32Array.of(1), dims: [1, 1] });
+  const stream = session.openStream({ carry: { state_out: 'state' }, outputs: ['y'] });
+  let state: Tensor = { type: 'float32', data: new Float32Array(width), dims: [1, width] };
+  const perStep = async (step: () => Promise<unknown>) => {
+    const started = performance.now();
+    for (let i = 0; i < steps; i++) await step();
+    return (performance.now() - started) / steps;
+  };
+  const variants = {
+    worker: () => perStep(() => stream.step({ x: x() })),
+    page: () =>
+      perStep(async () => {
+        const out = await session.predict({ x: x(), state });
+        state = out['state_out']!;
+      }),
+  };
+  const streams = Array.from({ length: count }, () => session.openStream({ carry: { state_out: 'state' }, outputs: ['y'] }));
+  const batched = {
+    together: () => perStep(() => Promise.all(streams.map((s) => s.step({ x: x() })))),
+    alone: () =>
+      perStep(async () => {
+        for (const s of streams) await s.step({ x: x() });
+      }),
+  };
+  const kept: Record<string, number[]> = { worker: [], page: [], together: [], alone: [] };
+  for (let round = -1; round < rounds; round++) {
+    const order = round % 2 === 0 ? (['worker', 'page', 'together', 'alone'] as const) : (['page', 'worker', 'alone', 'together'] as const);
+    for (const name of order) {
+      const ms = await (name in variants ? variants[name as keyof typeof variants] : batched[name as keyof typeof batched])();
+      if (round >= 0) kept[name]!.push(ms);
+    }
+  }
+  const { streams: counted } = await session.stats();
+  await session.dispose();
+  return { backend: session.backend, adapter: session.adapter?.description || session.adapter?.architecture || '', width, kept, runs: counted.runs, steps: counted.steps };
+}

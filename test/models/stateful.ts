@@ -88,14 +88,14 @@ export function decoderReference() {
   };
 }
 
-// ---- recurrent cell: x[batch,S] + state[batch,S] -> y[batch,1], state_out[batch,S]: state_out = state * 0.5 + x, y = sum -
+// ---- recurrent cell: x[batch,1] + state[batch,S] -> y[batch,1], state_out[batch,S]: state_out = state * 0.5 + x, y = sum
 
-/** A cell whose state has `size` float32 values a row: the bench's small and large state. */
+/** A cell whose state has `size` float32 values a row and whose input one: the bench's small and large state. */
 export function buildRecurrent(size: number): Uint8Array {
   return encodeModel({
     name: `recurrent-${size}`,
     inputs: [
-      { name: 'x', type: 'float32', dims: ['batch', size] },
+      { name: 'x', type: 'float32', dims: ['batch', 1] },
       { name: 'state', type: 'float32', dims: ['batch', size] },
     ],
     outputs: [

@@ -11,7 +11,12 @@ import type { Feeds, Tensor } from './tensor.js';
  * const state: InitialValue = { dims: [2, 1, 128] }; // Silero VAD's state, zeros
  * ```
  */
-export type InitialValue = Tensor | { readonly dims: readonly number[] };
+export type InitialValue =
+  | Tensor
+  | {
+      /** The dims of zeros to start from. */
+      readonly dims: readonly number[];
+    };
 
 /**
  * Options of `session.openStream`.

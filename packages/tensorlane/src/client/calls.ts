@@ -8,7 +8,8 @@ import { pack } from '../wire/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
-import { abortError, timeoutError, transitError } from './call-errors.js';
+import { abortError, transitError } from './call-errors.js';
+import { arm, untrack, type Tracked } from './tracked.js';
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
@@ -34,15 +35,12 @@ export class Returned {
 }
 
 /** A call sent to the scheduler and not yet answered. */
-interface Call {
+interface Call extends Tracked {
   readonly what: string;
   /** Its items' outputs, as their parts come. */
   readonly outputs: Feeds[];
   resolve(outputs: Feeds[]): void;
   reject(error: TensorlaneError | Returned): void;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
   /** Posted to the worker; until then, giving up needs no cancel message. */
   sent?: boolean;
 }
@@ -122,15 +120,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     }
   }
 
-  /** Forgets call `id`, its timer and its abort listener; returns it, to settle, if it was still pending. */
-  function settle(id: number): Call | undefined {
-    const call = calls.get(id);
-    if (call === undefined) return undefined;
-    calls.delete(id);
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-    return call;
-  }
+  const settle = (id: number) => untrack(calls, id);
 
   /** The page gives up first: the call rejects, and the worker, if the call reached it, is told to drop it. */
   function giveUp(id: number, error: TensorlaneError): void {
@@ -150,14 +140,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
         // One record per call; a listener and a timer only when asked for: this runs for every predict.
         const call: Call = { what, outputs: new Array<Feeds>(items.length), resolve, reject };
         calls.set(id, call);
-        if (signal) {
-          call.signal = signal;
-          call.onAbort = () => giveUp(id, abortError(signal, what));
-          signal.addEventListener('abort', call.onAbort, { once: true });
-        }
-        if (deadline !== undefined) {
-          call.timer = setTimeout(() => giveUp(id, timeoutError(what, timeoutMs)), Math.max(0, deadline - performance.now()));
-        }
+        arm(call, { signal, deadline, timeoutMs, what }, (error) => giveUp(id, error));
         outbox.push({ id, items, ...(alone ? { alone } : {}) });
         if (!listening) return; // sent once the worker is ready
         if (outbox.length >= SEND_EVERY) flush();

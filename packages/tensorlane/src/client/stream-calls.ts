@@ -4,19 +4,17 @@
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
 import type { HeardMessage, StreamAnswer, StreamAnswers, StreamOp, StreamOps } from '../wire/protocol.js';
-import { abortError, timeoutError, transitError } from './call-errors.js';
+import { abortError, transitError } from './call-errors.js';
+import { arm, untrack, type Tracked } from './tracked.js';
 import type { RequestOptions } from './calls.js';
 
 /** An operation as the page sends it: its id is given here. */
 export type StreamRequest = StreamOp extends infer O ? (O extends { id: number } ? Omit<O, 'id'> : never) : never;
 
-interface Pending {
+interface Pending extends Tracked {
   readonly what: string;
   resolve(answer: StreamAnswer): void;
   reject(error: TensorlaneError): void;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
   sent?: boolean;
 }
 
@@ -64,14 +62,7 @@ export function createStreamCalls(post: (message: StreamOps, transfer: Transfera
     }
   }
 
-  function settle(id: number): Pending | undefined {
-    const call = pending.get(id);
-    if (call === undefined) return undefined;
-    pending.delete(id);
-    clearTimeout(call.timer);
-    if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-    return call;
-  }
+  const settle = (id: number) => untrack(pending, id);
 
   function giveUp(id: number, error: TensorlaneError): void {
     const call = settle(id);
@@ -89,12 +80,7 @@ export function createStreamCalls(post: (message: StreamOps, transfer: Transfera
       return new Promise<StreamAnswer>((resolve, reject) => {
         const call: Pending = { what, resolve, reject };
         pending.set(id, call);
-        if (signal) {
-          call.signal = signal;
-          call.onAbort = () => giveUp(id, abortError(signal, what));
-          signal.addEventListener('abort', call.onAbort, { once: true });
-        }
-        if (deadline !== undefined) call.timer = setTimeout(() => giveUp(id, timeoutError(what, timeoutMs)), Math.max(0, deadline - performance.now()));
+        arm(call, { signal, deadline, timeoutMs, what }, (error) => giveUp(id, error));
         enqueue({ ...request, id } as StreamOp, transfer);
       });
     },

@@ -41,6 +41,8 @@ describe('streams on the WASM backend in Node', () => {
     const cache = await stream.read('present_key');
     expect(cache.dims).toEqual([1, 32, DECODER.dim]);
     expect(await stream.read('past_value')).toMatchObject({ type: 'float32', dims: [1, 32, DECODER.dim] });
+    // Reading copies: the state stays in the worker and steps on.
+    expectLogits((await stream.step({ input_ids: token(3) }))['logits'], reference.step(3));
   });
 
   it('should batch 32 streams stepped together into shared runs, equal to 32 streams stepped alone', async () => {
@@ -59,6 +61,21 @@ describe('streams on the WASM backend in Node', () => {
     expect(after.rowsRun - before.rowsRun).toBe(32 * 8);
     await Promise.all(streams.map((stream) => stream.close()));
     expect((await session.stats()).streams.open).toBe(before.open);
+  });
+
+  it('should fail alone a step that makes a shared run fail, leaving its state as it was, and answer the others', async () => {
+    const streams = [0, 1, 2].map(() => session.openStream({ carry: CARRY, dims: { past: 0 } }));
+    const references = streams.map(() => decoderReference());
+    await Promise.all(streams.map((stream, i) => stream.step({ input_ids: token(i) })));
+    references.forEach((reference, i) => reference.step(i));
+    // Token 99 is past the vocabulary: Gather fails, the shared run fails, and each step runs again alone.
+    const outcomes = await Promise.allSettled(streams.map((stream, i) => stream.step({ input_ids: token(i === 1 ? 99 : 5) })));
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { code: 'RUN_FAILED' } });
+    for (const i of [0, 2]) expectLogits((outcomes[i] as PromiseFulfilledResult<Record<string, Tensor>>).value['logits'], references[i]!.step(5));
+    expect(streams.map((stream) => stream.steps)).toEqual([2, 1, 2]);
+    expect((await streams[1]!.read('past_key')).dims).toEqual([1, 1, DECODER.dim]);
+    expectLogits((await streams[1]!.step({ input_ids: token(5) }))['logits'], references[1]!.step(5));
+    await Promise.all(streams.map((stream) => stream.close()));
   });
 
   it('should reject a step past a limit with STATE_LIMIT and keep the state as it was', async () => {

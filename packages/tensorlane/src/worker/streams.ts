@@ -10,7 +10,7 @@ import type { Feeds, TensorInfo } from '../types/tensor.js';
 import type { HeardMessage, StreamAnswer, StreamOp, StreamSpec } from '../wire/protocol.js';
 import { toWireError } from '../wire/wire-error.js';
 import type { Guarded, OrtModule } from './backend-table.js';
-import { toCpu, type Value } from './gpu-stack.js';
+import { onGpu, toCpu, type Value } from './gpu-stack.js';
 import { listen, type Listener } from './listen.js';
 import { runSteps, stepKey, type StepOutcome, type Stepping } from './stream-step.js';
 
@@ -191,7 +191,9 @@ export function createStreams(options: StreamsOptions): Streams {
       case 'read': {
         const value = stream.state.get(op.name);
         if (value === undefined) throw new TensorlaneError('INVALID_OPTIONS', `stream ${stream.id} carries no input "${op.name}"`);
-        return { outputs: { [op.name]: await exclusive(() => toCpu(value)) } };
+        // A copy: the answer's buffer moves to the page, and the state may be a view of a buffer streams share.
+        const read = await exclusive(() => toCpu(value));
+        return { outputs: { [op.name]: onGpu(value) ? read : { ...read, data: read.data.slice() as typeof read.data } } };
       }
       case 'close':
         stream.listener?.stop();

@@ -5,6 +5,7 @@
 import { toWireError } from '../wire/wire-error.js';
 import { AUDIO_RING, type AudioChunk, type HeardMessage, type ListenSpec } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
+import { copied } from '../tensor/transfer.js';
 import { createResampler } from './resample.js';
 import type { StepOutcome } from './stream-step.js';
 
@@ -101,7 +102,8 @@ export function listen(spec: ListenSpec, hooks: ListenHooks): Listener {
         return hooks.heard({ results: [], stats: stats(), error: toWireError(outcome.error, outcome.error.code) });
       }
       counts.frames++;
-      hooks.heard({ results: [{ frame: next.frame, time: next.time, outputs: outcome.outputs }], stats: stats() });
+      // Copied: the outputs may be views of a buffer the other streams of a shared run were answered with.
+      hooks.heard({ results: [{ frame: next.frame, time: next.time, outputs: copied(outcome.outputs) }], stats: stats() });
       drain();
     });
   }

@@ -12,7 +12,7 @@ import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError } from './call-errors.js';
+import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
@@ -160,11 +160,15 @@ export class SessionImpl extends EventTarget implements Session {
         );
       }
       const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
-      // A timeout counts from here, across the restarts the call waits for.
-      const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-      const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
-      counters.resolved(rows);
-      return outputs;
+      // One signal for the call, its timeout counting from here, across the restarts the call waits for.
+      const call = callSignal(signal, timeoutMs, what);
+      try {
+        const outputs = await supervisor.request(sent, { signal: call?.signal, what });
+        counters.resolved(rows);
+        return outputs;
+      } finally {
+        call?.release();
+      }
     } catch (error) {
       counters.rejected(rows, error);
       throw error;

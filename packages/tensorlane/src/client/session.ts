@@ -2,14 +2,12 @@
 import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
-import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
-import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
-import type { Backend } from '../types/backends.js';
+import type { Counts, Outputs, Session, SessionFacts, SessionStats } from '../types/session.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
 import { abortError, callSignal } from './call-errors.js';
@@ -60,6 +58,15 @@ export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T 
   }
 }
 
+/** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
+const FACTS = Object.keys({
+  backend: true, fallback: true, adapter: true, selection: true, model: true,
+  inputs: true, outputs: true, batching: true, threads: true, warnings: true,
+} satisfies Record<keyof SessionFacts, true>) as ReadonlyArray<keyof SessionFacts>;
+
+/** Its facts, as getters defined from FACTS (see the class's static block). */
+export interface SessionImpl extends SessionFacts {}
+
 /**
  * The session a page holds: checks calls, applies backpressure, counts outcomes, and sends calls to its worker
  * through a {@link Supervisor}, which replaces the worker when it faults; each restart is dispatched as an event.
@@ -85,35 +92,16 @@ export class SessionImpl extends EventTarget implements Session {
     return session;
   }
 
-  get backend(): Backend {
-    return this.#supervisor.reply.backend;
-  }
-  get fallback(): readonly FallbackAttempt[] {
-    return this.#supervisor.reply.fallback;
-  }
-  get adapter(): AdapterInfo | undefined {
-    return this.#supervisor.reply.adapter;
-  }
-  get selection(): BackendSelection | undefined {
-    return this.#supervisor.reply.selection;
-  }
-  get model(): string | undefined {
-    return this.#supervisor.reply.model;
-  }
-  get inputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.inputs;
-  }
-  get outputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.outputs;
-  }
-  get batching(): BatchingInfo {
-    return this.#supervisor.reply.batching;
-  }
-  get threads(): number {
-    return this.#supervisor.reply.threads;
-  }
-  get warnings(): readonly string[] {
-    return this.#supervisor.reply.warnings;
+  static {
+    // Each fact reads the current worker's load reply: after a restart, the new worker's.
+    for (const fact of FACTS) {
+      Object.defineProperty(SessionImpl.prototype, fact, {
+        get(this: SessionImpl) {
+          return this.#supervisor.reply[fact];
+        },
+        configurable: true,
+      });
+    }
   }
 
   get #read(): FeedsReader {

@@ -40,6 +40,12 @@ export interface CalibrationRequest {
 /** The defaults of `calibration` (documented on CalibrationOptions), applied on both sides of the wire. */
 export const CALIBRATION_DEFAULTS: CalibrationRequest = { budgetMs: 5000, runs: 7, remember: true };
 
+/**
+ * setTimeout's longest delay (about 24.8 days; a longer one fires at once). Both sides read a time option past it as
+ * no limit: the page drops such a `timeoutMs`, the worker clamps the timers of `maxQueueDelayMs` and `budgetMs`.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** A model variant, as the worker takes it: its absolute URL and its own external data (resolved against it). */
 export interface VariantRequest {
   readonly model: string;

@@ -10,6 +10,7 @@ import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
+import { keysOf } from './check-values.js';
 import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 
@@ -59,10 +60,10 @@ export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T 
 }
 
 /** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
-const FACTS = Object.keys({
+const FACTS = keysOf({
   backend: true, fallback: true, adapter: true, selection: true, model: true,
   inputs: true, outputs: true, batching: true, threads: true, warnings: true,
-} satisfies Record<keyof SessionFacts, true>) as ReadonlyArray<keyof SessionFacts>;
+} satisfies Record<keyof SessionFacts, true>);
 
 /** Its facts, as getters defined from FACTS (see the class's static block). */
 export interface SessionImpl extends SessionFacts {}

@@ -3,7 +3,7 @@
 // builds the sessions and hands their runs in.
 import type { Backend } from '../types/backends.js';
 import { messageOf } from '../errors.js';
-import type { CalibrationRequest } from '../wire/protocol.js';
+import { MAX_TIMER_MS, type CalibrationRequest } from '../wire/protocol.js';
 import type { BackendTimings } from '../types/backends.js';
 
 /** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
@@ -40,8 +40,8 @@ const formatMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 /** Resolves `'late'` if `work` has not settled within `ms`; never rejects (a failure comes back as `{ error }`). */
 function within(work: Promise<void>, ms: number): Promise<'done' | 'late' | { error: unknown }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // setTimeout fires at once for delays past 2^31 - 1 ms (budgetMs: Infinity).
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.min(ms, 2 ** 31 - 1))));
+  // setTimeout fires at once for delays past MAX_TIMER_MS (budgetMs: Infinity).
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.min(ms, MAX_TIMER_MS))));
   return Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error })), late]).finally(() => clearTimeout(timer));
 }
 

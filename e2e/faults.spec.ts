@@ -142,8 +142,8 @@ test('should end a crash loop after maxRestarts: a dead session rejects every ca
     let posted = 0;
     const worker = () => {
       const started = factory();
-      const post = started.postMessage.bind(started) as (message: unknown, transfer?: Transferable[]) => void;
-      started.postMessage = (message: unknown, transfer?: Transferable[]) => (posted++, post(message, transfer));
+      const post = started.postMessage.bind(started) as (...args: unknown[]) => void;
+      started.postMessage = ((...args: unknown[]) => (posted++, post(...args))) as Worker['postMessage'];
       workers.push(started);
       return started;
     };

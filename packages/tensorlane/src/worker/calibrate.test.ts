@@ -8,7 +8,7 @@ import { calibrate, type Clock, type Contender } from './calibrate.js';
 function fakeClock() {
   let time = 0;
   const timers = new Set<{ at: number; fire: () => void }>();
-  const idle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const idle = () => new Promise<void>((resolve) => setTimeout(resolve));
   const clock: Clock = {
     now: () => time,
     timeout(fire, ms) {

@@ -3,6 +3,9 @@
 // measures at its next garbage collection, which the page starts with gc() (--expose-gc, in playwright.config.ts).
 import { expect, test } from './fixtures.ts';
 
+// Each test has a session of its own: they may run side by side.
+test.describe.configure({ mode: 'parallel' });
+
 const MB = 1 << 20;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
 

@@ -26,6 +26,9 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   receipt: ['CORNER', 'CAFE', '12', 'Market', 'Street', 'Croissant', '2.10', 'Orange', 'juice', 'TOTAL', '8.30', 'Thank', 'you!'],
 };
 
+// The tests outside the serial group each open the site afresh: they may run side by side.
+base.describe.configure({ mode: 'parallel' });
+
 let site: StaticServer;
 base.beforeAll(async () => {
   site = await serveStatic(DIST, {}, SUB_PATH);

@@ -1,5 +1,7 @@
+import { extname } from 'node:path';
 import type { Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
+import { MIME_TYPES } from '../../packages/playwright/src/mime-types.ts';
 import { readTextDirection } from './pretrained.ts';
 import { buildDecoder, buildRecurrent } from './stateful.ts';
 import { MODELS } from './zoo.ts';
@@ -29,7 +31,7 @@ export function servedFilesPlugin(name: string, files: Readonly<Record<string, (
         const path = decodeURIComponent(req.url?.split('?')[0] ?? '').replace(/^\//, '');
         const build = Object.hasOwn(files, path) ? files[path] : undefined;
         if (build === undefined) return next();
-        res.setHeader('content-type', path.endsWith('.js') ? 'text/javascript' : 'application/octet-stream');
+        res.setHeader('content-type', MIME_TYPES[extname(path)] ?? 'application/octet-stream');
         res.end(build());
       });
     },

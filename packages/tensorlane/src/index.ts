@@ -7,7 +7,7 @@ export { deleteCachedModels, listCachedModels } from './cache/model-cache.js';
 export type { CachedModel } from './cache/model-cache.js';
 export { deleteBackendChoices, listBackendChoices } from './cache/backend-choices.js';
 export type { BackendChoice, BackendChoiceKey } from './cache/backend-choices.js';
-export type { Backend } from './types/backends.js';
+export type { Backend, BackendOption } from './types/backends.js';
 export type {
   BatchingMode, ExternalDataFile, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,

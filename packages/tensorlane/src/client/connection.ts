@@ -6,17 +6,11 @@ import { fromWireError } from '../wire/wire-error.js';
 import { isFault, isHeard, isReady, isResults, isStreamAnswers, type Fault, type HostApi, type Result } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
-import { createCalls, type RequestOptions } from './calls.js';
+import { createCalls, type CallOptions } from './calls.js';
 import { createStreamCalls, type StreamCalls } from './stream-calls.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
-
-export interface CallOptions {
-  signal?: AbortSignal | undefined;
-  /** Names the operation in an abort message, e.g. `predict`. */
-  what: string;
-}
 
 /** What the worker says about itself: it can no longer serve (`Fault`), or crashed. */
 export type FaultListener = (fault: Pick<Fault, 'cause' | 'message'>) => void;
@@ -31,10 +25,10 @@ export interface Connection {
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /**
    * Queues `items` in the worker as one call and resolves with their outputs, in order. The buffers of `items` are
-   * transferred. Calls made in the same task travel in one message. On abort or timeout the call rejects at once,
-   * and the worker drops it if it has not run.
+   * transferred. Calls made in the same task travel in one message. When its signal aborts (its caller's, or its
+   * timeout) the call rejects at once, and the worker drops it if it has not run.
    */
-  request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]>;
+  request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
   /** The stream operations in flight to this worker; they reject `STATE_LOST` when it is surrendered. */
   readonly streams: StreamCalls;
   /**

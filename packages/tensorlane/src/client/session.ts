@@ -2,17 +2,16 @@
 import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
-import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
-import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
-import type { Backend } from '../types/backends.js';
+import type { Counts, Outputs, Session, SessionFacts, SessionStats } from '../types/session.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError } from './call-errors.js';
+import { keysOf } from './check-values.js';
+import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 import { unreadable } from './unreadable.js';
 import { StreamImpl } from './stream.js';
@@ -50,6 +49,15 @@ function createCounters() {
   };
 }
 
+/** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
+const FACTS = keysOf({
+  backend: true, fallback: true, adapter: true, selection: true, model: true,
+  inputs: true, outputs: true, batching: true, threads: true, warnings: true,
+} satisfies Record<keyof SessionFacts, true>);
+
+/** Its facts, as getters defined from FACTS (see the class's static block). */
+export interface SessionImpl extends SessionFacts {}
+
 /**
  * The session a page holds: checks calls, applies backpressure, counts outcomes, and sends calls to its worker
  * through a {@link Supervisor}, which replaces the worker when it faults; each restart is dispatched as an event.
@@ -75,35 +83,16 @@ export class SessionImpl extends EventTarget implements Session {
     return session;
   }
 
-  get backend(): Backend {
-    return this.#supervisor.reply.backend;
-  }
-  get fallback(): readonly FallbackAttempt[] {
-    return this.#supervisor.reply.fallback;
-  }
-  get adapter(): AdapterInfo | undefined {
-    return this.#supervisor.reply.adapter;
-  }
-  get selection(): BackendSelection | undefined {
-    return this.#supervisor.reply.selection;
-  }
-  get model(): string | undefined {
-    return this.#supervisor.reply.model;
-  }
-  get inputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.inputs;
-  }
-  get outputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.outputs;
-  }
-  get batching(): BatchingInfo {
-    return this.#supervisor.reply.batching;
-  }
-  get threads(): number {
-    return this.#supervisor.reply.threads;
-  }
-  get warnings(): readonly string[] {
-    return this.#supervisor.reply.warnings;
+  static {
+    // Each fact reads the current worker's load reply: after a restart, the new worker's.
+    for (const fact of FACTS) {
+      Object.defineProperty(SessionImpl.prototype, fact, {
+        get(this: SessionImpl) {
+          return this.#supervisor.reply[fact];
+        },
+        configurable: true,
+      });
+    }
   }
 
   get #read(): FeedsReader {
@@ -150,11 +139,15 @@ export class SessionImpl extends EventTarget implements Session {
         );
       }
       const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
-      // A timeout counts from here, across the restarts the call waits for.
-      const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-      const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
-      counters.resolved(rows);
-      return outputs;
+      // One signal for the call, its timeout counting from here, across the restarts the call waits for.
+      const call = callSignal(signal, timeoutMs, what);
+      try {
+        const outputs = await supervisor.request(sent, { signal: call?.signal, what });
+        counters.resolved(rows);
+        return outputs;
+      } finally {
+        call?.release();
+      }
     } catch (error) {
       counters.rejected(rows, error);
       throw error;

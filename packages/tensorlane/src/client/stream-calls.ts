@@ -1,12 +1,12 @@
 // The stream operations in flight to one worker: each gets an id, waits in the outbox until the end of its task, goes
 // with the other operations of that task in one StreamOps message, and settles from a StreamAnswers message, from its
-// signal or timer, or when the connection closes. A listening stream's results are handed to its listener.
+// signal, or when the connection closes. A listening stream's results are handed to its listener.
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
 import type { HeardMessage, StreamAnswer, StreamAnswers, StreamOp, StreamOps } from '../wire/protocol.js';
 import { abortError, transitError } from './call-errors.js';
 import { arm, untrack, type Tracked } from './tracked.js';
-import type { RequestOptions } from './calls.js';
+import type { CallOptions } from './calls.js';
 
 /** An operation as the page sends it: its id is given here. */
 export type StreamRequest = StreamOp extends infer O ? (O extends { id: number } ? Omit<O, 'id'> : never) : never;
@@ -20,7 +20,7 @@ interface Pending extends Tracked {
 
 export interface StreamCalls {
   /** Sends `request` (its buffers `transfer`red) and resolves with its answer; rejects with the answer's error. */
-  send(request: StreamRequest, transfer: Transferable[], options: Omit<RequestOptions, 'alone'>): Promise<StreamAnswer>;
+  send(request: StreamRequest, transfer: Transferable[], options: Omit<CallOptions, 'alone'>): Promise<StreamAnswer>;
   /** Sends an operation that is not answered (`open`). */
   post(op: Extract<StreamOp, { op: 'open' }>, transfer: Transferable[]): void;
   /** Hands `stream`'s listening results to `listener` (undefined: to nobody). */
@@ -73,14 +73,14 @@ export function createStreamCalls(post: (message: StreamOps, transfer: Transfera
   }
 
   return {
-    send(request, transfer, { signal, timeoutMs, deadline, what }) {
+    send(request, transfer, { signal, what }) {
       if (closed) return Promise.reject(closed);
       if (signal?.aborted) return Promise.reject(abortError(signal, what));
       const id = nextId++;
       return new Promise<StreamAnswer>((resolve, reject) => {
         const call: Pending = { what, resolve, reject };
         pending.set(id, call);
-        arm(call, { signal, deadline, timeoutMs, what }, (error) => giveUp(id, error));
+        arm(call, signal, what, (error) => giveUp(id, error));
         enqueue({ ...request, id } as StreamOp, transfer);
       });
     },

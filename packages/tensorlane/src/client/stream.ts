@@ -7,13 +7,14 @@ import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import type { AudioSource, Listening, ListenOptions, StepOptions, Stream, StreamOptions } from '../types/streams.js';
 import type { Feeds, Tensor, TensorInfo } from '../types/tensor.js';
 import type { StreamSpec } from '../wire/protocol.js';
-import { abortError } from './call-errors.js';
+import { abortError, callSignal } from './call-errors.js';
 import { checkPredictOptions } from './check-options.js';
 import { badOption } from './check-values.js';
 import type { Connection } from './connection.js';
 import { startListening, type ListenTarget } from './listen.js';
 import { resolveInitial, resolveStream } from './stream-spec.js';
-import type { SendOptions, Supervisor } from './supervisor.js';
+import type { CallOptions } from './calls.js';
+import type { Supervisor } from './supervisor.js';
 import { unreadable } from './unreadable.js';
 
 /** What a stream needs of its session. */
@@ -64,7 +65,7 @@ export class StreamImpl implements Stream {
   }
 
   /** The connection holding the state, opening it in the worker in use if it was never made. */
-  async #connection(options: SendOptions): Promise<Connection> {
+  async #connection(options: CallOptions): Promise<Connection> {
     if (this.#closed) throw this.#closed;
     const { connection } = await this.#host.supervisor.link(options);
     if (this.#openedOn === undefined) this.#open(connection, this.#spec.initial);
@@ -89,13 +90,18 @@ export class StreamImpl implements Stream {
     if (this.#listening) throw badOption(`step(): stream ${this.#host.id} is listening, which steps it; stop() listening first`);
     if (signal?.aborted) throw abortError(signal, 'step');
     const checked = unreadable('INVALID_INPUT', 'step() inputs', () => this.#read(feeds));
-    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-    const sending = { signal, deadline, timeoutMs, what: 'step' };
-    const connection = await this.#connection(sending);
-    const sent = unreadable('INVALID_INPUT', 'step() inputs', () => (copy ? copied(checked) : moved([checked])[0]!));
-    const answer = await connection.streams.send({ op: 'step', stream: this.#host.id, feeds: sent }, buffersOf([sent]), sending);
-    this.#steps = answer.steps;
-    return { ...answer.outputs };
+    // One signal for the step, its timeout counting from here, across a restart it waits for.
+    const call = callSignal(signal, timeoutMs, 'step');
+    try {
+      const sending = { signal: call?.signal, what: 'step' };
+      const connection = await this.#connection(sending);
+      const sent = unreadable('INVALID_INPUT', 'step() inputs', () => (copy ? copied(checked) : moved([checked])[0]!));
+      const answer = await connection.streams.send({ op: 'step', stream: this.#host.id, feeds: sent }, buffersOf([sent]), sending);
+      this.#steps = answer.steps;
+      return { ...answer.outputs };
+    } finally {
+      call?.release();
+    }
   }
 
   async read(name: string): Promise<Tensor> {

@@ -1,6 +1,6 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
-import type { Backend, CalibrationOptions, ModelVariant } from './backends.js';
+import type { BackendOption, CalibrationOptions, ModelVariant } from './backends.js';
 
 /**
  * Options of {@link createSession}.
@@ -27,7 +27,7 @@ export interface SessionOptions {
    * `session.selection`); `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
    * @defaultValue `'auto'`
    */
-  backend?: 'auto' | 'fastest' | Backend;
+  backend?: BackendOption;
   /**
    * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
    * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.

@@ -149,6 +149,15 @@ export interface SessionStats extends SchedulerStats {
 export type Outputs = Record<string, Tensor>;
 
 /**
+ * The ten facts a session reports about what its worker loaded: the worker's load reply carries them as they are
+ * here (`LoadReply` in wire/protocol.ts), and the session's getters read them from it. Not exported by the package.
+ */
+export type SessionFacts = Pick<
+  Session,
+  'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+>;
+
+/**
  * A model loaded in its own worker. Create with {@link createSession}.
  * @example
  * ```ts

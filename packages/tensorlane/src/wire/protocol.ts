@@ -4,14 +4,14 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
-import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
-import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
-import type { DType, Feeds, Tensor, TensorInfo } from '../types/tensor.js';
+import type { BackendOption, CalibrationInfo } from '../types/backends.js';
+import type { RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
+import type { DType, Feeds, Tensor } from '../types/tensor.js';
 import type { StreamStats } from '../types/streams.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -40,6 +40,12 @@ export interface CalibrationRequest {
 
 /** The defaults of `calibration` (documented on CalibrationOptions), applied on both sides of the wire. */
 export const CALIBRATION_DEFAULTS: CalibrationRequest = { budgetMs: 5000, runs: 7, remember: true };
+
+/**
+ * setTimeout's longest delay (about 24.8 days; a longer one fires at once). Both sides read a time option past it as
+ * no limit: the page drops such a `timeoutMs`, the worker clamps the timers of `maxQueueDelayMs` and `budgetMs`.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A model variant, as the worker takes it: its absolute URL and its own external data (resolved against it). */
 export interface VariantRequest {
@@ -90,25 +96,12 @@ export function buffersOfSources({ model, externalData = [] }: ModelSources): Ar
   return [...new Set(bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer))];
 }
 
-/** What the worker loaded. */
-export interface LoadReply {
-  readonly backend: Backend;
-  readonly fallback: readonly FallbackAttempt[];
-  readonly adapter?: AdapterInfo;
-  /** How `backend: 'fastest'` chose, and what measuring cost. */
-  readonly selection?: BackendSelection;
+/** What the worker loaded: the facts the session reports, as it reports them, and what its stats report. */
+export interface LoadReply extends SessionFacts {
+  /** What measuring cost, when `backend: 'fastest'` measured. */
   readonly calibration?: CalibrationInfo;
-  /** The URL loaded, when the model was a URL (or variants). */
-  readonly model?: string;
-  readonly inputs: readonly TensorInfo[];
-  readonly outputs: readonly TensorInfo[];
-  readonly batching: BatchingInfo;
-  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
-  readonly threads: number;
   /** Present when a warm-up ran. */
   readonly warmup?: WarmupInfo;
-  /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
-  readonly warnings: readonly string[];
   /** The request's model sources, bytes moved back (not copied), when it asked for them and gave any bytes. */
   readonly returned?: ModelSources;
 }

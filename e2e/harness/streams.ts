@@ -74,13 +74,16 @@ async function listenVad(session: Session, source: AudioNode | MediaStreamTrack,
   const stream = session.openStream({ carry: { stateN: 'state' } });
   const heard: Array<{ frame: number; time: number; p: number }> = [];
   let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
+  let failed!: (error: Error) => void;
+  // Listening that stops on its own (its onError) ends the wait too.
+  const finished = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
   const listening = await stream.listen(source, {
     sampleRate: 16000, frame: 512, feeds: { sr: rate() }, behind: 'catch-up',
     onResult: ({ frame, time, outputs }) => {
       heard.push({ frame, time, p: (outputs['output']!.data as Float32Array)[0]! });
       if (until(heard.length, time)) done();
     },
+    onError: (error) => failed(error),
   });
   return { heard, listening, stream, finished };
 }
@@ -162,4 +165,39 @@ export async function benchStreams(backend: Backend, size: 'small' | 'large', st
   const { streams: counted } = await session.stats();
   await session.dispose();
   return { backend: session.backend, adapter: session.adapter?.description || session.adapter?.architecture || '', width, kept, runs: counted.runs, steps: counted.steps };
+}
+
+/**
+ * `count` streams of one session listening to speech.wav together (their steps share runs), the session restarted
+ * after `restartAfter` results: each stream's results, its stats, and the new worker's stream counts.
+ */
+export async function vadShareAndRestart(count: number, restartAfter: number) {
+  const session = await createSession({ model: 'models/silero_vad_v5.onnx', backend: 'wasm' });
+  const context = new AudioContext({ sampleRate: 16000 });
+  await context.suspend();
+  const buffer = await context.decodeAudioData(await (await fetch('models/speech.wav')).arrayBuffer());
+  const source = new AudioBufferSourceNode(context, { buffer });
+  const expected = Math.floor(buffer.length / 512) - 1;
+  let restarted = false;
+  const listeners = await Promise.all(
+    Array.from({ length: count }, () =>
+      listenVad(session, source, (frames, time) => {
+        if (frames >= restartAfter && !restarted) {
+          restarted = true;
+          void session.restart();
+        }
+        // The last whole frame: frames are counted from the time, which crossed the restart (the frame index did not).
+        return Math.round((time * 16000) / 512) >= expected - 1;
+      }),
+    ),
+  );
+  source.start();
+  await context.resume();
+  await Promise.all(listeners.map((l) => l.finished));
+  const { streams } = await session.stats();
+  const results = listeners.map(({ heard, listening }) => ({ heard: heard.length, times: heard.map((h) => h.time), stats: listening.stats }));
+  await Promise.all(listeners.map((l) => l.listening.stop()));
+  await context.close();
+  await session.dispose();
+  return { results, streams };
 }

@@ -79,13 +79,20 @@ export function createStreams(options: StreamsOptions): Streams {
     return state;
   }
 
-  function schedule(): void {
+  /**
+   * Pumps once this task ends; `gather`: in a task of its own, after the messages already waiting. A listening
+   * stream's frame is scheduled so: the worklets of streams listening together post their audio at the same
+   * moment, in one message each, and their frames then share a run instead of running one by one.
+   */
+  function schedule(gather = false): void {
     if (pumpQueued || stopped) return;
     pumpQueued = true;
-    queueMicrotask(() => {
+    const go = () => {
       pumpQueued = false;
       void pump();
-    });
+    };
+    if (gather) setTimeout(go, 0);
+    else queueMicrotask(go);
   }
 
   /** Runs what is due until nothing is: operations other than steps one by one, steps in batches. */
@@ -228,7 +235,7 @@ export function createStreams(options: StreamsOptions): Streams {
     return new Promise((settle) => {
       if (stopped || streams.get(stream.id) !== stream) return settle({ error: lost(stream.id) });
       stream.queue.push({ op: { op: 'step', id: -1, stream: stream.id, feeds }, seq: seq++, settle });
-      schedule();
+      schedule(true);
     });
   }
 

@@ -26,6 +26,7 @@ export interface VadSource {
 export function wireVad({ onError }: VadSource): void {
   const startButton = byId<HTMLButtonElement>('vad-start');
   const stopButton = byId<HTMLButtonElement>('vad-stop');
+  const gauge = byId('vad-gauge');
   const meter = byId('vad-meter');
   const level = byId('vad-level');
   const canvas = byId<HTMLCanvasElement>('vad-timeline');
@@ -76,6 +77,7 @@ export function wireVad({ onError }: VadSource): void {
     meter.style.width = `${Math.round(p * 100)}%`;
     meter.dataset['speech'] = String(p >= START);
     level.textContent = p.toFixed(2);
+    gauge.setAttribute('aria-valuenow', p.toFixed(2));
     const open = segments.at(-1);
     if (open?.end === undefined && open !== undefined) {
       if (p >= END) quiet = 0;

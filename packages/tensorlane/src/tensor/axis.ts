@@ -3,6 +3,7 @@
 // that GPU buffers are copied by the same plan as arrays.
 import type { Tensor, TensorData } from '../types/tensor.js';
 import { sizeOf } from './shape.js';
+import { contiguous } from './stack.js';
 
 /**
  * How tensors of the same dims but along `axis` lie in their concatenation: `outer` blocks (the product of the dims
@@ -48,15 +49,23 @@ export function withDim(dims: readonly number[], axis: number, size: number): nu
   return out;
 }
 
-/** Stacks `parts` (dims equal but at `axis`) along `axis`, into one new array. */
+/**
+ * Stacks `parts` (dims equal but at `axis`) along `axis`, into one new array; or, when the parts lie one after the
+ * other in one buffer (as {@link splitAlong} cut them: the states of streams that shared the last run, in the same
+ * order), as a view over them, copying nothing.
+ */
 export function concatAlong(parts: readonly Tensor[], axis: number): Tensor {
   const [first] = parts;
   const plan = axisPlan(first!.dims, axis, parts.map((t) => t.dims[axis]!));
-  const data = new (first!.data.constructor as new (length: number) => TensorData)(plan.outer * plan.total * plan.inner);
+  const dims = withDim(first!.dims, axis, plan.total);
+  const size = plan.outer * plan.total * plan.inner;
+  const view = plan.outer === 1 ? contiguous(parts.map((part) => part.data)) : undefined;
+  if (view) return { type: first!.type, data: view, dims };
+  const data = new (first!.data.constructor as new (length: number) => TensorData)(size);
   forEachSpan(plan, (part, from, to, length) => {
     (data as Float32Array).set((parts[part]!.data as Float32Array).subarray(from, from + length), to);
   });
-  return { type: first!.type, data, dims: withDim(first!.dims, axis, plan.total) };
+  return { type: first!.type, data, dims };
 }
 
 /**

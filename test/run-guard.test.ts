@@ -22,12 +22,13 @@ describe('the WebGPU run guard', () => {
     const gc = runInNewContext('gc') as () => void;
     const { ort } = ortWithDevice();
     const outputs: Array<WeakRef<Feeds>> = [];
-    const run = BACKEND_TABLE.webgpu.guard(async () => {
+    const guarded = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+    const run = () => guarded(async () => {
       const y = output();
       outputs.push(new WeakRef(y));
       return y;
-    }, ort, () => undefined);
-    for (let i = 0; i < 100; i++) await run({});
+    });
+    for (let i = 0; i < 100; i++) await run();
     await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs read in a task keep their target until it ends
     gc();
     expect(outputs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
@@ -36,12 +37,13 @@ describe('the WebGPU run guard', () => {
   it('should reject the runs in flight, and every later run, with device-lost when the device is lost', async () => {
     const { ort, lose } = ortWithDevice();
     const broken: SessionBroken[] = [];
-    const run = BACKEND_TABLE.webgpu.guard(() => new Promise<Feeds>(() => undefined), ort, (error) => broken.push(error));
+    const guarded = BACKEND_TABLE.webgpu.guard(ort, (error) => broken.push(error));
+    const run = () => guarded(() => new Promise<Feeds>(() => undefined));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
-    const inFlight = [run({}), run({})];
+    const inFlight = [run(), run()];
     lose('destroyed');
     for (const call of inFlight) await expect(call).rejects.toMatchObject({ code: 'RUN_FAILED', fault, blame: false });
-    await expect(run({})).rejects.toMatchObject({ fault });
+    await expect(run()).rejects.toMatchObject({ fault });
     expect(broken.map((error) => error.fault)).toEqual([fault]);
   });
 });

@@ -9,6 +9,7 @@ import * as stress from './stress.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
+import * as streams from './streams.ts';
 
 const harness = {
   tensorlane,
@@ -38,6 +39,8 @@ const harness = {
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  /** Streams and listening (e2e/streams.spec.ts). */
+  streams,
 };
 
 declare global {

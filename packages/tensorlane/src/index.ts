@@ -22,4 +22,7 @@ export type {
   SessionStats, WarmupInfo,
 } from './types/session.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
+export type {
+  AudioSource, Heard, InitialValue, Listening, ListenOptions, ListenStats, StepOptions, Stream, StreamOptions, StreamStats,
+} from './types/streams.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';

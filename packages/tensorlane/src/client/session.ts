@@ -1,5 +1,5 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
 import type { RestartDetail } from '../types/session.js';
@@ -13,6 +13,9 @@ import { checkPredictOptions } from './check-options.js';
 import { keysOf } from './check-values.js';
 import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
+import { unreadable } from './unreadable.js';
+import { StreamImpl } from './stream.js';
+import type { Stream, StreamOptions } from '../types/streams.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
@@ -44,19 +47,6 @@ function createCounters() {
       return { requests: pending(requests), rows: pending(rows), rejections: { ...rejections } };
     },
   };
-}
-
-/**
- * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
- * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
- */
-export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (isTensorlaneError(error)) throw error;
-    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
-  }
 }
 
 /** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
@@ -162,6 +152,14 @@ export class SessionImpl extends EventTarget implements Session {
       counters.rejected(rows, error);
       throw error;
     }
+  }
+
+  #streams = 0;
+
+  openStream(options: StreamOptions): Stream {
+    const supervisor = this.#supervisor;
+    if (supervisor.stopped) throw supervisor.stopped;
+    return new StreamImpl({ supervisor, events: this, id: ++this.#streams }, options);
   }
 
   async stats(): Promise<SessionStats> {

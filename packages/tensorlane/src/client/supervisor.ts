@@ -51,6 +51,8 @@ export interface Supervisor {
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
   request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The worker in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  link(options: CallOptions): Promise<Link>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /** Restarts on demand; resolves once the new worker serves. */
@@ -184,6 +186,8 @@ export async function supervise(
         }
       }
     },
+
+    link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
 
     async call(invoke, options) {
       const { connection } = await inUse(options);

@@ -162,8 +162,11 @@ export interface SessionOptions {
   enableGraphCapture?: boolean;
   /**
    * Where onnxruntime-web leaves outputs on WebGPU: `'gpu-buffer'` (for all or some outputs, by name) keeps them on
-   * the GPU until the worker reads them back to send them; outputs always reach the page as arrays. Ignored on WASM.
-   * @defaultValue `'cpu'`
+   * the GPU until the worker reads back what it sends (a prediction's outputs, a stream step's returned ones), so that
+   * a stream's carried outputs never leave the GPU; `'cpu'` has onnxruntime-web read every output back within the
+   * run. Outputs always reach the page as arrays. Ignored on WASM.
+   * @defaultValue `'gpu-buffer'` for every output whose type a GPU buffer holds (float32, float16, int32, int64,
+   * uint32, uint8, bool), `'cpu'` for the others
    */
   preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
   /**

@@ -51,6 +51,9 @@ export interface Prepared {
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
+/** Runs an attempt at using the session (a run, or a stream's work on its outputs), guarded as the backend needs. */
+export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
+
 export interface BackendEntry {
   /** Imports the onnxruntime-web build this backend runs on. */
   importOrt(): Promise<OrtModule>;
@@ -59,10 +62,10 @@ export interface BackendEntry {
   /** The onnxruntime-web session options that apply on this backend. */
   sessionOptions(options: OrtSessionOptions): Ort.InferenceSession.SessionOptions;
   /**
-   * Wraps the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
+   * Guards the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
    * run again; its runs then reject with that error.
    */
-  guard(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run;
+  guard(ort: OrtModule, broken: (error: SessionBroken) => void): Guarded;
 }
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
@@ -92,10 +95,10 @@ interface DeviceLike {
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
-  return async (feeds) => {
+function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guarded {
+  return async (attempt) => {
     try {
-      return await run(feeds);
+      return await run(attempt);
     } catch (error) {
       const cause = error instanceof Error ? error.cause : undefined;
       if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
@@ -118,7 +121,7 @@ function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
  * cannot be rebuilt in this worker: the page moves every call not answered to a new one. Failures in its JavaScript
  * kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
  */
-function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run {
+function guardWebGpu(ort: OrtModule, broken: (error: SessionBroken) => void): Guarded {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -139,13 +142,13 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
       fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
     }, () => undefined);
-  return async (feeds) => {
+  return async (attempt) => {
     if (failed) throw failed;
     let interrupt!: (error: SessionBroken) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
     interrupts.add(interrupt);
     try {
-      return await Promise.race([run(feeds), interrupted]);
+      return await Promise.race([attempt(), interrupted]);
     } catch (error) {
       if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
         const fault = {
@@ -201,15 +204,15 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
         configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),
       };
     },
-    sessionOptions: (options) => options,
-    guard: (run, ort, broken) => guardAbort(guardWebGpu(run, ort, broken), broken),
+    sessionOptions: ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation }),
+    guard: (ort, broken) => guardAbort(guardWebGpu(ort, broken), broken),
   },
   wasm: {
     importOrt: () => import('onnxruntime-web/wasm'),
     prepare: async () => ({ configure: () => undefined }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (run, _ort, broken) => guardAbort(run, broken),
+    guard: (_ort, broken) => guardAbort((attempt) => attempt(), broken),
   },
 };
 

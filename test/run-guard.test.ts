@@ -22,12 +22,13 @@ describe.each(['jsep', 'native', 'jspi'] as const)('the WebGPU run guard of %s',
     const gc = runInNewContext('gc') as () => void;
     const { device } = deviceToLose();
     const outputs: Array<WeakRef<Feeds>> = [];
-    const run = BACKEND_TABLE[engine].guard(async () => {
+    const guarded = BACKEND_TABLE[engine].guard(device, () => undefined);
+    const run = () => guarded(async () => {
       const y = output();
       outputs.push(new WeakRef(y));
       return y;
-    }, device, () => undefined);
-    for (let i = 0; i < 100; i++) await run({});
+    });
+    for (let i = 0; i < 100; i++) await run();
     await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs read in a task keep their target until it ends
     gc();
     expect(outputs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
@@ -36,12 +37,13 @@ describe.each(['jsep', 'native', 'jspi'] as const)('the WebGPU run guard of %s',
   it('should reject the runs in flight, and every later run, with device-lost when the device is lost', async () => {
     const { device, lose } = deviceToLose();
     const broken: SessionBroken[] = [];
-    const run = BACKEND_TABLE[engine].guard(() => new Promise<Feeds>(() => undefined), device, (error) => broken.push(error));
+    const guarded = BACKEND_TABLE[engine].guard(device, (error) => broken.push(error));
+    const run = () => guarded(() => new Promise<Feeds>(() => undefined));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
-    const inFlight = [run({}), run({})];
+    const inFlight = [run(), run()];
     lose('destroyed');
     for (const call of inFlight) await expect(call).rejects.toMatchObject({ code: 'RUN_FAILED', fault, blame: false });
-    await expect(run({})).rejects.toMatchObject({ fault });
+    await expect(run()).rejects.toMatchObject({ fault });
     expect(broken.map((error) => error.fault)).toEqual([fault]);
   });
 });

@@ -11,6 +11,7 @@ import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts'
 import { fuzz } from '../../test/fuzz.ts';
 import * as conformance from './conformance.ts';
 import { benchEngines } from './engines-bench.ts';
+import * as streams from './streams.ts';
 
 const harness = {
   tensorlane,
@@ -44,6 +45,8 @@ const harness = {
   faultWorkerCount,
   /** Raw onnxruntime-web of each build, and tensorlane on each engine, for the conformance suite. */
   conformance,
+  /** Streams and listening (e2e/streams.spec.ts). */
+  streams,
 };
 
 declare global {

@@ -75,7 +75,17 @@ export const engineLabel = (engine: Engine): string => (engine === 'wasm' ? 'was
  */
 export const BACKEND_MODES = ['auto', 'fastest'] as const;
 
-/** What `createSession`'s `backend` option takes: a backend, or a way to choose one. */
+/**
+ * What `createSession`'s `backend` option takes: `'auto'` or `'fastest'`, ways to choose a backend, or a
+ * {@link Backend} by name (see {@link SessionOptions.backend}).
+ * @example
+ * ```ts
+ * import { createSession, type BackendOption } from 'tensorlane';
+ *
+ * const backend: BackendOption = new URLSearchParams(location.search).has('gpu') ? 'webgpu' : 'auto';
+ * const session = await createSession({ model: '/models/net.onnx', backend });
+ * ```
+ */
 export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
 
 /**

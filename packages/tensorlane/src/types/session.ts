@@ -3,6 +3,7 @@
 import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, Engine, FallbackAttempt } from './backends.js';
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
+import type { Stream, StreamOptions, StreamStats } from './streams.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor.js';
 
 /**
@@ -131,6 +132,8 @@ export interface SessionStats extends SchedulerStats {
   readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** What the streams of the current worker have done (see {@link Session.openStream}). */
+  readonly streams: StreamStats;
 }
 
 /**
@@ -144,6 +147,15 @@ export interface SessionStats extends SchedulerStats {
  * ```
  */
 export type Outputs = Record<string, Tensor>;
+
+/**
+ * The ten facts a session reports about what its worker loaded: the worker's load reply carries them as they are
+ * here (`LoadReply` in wire/protocol.ts), and the session's getters read them from it. Not exported by the package.
+ */
+export type SessionFacts = Pick<
+  Session,
+  'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+>;
 
 /**
  * A model loaded in its own worker. Create with {@link createSession}.
@@ -202,6 +214,15 @@ export interface Session extends EventTarget {
    * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
   predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  /**
+   * Opens a stream: a model stepped with state, each step's carried outputs fed back as inputs at the next step,
+   * kept in the worker (on WebGPU, on the GPU). The state is made in the worker when first needed. See
+   * {@link Stream}, and the README, "Streams and state".
+   * @param options - what to carry, and the first values; see {@link StreamOptions}.
+   * @throws TensorlaneError `INVALID_OPTIONS` naming the option, `INVALID_INPUT` (an initial tensor), `DISPOSED`,
+   * or the error of a session that stopped.
+   */
+  openStream(options: StreamOptions): Stream;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
    * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.

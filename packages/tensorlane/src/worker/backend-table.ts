@@ -47,6 +47,9 @@ export interface Prepared {
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
+/** Runs an attempt at using the session (a run, or a stream's work on its outputs), guarded as the backend needs. */
+export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
+
 export interface BackendEntry {
   /** What its build lacks, added to the reason when a model does not load on it. */
   readonly lacks?: string;
@@ -57,21 +60,21 @@ export interface BackendEntry {
   /** The onnxruntime-web session options that apply on this backend. */
   sessionOptions(options: OrtSessionOptions): Ort.InferenceSession.SessionOptions;
   /**
-   * Wraps the session's runs, for what this engine's runtime gets wrong. Calls `broken` once the session can never
+   * Guards the session's runs, for what this engine's runtime gets wrong. Calls `broken` once the session can never
    * run again; its runs then reject with that error.
    * @param device - the GPU device the session runs on (WebGPU).
    */
-  guard(run: Run, device: GpuDevice | undefined, broken: (error: SessionBroken) => void): Run;
+  guard(device: GpuDevice | undefined, broken: (error: SessionBroken) => void): Guarded;
 }
 
 /**
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
-  return async (feeds) => {
+function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guarded {
+  return async (attempt) => {
     try {
-      return await run(feeds);
+      return await run(attempt);
     } catch (error) {
       const cause = error instanceof Error ? error.cause : undefined;
       if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
@@ -95,7 +98,7 @@ function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
  * every call not answered to a new one. Failures in JSEP's JavaScript kernels ("[WebGPU] Kernel … failed") leave the
  * session usable and pass through as they are.
  */
-function guardWebGpu(run: Run, device: Pick<GpuDevice, 'lost'>, broken: (error: SessionBroken) => void): Run {
+function guardWebGpu(device: Pick<GpuDevice, 'lost'>, broken: (error: SessionBroken) => void): Guarded {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -113,13 +116,13 @@ function guardWebGpu(run: Run, device: Pick<GpuDevice, 'lost'>, broken: (error: 
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
       fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
     }, () => undefined);
-  return async (feeds) => {
+  return async (attempt) => {
     if (failed) throw failed;
     let interrupt!: (error: SessionBroken) => void;
     const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
     interrupts.add(interrupt);
     try {
-      return await Promise.race([run(feeds), interrupted]);
+      return await Promise.race([attempt(), interrupted]);
     } catch (error) {
       if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
         const fault = {
@@ -165,8 +168,8 @@ function webgpuEntry(importOrt: () => Promise<OrtModule>, handOver: HandOver, ex
         },
       };
     },
-    sessionOptions: (options) => options,
-    guard: (run, device, broken) => guardAbort(device ? guardWebGpu(run, device, broken) : run, broken),
+    sessionOptions: ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation }),
+    guard: (device, broken) => guardAbort(device ? guardWebGpu(device, broken) : (attempt) => attempt(), broken),
   };
 }
 
@@ -192,7 +195,7 @@ export const BACKEND_TABLE: { readonly [E in Engine]: BackendEntry } = {
     prepare: async () => ({ open: async () => ({ executionProviders: ['wasm'] }) }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (run, _device, broken) => guardAbort(run, broken),
+    guard: (_device, broken) => guardAbort((attempt) => attempt(), broken),
   },
 };
 

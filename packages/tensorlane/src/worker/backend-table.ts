@@ -53,6 +53,11 @@ export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
 export interface BackendEntry {
   /** What its build lacks, added to the reason when a model does not load on it. */
   readonly lacks?: string;
+  /**
+   * Whether outputs stay on the GPU by default (`preferredOutputLocation: 'gpu-buffer'`). JSEP only: the native
+   * builds of onnxruntime-web 1.31.1 fail such a run ("Failed to find allocator for device").
+   */
+  readonly gpuOutputs?: boolean;
   /** Imports the onnxruntime-web build this engine runs on. */
   importOrt(): Promise<OrtModule>;
   /** Checks what the engine needs from the browser. @throws AttemptFailed to let the next engine try. */
@@ -153,9 +158,14 @@ const toNative: HandOver = (_ort, _adapter, device) => [
 
 const NATIVE_LACKS = 'the native WebGPU build has no kernels for double, int16/uint16 or ai.onnx.ml operators';
 
-function webgpuEntry(importOrt: () => Promise<OrtModule>, handOver: HandOver, extra: Partial<Pick<BackendEntry, 'lacks'>> & { needs?: (env: BackendEnv) => void } = {}): BackendEntry {
+function webgpuEntry(
+  importOrt: () => Promise<OrtModule>,
+  handOver: HandOver,
+  extra: Partial<Pick<BackendEntry, 'lacks' | 'gpuOutputs'>> & { needs?: (env: BackendEnv) => void } = {},
+): BackendEntry {
   return {
     ...(extra.lacks ? { lacks: extra.lacks } : {}),
+    ...(extra.gpuOutputs ? { gpuOutputs: true } : {}),
     importOrt,
     async prepare(request, env) {
       extra.needs?.(env);
@@ -168,7 +178,9 @@ function webgpuEntry(importOrt: () => Promise<OrtModule>, handOver: HandOver, ex
         },
       };
     },
-    sessionOptions: ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation }),
+    sessionOptions: extra.gpuOutputs
+      ? ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation })
+      : (options) => options,
     guard: (device, broken) => guardAbort(device ? guardWebGpu(device, broken) : (attempt) => attempt(), broken),
   };
 }
@@ -180,7 +192,7 @@ function webgpuEntry(importOrt: () => Promise<OrtModule>, handOver: HandOver, ex
  * a WASM EP about 2x faster. See the README, "Backends".
  */
 export const BACKEND_TABLE: { readonly [E in Engine]: BackendEntry } = {
-  jsep: webgpuEntry(() => import('onnxruntime-web'), toJsep),
+  jsep: webgpuEntry(() => import('onnxruntime-web'), toJsep, { gpuOutputs: true }),
   native: webgpuEntry(() => import('onnxruntime-web/webgpu'), toNative, { lacks: NATIVE_LACKS }),
   jspi: webgpuEntry(() => import('onnxruntime-web/jspi'), toNative, {
     lacks: NATIVE_LACKS,

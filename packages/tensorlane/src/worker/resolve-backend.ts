@@ -81,7 +81,7 @@ async function createOrtSession(ort: OrtModule, model: ModelFiles, request: Load
       ...(model.externalData?.length ? { externalData: model.externalData } : {}),
     });
   try {
-    return engine !== 'wasm' && request.sessionOptions?.preferredOutputLocation === undefined ? await keepOnGpu(create) : await create();
+    return BACKEND_TABLE[engine].gpuOutputs && request.sessionOptions?.preferredOutputLocation === undefined ? await keepOnGpu(create) : await create();
   } catch (error) {
     const message = messageOf(error);
     const missing = MISSING_EXTERNAL_DATA.exec(message)?.[1];

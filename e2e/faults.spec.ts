@@ -32,6 +32,37 @@ test('should answer every call pending when the GPU device is lost, exactly once
   expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
 });
 
+// A loss mid-run: before any kernel ran (the calls just reached the worker), during onnxruntime-web's kernels (its first
+// compute dispatch), and during the read-back of the outputs (its mapAsync, which the loss rejects unhandled).
+for (const at of ['submit', 'kernels', 'read-back'] as const) {
+  test(`should answer all 20 calls in flight correctly, once each, on a new device when the GPU device is lost at ${at}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (at) => {
+      const { tensorlane, faultWorkers, injectFault, stress } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/lookup.onnx', backend: 'webgpu', worker: faultWorkers(), maxBatchSize: 4 });
+      await session.predict(stress.lookupCall(2, 0).feeds); // the session has run: its kernels are compiled
+      const events: unknown[] = [];
+      session.addEventListener('restart', (event) => events.push(event.detail));
+      injectFault('destroy-device', at);
+      // Rows 1-3, so that runs stack several calls; every output row names the input row it came from.
+      const calls = Array.from({ length: 20 }, (_, i) => stress.lookupCall(1 + (i % 3), 100 * i));
+      const settled = new Array<number>(calls.length).fill(0);
+      const outputs = await Promise.all(calls.map(({ feeds }, i) => session.predict(feeds).then(
+        (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
+        (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
+      )));
+      const stats = await session.stats();
+      await session.dispose();
+      return { outputs, expected: calls.map((call) => call.expected), settled, events, restarts: stats.restarts, requests: stats.requests };
+    }, at);
+    expect(result.outputs).toEqual(result.expected);
+    expect(result.settled).toEqual(new Array(20).fill(1));
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
+    expect(result.restarts).toEqual({ 'worker-crashed': 0, 'device-lost': 1, 'session-failed': 0, requested: 0 });
+    expect(result.requests).toEqual({ submitted: 21, resolved: 21, rejected: 0, pending: 0 });
+  });
+}
+
 test('should rebuild on WASM when the GPU device is lost and no adapter comes back, saying why in fallback', async ({ gpu, harness }) => {
   void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
   const result = await harness.evaluate(async () => {

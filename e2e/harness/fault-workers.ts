@@ -21,9 +21,12 @@ export function faultWorkers(names: readonly string[] = ['']): () => Worker {
   };
 }
 
-/** Injects `fault` into the worker faultWorkers() started last. */
-export function injectFault(fault: Fault): void {
-  started.at(-1)!.postMessage({ fault });
+/** When in the next run a device loss strikes (see fault-worker.ts); at once when not given. */
+export type LossPoint = 'submit' | 'kernels' | 'read-back';
+
+/** Injects `fault` into the worker faultWorkers() started last; a device loss `at` a point of the next run. */
+export function injectFault(fault: Fault, at?: LossPoint): void {
+  started.at(-1)!.postMessage({ fault, ...(at ? { at } : {}) });
 }
 
 /** How many workers faultWorkers() has started (since the page loaded). */

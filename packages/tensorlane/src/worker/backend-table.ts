@@ -3,7 +3,7 @@
 // browser, how to set onnxruntime-web up for it), which session options apply, and how to guard its runs.
 // resolve-backend.ts walks them in order. Adding a backend (WebNN, say) is one name there and one entry here.
 import type * as Ort from 'onnxruntime-web';
-import { messageOf } from '../errors.js';
+import { TensorlaneError, messageOf } from '../errors.js';
 import type { Backend } from '../types/backends.js';
 import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
 import type { AdapterInfo, AdapterLimits } from '../types/backends.js';
@@ -51,6 +51,16 @@ export interface Prepared {
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
+/** A session's runs as its backend guards them, and how it reads a failure met outside any run. */
+export interface Guarded {
+  readonly run: Run;
+  /**
+   * Resolves true when `reason` (an unhandled rejection in the worker) is a symptom of the session's end that the
+   * guard reports itself (a read-back a lost device cut short), false when it is a crash of its own.
+   */
+  explains(reason: unknown): Promise<boolean>;
+}
+
 export interface BackendEntry {
   /** Imports the onnxruntime-web build this backend runs on. */
   importOrt(): Promise<OrtModule>;
@@ -62,7 +72,7 @@ export interface BackendEntry {
    * Wraps the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
    * run again; its runs then reject with that error.
    */
-  guard(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run;
+  guard(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Guarded;
 }
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
@@ -92,21 +102,40 @@ interface DeviceLike {
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
-  return async (feeds) => {
-    try {
-      return await run(feeds);
-    } catch (error) {
-      const cause = error instanceof Error ? error.cause : undefined;
-      if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
-        const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
-        const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
-        broken(abort);
-        throw abort;
+function guardAbort({ run, explains }: Guarded, broken: (error: SessionBroken) => void): Guarded {
+  return {
+    async run(feeds) {
+      try {
+        return await run(feeds);
+      } catch (error) {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
+          const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
+          const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
+          broken(abort);
+          throw abort;
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
+    explains,
   };
+}
+
+/**
+ * How long after a symptom of a lost device (see {@link lossSymptom}) the loss itself may be told (`device.lost`),
+ * which Chromium resolves in a later task than the failures it causes.
+ */
+const LOSS_GRACE_MS = 2000;
+
+/**
+ * Whether `reason` reads as WebGPU failing for a lost device: a read-back (`mapAsync`) the loss cut short ("Buffer was
+ * unmapped before mapping was resolved"), or a call on a lost device. onnxruntime-web's JSEP build does not await its
+ * read-back in the run's promise: the rejection is unhandled, and that run never settles.
+ */
+export function lossSymptom(reason: unknown): boolean {
+  const name = (reason as { name?: unknown } | null | undefined)?.name;
+  return (name === 'AbortError' || name === 'OperationError') && /GPU|mapAsync|device/i.test(messageOf(reason));
 }
 
 /**
@@ -114,11 +143,13 @@ function guardAbort(run: Run, broken: (error: SessionBroken) => void): Run {
  * call OrtRun()", e.g. a Reshape that cannot reshape), onnxruntime-web 1.30's next run of that session never settles
  * (seen on SwiftShader): that run is blamed (`session-failed`). When the GPU device is lost (a driver reset,
  * `destroy()` from anywhere, whatever the reason), runs in flight never settle either: they reject at once, and no
- * request is blamed (`device-lost`). onnxruntime-web keeps one device for the life of its module, so the session
- * cannot be rebuilt in this worker: the page moves every call not answered to a new one. Failures in its JavaScript
- * kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ * request is blamed (`device-lost`). The loss may show first as a symptom (a read-back it cut short, failing a run or
+ * rejecting unhandled): the guard then waits for `device.lost` before it counts the failure as the run's own.
+ * onnxruntime-web keeps one device for the life of its module, so the session cannot be rebuilt in this worker: the
+ * page moves every call not answered to a new one. Failures in its JavaScript kernels ("[WebGPU] Kernel … failed")
+ * leave the session usable and pass through as they are.
  */
-function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Run {
+function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Guarded {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -132,32 +163,43 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
     broken(error);
   };
   // onnxruntime-web's types say a promise of the device; its JSEP build gives the device itself.
-  void Promise.resolve()
+  const lost = Promise.resolve()
     .then(() => ort.env.webgpu.device as unknown as DeviceLike | Promise<DeviceLike>)
     .then((device) => device.lost)
     .then(({ reason, message }) => {
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
       fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
-    }, () => undefined);
-  return async (feeds) => {
-    if (failed) throw failed;
-    let interrupt!: (error: SessionBroken) => void;
-    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    interrupts.add(interrupt);
-    try {
-      return await Promise.race([run(feeds), interrupted]);
-    } catch (error) {
-      if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
-        const fault = {
-          cause: 'session-failed' as const,
-          message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
-        };
-        fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+      return true;
+    }, () => false);
+  /** Whether the device is lost within LOSS_GRACE_MS of a symptom of it. */
+  const lostSoon = (): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, LOSS_GRACE_MS, false)));
+    return Promise.race([lost, grace]).finally(() => clearTimeout(timer));
+  };
+  return {
+    async run(feeds) {
+      if (failed) throw failed;
+      let interrupt!: (error: SessionBroken) => void;
+      const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+      interrupts.add(interrupt);
+      try {
+        return await Promise.race([run(feeds), interrupted]);
+      } catch (error) {
+        if (!failed && lossSymptom(error instanceof TensorlaneError ? error.cause : error)) await lostSoon();
+        if (!failed && /failed to call OrtRun\(\)/.test(messageOf(error))) {
+          const fault = {
+            cause: 'session-failed' as const,
+            message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
+          };
+          fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+        }
+        throw failed ?? error;
+      } finally {
+        interrupts.delete(interrupt);
       }
-      throw failed ?? error;
-    } finally {
-      interrupts.delete(interrupt);
-    }
+    },
+    explains: async (reason) => failed?.fault.cause === 'device-lost' || (lossSymptom(reason) && (await lostSoon())),
   };
 }
 
@@ -209,7 +251,7 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
     prepare: async () => ({ configure: () => undefined }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (run, _ort, broken) => guardAbort(run, broken),
+    guard: (run, _ort, broken) => guardAbort({ run, explains: async () => false }, broken),
   },
 };
 

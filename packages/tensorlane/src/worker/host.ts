@@ -23,14 +23,25 @@ import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from '.
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly read: FeedsReader; readonly scheduler: Scheduler; release(): Promise<void> }
+  | {
+      readonly kind: 'ready';
+      readonly reply: LoadReply;
+      readonly read: FeedsReader;
+      readonly scheduler: Scheduler;
+      /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guarded). */
+      explains(reason: unknown): Promise<boolean>;
+      release(): Promise<void>;
+    }
   | { readonly kind: 'disposed' };
 
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
-  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
-  crash(message: string): void;
+  /**
+   * Reports that the worker crashed with an unhandled rejection, unless a fault was reported already or the session's
+   * guard reports the rejection as a symptom of its end (a lost GPU device).
+   */
+  rejected(reason: unknown): void;
   /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
@@ -112,14 +123,15 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       await session.release().catch(() => undefined);
       throw disposedError();
     }
+    const { run, explains } = createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message));
     const scheduler = createScheduler({
       stacked: reply.batching.stacked,
       maxBatchSize: request.maxBatchSize,
       maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
+      run,
       onSettled,
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, explains, release: () => session.release() };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
@@ -173,7 +185,10 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       },
     },
 
-    crash: (message) => report('worker-crashed', message),
+    rejected(reason) {
+      const explained = state.kind === 'ready' ? state.explains(reason) : Promise.resolve(false);
+      void explained.then((symptom) => symptom || report('worker-crashed', `the worker has an unhandled promise rejection: ${messageOf(reason)}`));
+    },
 
     submit(submissions, packed) {
       // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
@@ -214,8 +229,6 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     else if (isCancel(data)) host.cancel(data.id);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
-  endpoint.addEventListener('unhandledrejection', (event) => {
-    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
-  });
+  endpoint.addEventListener('unhandledrejection', (event) => host.rejected((event as PromiseRejectionEvent).reason));
   endpoint.postMessage(READY);
 }

@@ -2,7 +2,7 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
-import { BACKEND_TABLE, type OrtModule, type Run } from './backend-table.js';
+import { BACKEND_TABLE, type Guarded, type OrtModule } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
 
 /** Runs the model once on tensorlane tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
@@ -30,6 +30,6 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
  * The session's run, as the scheduler calls it: guarded as its backend needs.
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
  */
-export function createRun(ort: OrtModule, session: Ort.InferenceSession, backend: Backend, broken: (error: SessionBroken) => void): Run {
+export function createRun(ort: OrtModule, session: Ort.InferenceSession, backend: Backend, broken: (error: SessionBroken) => void): Guarded {
   return BACKEND_TABLE[backend].guard((feeds) => runOnce(ort, session, feeds), ort, broken);
 }

@@ -29,7 +29,7 @@ const PACKAGES: readonly Published[] = [
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 150, unpackedKiB: 720 },
+    budget: { packedKiB: 160, unpackedKiB: 760 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

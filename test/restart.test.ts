@@ -96,13 +96,21 @@ describe('a session that restarts itself', () => {
     expect(stats.restarts.requested).toBe(1);
   });
 
-  it('should load the model again from the bytes it was given, however many times it restarts', async () => {
+  it('should load the model again from the bytes it was given, however many times it restarts, counting them as kept', async () => {
     const w = workers();
-    const { opened } = open(w.factory);
+    const { opened, model } = open(w.factory);
+    const bytes = model.byteLength;
     await using session = await opened;
     for (let i = 0; i < 3; i++) await session.restart();
     await expectServes(session, 4);
     expect(w.count).toBe(4);
+    expect((await session.stats()).memory).toMatchObject({ gpuBufferBytes: 0, modelBytesKept: bytes });
+  });
+
+  it('should count no model bytes kept with restart: \'off\', where the worker keeps them', async () => {
+    const { opened } = open(workers().factory, { restart: 'off' });
+    await using session = await opened;
+    expect((await session.stats()).memory).toMatchObject({ gpuBufferBytes: 0, modelBytesKept: 0 });
   });
 
   it('should stop after maxRestarts when every call kills the worker, and then reject every call at once', async () => {

@@ -18,6 +18,7 @@ import type {
   Distribution,
   DType,
   FallbackAttempt,
+  MemoryStats,
   PredictBatchOptions,
   PredictOptions,
   RestartCause,
@@ -87,8 +88,14 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts'
+      | 'calibration' | 'restarts' | 'memory'
     >();
+    expectTypeOf<SessionStats['memory']>().toEqualTypeOf<MemoryStats>();
+    expectTypeOf<MemoryStats>().toEqualTypeOf<{
+      readonly wasmHeapBytes: number;
+      readonly gpuBufferBytes: number;
+      readonly modelBytesKept: number;
+    }>();
     expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
     expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();
     expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();

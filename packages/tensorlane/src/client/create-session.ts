@@ -73,5 +73,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const cannotReload = transferList.length > 0 && !request.returnBytes
     ? "session.restart() needs the model's bytes again, but they were not kept (restart: 'off'): create a new session, or pass restart: 'auto' or the model as a URL"
     : undefined;
-  return SessionImpl.open(start, { ...page, ...(cannotReload ? { cannotReload } : {}) }, page.signal);
+  // Kept between loads only when the worker hands them back (returnBytes); while a worker loads, they are there.
+  const modelBytesKept = () => (request.returnBytes ? sources.transfer.reduce((sum, buffer) => sum + buffer.byteLength, 0) : 0);
+  return SessionImpl.open(start, { ...page, modelBytesKept, ...(cannotReload ? { cannotReload } : {}) }, page.signal);
 }

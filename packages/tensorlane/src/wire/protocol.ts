@@ -5,12 +5,12 @@
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
 import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
-import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
+import type { BatchingInfo, MemoryStats, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, TensorInfo } from '../types/tensor.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -129,10 +129,15 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
+/** What the worker reports of itself: its scheduler's figures, and what its onnxruntime-web holds in memory now. */
+export interface WorkerStats extends SchedulerStats {
+  readonly memory: Omit<MemoryStats, 'modelBytesKept'>;
+}
+
 /** The API the worker exposes through comlink: the calls the page waits on. */
 export interface HostApi {
   load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
-  stats(): Result<SchedulerStats>;
+  stats(): Result<WorkerStats>;
   /**
    * Stops serving and hands back every call not yet answered, queued or running, with its inputs (moved back): the
    * page sends them to another worker. Calls sent before it are included; their outputs, if a run ends later, are not

@@ -9,6 +9,7 @@ import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
 import type { AdapterInfo, AdapterLimits } from '../types/backends.js';
 import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
+import { countGpuBuffers, type CountedAdapter } from './memory.js';
 
 /** The onnxruntime-web module: every build exports the same API. */
 export type OrtModule = typeof Ort;
@@ -17,7 +18,7 @@ export type OrtModule = typeof Ort;
 export interface GpuLike {
   requestAdapter(options?: { forceFallbackAdapter?: boolean }): Promise<AdapterLike | null>;
 }
-export interface AdapterLike {
+export interface AdapterLike extends CountedAdapter {
   readonly info?: Partial<Omit<AdapterInfo, 'features' | 'limits'>>;
   readonly isFallbackAdapter?: boolean;
   readonly features?: Iterable<string>;
@@ -47,6 +48,8 @@ export class AttemptFailed extends Error {
 export interface Prepared {
   configure(ort: OrtModule): void;
   readonly adapter?: AdapterInfo;
+  /** The bytes of GPU buffers onnxruntime-web holds on the devices of this attempt's adapter (WebGPU). */
+  readonly gpuBufferBytes?: () => number;
 }
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
@@ -238,6 +241,7 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
       }
       return {
         adapter: info,
+        gpuBufferBytes: countGpuBuffers(adapter),
         // Deprecated in favour of env.webgpu.device, but setting the adapter lets onnxruntime-web request the device
         // with the limits and features it needs, and it runs on exactly the adapter inspected above.
         configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),

@@ -3,15 +3,15 @@ import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '.
 import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type Submission, type WireError,
+  type ProgressSink, type Result, type Results, type Submission, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
-import type { SchedulerStats } from '../types/session.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
+import type { WorkerMemory } from './memory.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 
@@ -30,6 +30,7 @@ type State =
       readonly scheduler: Scheduler;
       /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guarded). */
       explains(reason: unknown): Promise<boolean>;
+      memory(): WorkerMemory;
       release(): Promise<void>;
     }
   | { readonly kind: 'disposed' };
@@ -117,7 +118,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { ort, session, reply } = loaded;
+    const { ort, session, reply, memory } = loaded;
     if (state.kind !== 'loading') {
       // Disposed while loading: the session it built must not outlive the worker's use.
       await session.release().catch(() => undefined);
@@ -131,7 +132,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       run,
       onSettled,
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, explains, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, explains, memory, release: () => session.release() };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
@@ -162,9 +163,9 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         return result.ok && result.value.returned ? transfer(result, buffersOfSources(result.value.returned)) : result;
       },
 
-      stats(): Result<SchedulerStats> {
+      stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: state.scheduler.stats() };
+        return { ok: true, value: { ...state.scheduler.stats(), memory: state.memory() } };
       },
 
       surrender(): Result<readonly Submission[]> {

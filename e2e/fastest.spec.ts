@@ -72,7 +72,7 @@ test('should measure both backends, keep the faster with the timings why, and re
       batchSizes: [1],
       threads: 1, // the harness page is not cross-origin isolated
       tensorlane: '0.1.0',
-      onnxruntime: '1.30.0',
+      onnxruntime: '1.31.1',
       chosen,
       reason: first.selection!.reason,
       timings: first.selection!.timings,

@@ -2,4 +2,4 @@
 export const VERSION = '0.1.0';
 
 /** The onnxruntime-web version this package depends on, exactly (a test keeps it equal to the installed one). */
-export const ORT_VERSION = '1.30.0';
+export const ORT_VERSION = '1.31.1';

@@ -214,6 +214,33 @@ test('should wait for a running run before releasing on dispose, reject the rest
   expect(result.after).toBe(0);
 });
 
+test('should load a model given as bytes in yet another worker when a restart\'s worker crashes while loading it', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+    const bytes = await (await fetch('models/even-rows.onnx')).arrayBuffer();
+    const size = bytes.byteLength;
+    // The first worker serves, the second dies as it is asked to load, the third serves.
+    const session = await tensorlane.createSession({ model: bytes, backend: 'wasm', worker: faultWorkers(['', 'crash-on-load', '']) });
+    const events: unknown[] = [];
+    const restarted = new Promise((resolve) => session.addEventListener('restart', (event) => resolve(events.push(event.detail))));
+    injectFault('throw');
+    await restarted;
+    const data = seededFloats(6, 5);
+    const expected = Array.from(data);
+    const out = await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+      (o) => Array.from(o['y']!.data as Float32Array),
+      (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
+    );
+    const { restarts, memory } = await session.stats();
+    await session.dispose();
+    return { out, expected, events, restarts, kept: memory.modelBytesKept, size };
+  });
+  expect(result.out).toEqual(result.expected);
+  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', restarts: 1 }]);
+  expect(result.restarts).toMatchObject({ 'worker-crashed': 1 });
+  expect(result.kept).toBe(result.size);
+});
+
 test('should restart a session whose model was given as bytes, again and again, the bytes moving each way', async ({ harness }) => {
   const result = await harness.evaluate(async () => {
     const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;

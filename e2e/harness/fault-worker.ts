@@ -8,7 +8,8 @@
 //   'throw'           an uncaught error;           'reject'  an unhandled promise rejection.
 // The worker's name (`new Worker(url, { name })`) sets what holds from its start, space-separated:
 //   'no-adapter'      navigator.gpu.requestAdapter() resolves null, as after a GPU is gone for good;
-//   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes.
+//   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes;
+//   'crash-on-load'   the worker dies (an uncaught error) as soon as the page asks it to load the model.
 interface DeviceLike {
   destroy(): void;
 }
@@ -58,6 +59,7 @@ self.addEventListener('message', (event: MessageEvent) => {
   else if (data?.fault === 'throw') setTimeout(() => { throw new Error('injected crash'); });
   else if (data?.fault === 'reject') void Promise.reject(new Error('injected rejection'));
   else if (data?.tensorlane === 'submit' && flags.has('crash-on-submit')) throw new Error('injected crash on every call');
+  else if (flags.has('crash-on-load') && (data as { path?: unknown[] } | undefined)?.path?.[0] === 'load') throw new Error('injected crash while loading');
 });
 
 await import('tensorlane/worker');

@@ -43,7 +43,7 @@ for (const at of ['submit', 'kernels', 'read-back'] as const) {
       await session.predict(stress.lookupCall(2, 0).feeds); // the session has run: its kernels are compiled
       const events: unknown[] = [];
       session.addEventListener('restart', (event) => events.push(event.detail));
-      injectFault('destroy-device', at);
+      injectFault('destroy-device', { at });
       // Rows 1-3, so that runs stack several calls; every output row names the input row it came from.
       const calls = Array.from({ length: 20 }, (_, i) => stress.lookupCall(1 + (i % 3), 100 * i));
       const settled = new Array<number>(calls.length).fill(0);

@@ -44,6 +44,34 @@ test('should reject 1,000 seeded malformed calls with a TensorlaneError of their
   expect(result.map((r) => r.cases)).toEqual([1000, 200]);
 });
 
+// Chaos under load: three sessions kept busy while faults strike at seeded random moments (e2e/harness/chaos.ts);
+// `pnpm bench --only chaos` runs the same for minutes.
+for (const [backend, seconds, faultEvery] of [['wasm', 20, 1.5], ['webgpu', 30, 2.5]] as const) {
+  test.describe(backend, () => {
+    if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate
+    test(`should settle every call once under chaos, answering right or with a code that says if a retry may help, on ${backend}`, async ({ harness }) => {
+      test.setTimeout(240_000);
+      const options = { backend, seconds, seed: 20261202, concurrency: 8, faultEvery };
+      const r = await harness.evaluate((o) => window.harness.chaos(o), options);
+      console.log(`[chaos ${backend}] ${JSON.stringify(r)}`);
+      expect(r).toMatchObject({ unexpected: [], settledTwice: 0, unsettled: 0, wrong: 0, pendingInStats: 0 });
+      expect(r.resolved).toBeGreaterThan(0);
+      expect(r.resolved + Object.values(r.rejections).reduce((a, b) => a + b, 0)).toBe(r.calls);
+      // Every kind of fault struck, and the session disposed under load was one of three.
+      const kinds = ['uncaught error', 'unhandled rejection', 'wedge', 'restart()', 'dispose()', ...(backend === 'webgpu' ? ['device loss'] : [])];
+      expect(Object.keys(r.faults).sort()).toEqual(kinds.sort());
+      expect(r.faults['dispose()']).toBe(1);
+      // Only calls in flight at a crash may reject WORKER_CRASHED; a lost device, a wedge or restart() loses none.
+      expect(r.rejections.WORKER_CRASHED ?? 0).toBeLessThanOrEqual(r.inFlightAtCrashes);
+      expect(Object.keys(r.rejections).every((code) => ['WORKER_CRASHED', 'TIMEOUT', 'DISPOSED'].includes(code))).toBe(true);
+      // Memory flat: each session ends where it started, give or take half (a restart starts it afresh).
+      r.memory.end.forEach((end, i) => expect(end.wasmHeapBytes).toBeLessThanOrEqual(r.memory.start[i]!.wasmHeapBytes * 1.5));
+      // No worker left once every session is disposed.
+      await expect.poll(() => harness.workers().length).toBe(0);
+    });
+  });
+}
+
 test.describe('soak', () => {
   // performance.measureUserAgentSpecificMemory() needs a cross-origin-isolated page.
   test.use({ isolated: true });

@@ -5,7 +5,8 @@
 //                     `at`, once, at a moment of the next run: 'submit' (calls reached the worker, no kernel ran),
 //                     'kernels' (onnxruntime-web's first compute dispatch), 'read-back' (its first mapAsync of an
 //                     output, which the loss then rejects);
-//   'throw'           an uncaught error;           'reject'  an unhandled promise rejection.
+//   'throw'           an uncaught error;           'reject'  an unhandled promise rejection;
+//   'wedge'           the worker's thread is busy for `ms` milliseconds, as in a run stuck in a long kernel.
 // The worker's name (`new Worker(url, { name })`) sets what holds from its start, space-separated:
 //   'no-adapter'      navigator.gpu.requestAdapter() resolves null, as after a GPU is gone for good;
 //   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes;
@@ -49,7 +50,7 @@ const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
 if (flags.has('no-adapter') && gpu) gpu.requestAdapter = async () => null;
 
 self.addEventListener('message', (event: MessageEvent) => {
-  const data = event.data as { fault?: string; at?: string; tensorlane?: string } | undefined;
+  const data = event.data as { fault?: string; at?: string; ms?: number; tensorlane?: string } | undefined;
   if (data?.fault === 'destroy-device' && data.at !== undefined) armed = data.at;
   else if (data?.fault === 'destroy-device') destroyDevices();
   else if (data?.tensorlane === 'submit' && armed === 'submit') {
@@ -58,6 +59,7 @@ self.addEventListener('message', (event: MessageEvent) => {
   }
   else if (data?.fault === 'throw') setTimeout(() => { throw new Error('injected crash'); });
   else if (data?.fault === 'reject') void Promise.reject(new Error('injected rejection'));
+  else if (data?.fault === 'wedge') for (const end = performance.now() + (data.ms ?? 1000); performance.now() < end;);
   else if (data?.tensorlane === 'submit' && flags.has('crash-on-submit')) throw new Error('injected crash on every call');
   else if (flags.has('crash-on-load') && (data as { path?: unknown[] } | undefined)?.path?.[0] === 'load') throw new Error('injected crash while loading');
 });

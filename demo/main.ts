@@ -1,5 +1,5 @@
 // The tensorlane demo: OCR with three PaddleOCR models, each in its own tensorlane session, plus panels that show the
-// backend, loading and cache, throughput with batching, smoothness, and the user's own model.
+// backend, loading and cache, throughput with batching, smoothness, the user's own model, and a voice activity meter.
 // State for tests: <body data-status="starting|loading|reading|ready|error">. Query parameters: ?sample=<id> (the
 // first image read) and ?backend=auto|fastest|webgpu|wasm.
 import { backendLabel, byId, clearErrorIn, showErrorIn } from './dom.ts';
@@ -16,6 +16,7 @@ import type { Picture } from './ocr/canvas.ts';
 import { readText, type OcrResult, type OcrSessions } from './ocr/pipeline.ts';
 import { wireSmoothness } from './smoothness.ts';
 import { wireThroughput } from './throughput.ts';
+import { wireVad } from './vad.ts';
 
 type Status = 'starting' | 'loading' | 'reading' | 'ready' | 'error';
 
@@ -184,6 +185,7 @@ byId('clear-cache').addEventListener('click', async () => {
 wireThroughput({ lines: () => lastResult?.lines.map((line) => line.image) ?? [], onError: showError });
 wireSmoothness({ picture: () => shown?.picture, onError: showError });
 wireByoModel();
+wireVad({ onError: showError });
 
 // Links may choose the first sample and the backend: ?sample=parcel&backend=wasm
 const params = new URLSearchParams(location.search);

@@ -1,7 +1,8 @@
 // The demo as a static host serves it: demo/dist (built by the config's webServer, as `pnpm demo:build` builds it)
 // served from a sub-path by a plain static server without isolation headers, so the page isolates itself through
 // coi-serviceworker. OCR on the samples on WASM and on WebGPU (asserting the words), the backend panel, the cache,
-// throughput and smoothness figures, the user's own model, accessibility, and screenshots at 1280 and 375 px.
+// throughput and smoothness figures, the user's own model, the voice activity meter on the fake microphone,
+// accessibility, and screenshots at 1280 and 375 px.
 // The preview server (DEMO_PORT, with COOP/COEP headers) checks isolation by headers and the error path.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,9 @@ const EXPECTED: Readonly<Record<string, readonly string[]>> = {
   hello: ['Hello', 'world'],
   receipt: ['CORNER', 'CAFE', '12', 'Market', 'Street', 'Croissant', '2.10', 'Orange', 'juice', 'TOTAL', '8.30', 'Thank', 'you!'],
 };
+
+// The tests outside the serial group each open the site afresh: they may run side by side.
+base.describe.configure({ mode: 'parallel' });
 
 let site: StaticServer;
 base.beforeAll(async () => {
@@ -98,7 +102,7 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
   const errors: string[] = [];
   test.beforeAll(async ({ browser }) => {
     // A context of its own (axe-core's Playwright builder needs a page from browser.newContext()).
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['camera'] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['camera', 'microphone'] });
     page = await context.newPage();
     page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -246,6 +250,21 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
       console.log(`byo ${backend}:`, await row.innerText());
     }
     expect(errors).toEqual([]);
+  });
+
+  test('shows the speech segments of the fake microphone live, the main thread idle', async () => {
+    // The fake microphone plays test/audio/speech.wav over and over: three phrases in 6.6 s.
+    await page.getByTestId('vad-start').click();
+    await expect(page.locator('body')).toHaveAttribute('data-vad', 'listening');
+    await expect(page.getByTestId('vad-segment')).toHaveCount(3, { timeout: 30_000 });
+    const facts = page.getByTestId('vad-facts');
+    console.log(`vad: ${(await page.getByTestId('vad-segments').innerText()).replace(/\n/g, ', ')}; ${await facts.innerText()}`);
+    await expect(facts).toContainText('dropped; audio at');
+    // Every sample went to the worker without the page: the page's main thread saw no long task while listening.
+    expect(await facts.getAttribute('data-long-tasks')).toBe('0');
+    await page.getByTestId('vad').screenshot({ path: screenshot('demo-vad.png') });
+    await page.getByTestId('vad-stop').click();
+    await expect(page.locator('body')).toHaveAttribute('data-vad', 'stopped');
   });
 
   test('is accessible and usable at 1280 and 375 px; clears the model cache', async () => {

@@ -23,12 +23,13 @@ describe('the WebGPU run guard', () => {
     const gc = runInNewContext('gc') as () => void;
     const { ort } = ortWithDevice();
     const outputs: Array<WeakRef<Feeds>> = [];
-    const { run } = BACKEND_TABLE.webgpu.guard(async () => {
+    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+    const run = () => guarded(async () => {
       const y = output();
       outputs.push(new WeakRef(y));
       return y;
-    }, ort, () => undefined);
-    for (let i = 0; i < 100; i++) await run({});
+    });
+    for (let i = 0; i < 100; i++) await run();
     await new Promise((resolve) => setTimeout(resolve, 0)); // WeakRefs read in a task keep their target until it ends
     gc();
     expect(outputs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
@@ -37,12 +38,13 @@ describe('the WebGPU run guard', () => {
   it('should reject the runs in flight, and every later run, with device-lost when the device is lost', async () => {
     const { ort, lose } = ortWithDevice();
     const broken: SessionBroken[] = [];
-    const { run } = BACKEND_TABLE.webgpu.guard(() => new Promise<Feeds>(() => undefined), ort, (error) => broken.push(error));
+    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, (error) => broken.push(error));
+    const run = () => guarded(() => new Promise<Feeds>(() => undefined));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
-    const inFlight = [run({}), run({})];
+    const inFlight = [run(), run()];
     lose('destroyed');
     for (const call of inFlight) await expect(call).rejects.toMatchObject({ code: 'RUN_FAILED', fault, blame: false });
-    await expect(run({})).rejects.toMatchObject({ fault });
+    await expect(run()).rejects.toMatchObject({ fault });
     expect(broken.map((error) => error.fault)).toEqual([fault]);
   });
 
@@ -52,10 +54,10 @@ describe('the WebGPU run guard', () => {
   it('should count a run failed by a cut-short read-back as the device loss that follows it, blaming no request', async () => {
     const { ort, lose } = ortWithDevice();
     const broken: SessionBroken[] = [];
-    const { run } = BACKEND_TABLE.webgpu.guard(async () => {
+    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, (error) => broken.push(error));
+    const call = guarded(async () => {
       throw new TensorlaneError('RUN_FAILED', 'onnxruntime-web failed to run the model: …', { cause: unmapped() });
-    }, ort, (error) => broken.push(error));
-    const call = run({});
+    });
     setTimeout(() => lose('destroyed'));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
     await expect(call).rejects.toMatchObject({ code: 'RUN_FAILED', fault, blame: false });
@@ -64,7 +66,7 @@ describe('the WebGPU run guard', () => {
 
   it('should explain an unhandled read-back rejection by the device loss that follows it, and nothing else', async () => {
     const { ort, lose } = ortWithDevice();
-    const { explains } = BACKEND_TABLE.webgpu.guard(() => new Promise<Feeds>(() => undefined), ort, () => undefined);
+    const { explains } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
     await expect(explains(new Error('injected rejection'))).resolves.toBe(false);
     const symptom = explains(unmapped());
     setTimeout(() => lose('unknown'));
@@ -77,11 +79,11 @@ describe('the WebGPU run guard', () => {
     try {
       const { ort } = ortWithDevice();
       const own = new TensorlaneError('RUN_FAILED', 'onnxruntime-web failed to run the model: …', { cause: unmapped() });
-      const guarded = BACKEND_TABLE.webgpu.guard(async () => {
+      const { guarded, explains } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+      const call = expect(guarded(async () => {
         throw own;
-      }, ort, () => undefined);
-      const call = expect(guarded.run({})).rejects.toBe(own);
-      const explained = guarded.explains(unmapped());
+      })).rejects.toBe(own);
+      const explained = explains(unmapped());
       await vi.advanceTimersByTimeAsync(2000);
       await call;
       await expect(explained).resolves.toBe(false);
@@ -91,7 +93,7 @@ describe('the WebGPU run guard', () => {
   });
 
   it('should explain nothing on WASM', async () => {
-    const { explains } = BACKEND_TABLE.wasm.guard(async () => ({}), {} as OrtModule, () => undefined);
+    const { explains } = BACKEND_TABLE.wasm.guard({} as OrtModule, () => undefined);
     await expect(explains(unmapped())).resolves.toBe(false);
   });
 });

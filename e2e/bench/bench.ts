@@ -3,7 +3,7 @@
 //   pnpm bench                    every section, full size (~10 min)
 //   pnpm bench --quick            smaller rounds, WASM only (under a minute)
 //   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
-//                                 latency, warmup, calibration, recovery, chaos
+//                                 latency, warmup, calibration, recovery, streams, chaos
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
@@ -22,10 +22,11 @@ import { renderReport, renderSection, spliceReadme, type Meta, type Report, type
 import { saturated } from './saturated.ts';
 import { smoothness } from './smoothness.ts';
 import { checkTargets } from './targets.ts';
+import { streams } from './streams.ts';
 import { threads } from './threads.ts';
 import { warmup } from './warmup.ts';
 
-export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, recovery, chaos];
+export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, recovery, streams, chaos];
 
 const root = new URL('../../', import.meta.url);
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as { version: string };

@@ -11,6 +11,7 @@ import { chaos } from './chaos.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
+import * as streams from './streams.ts';
 
 const harness = {
   tensorlane,
@@ -44,6 +45,8 @@ const harness = {
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  /** Streams and listening (e2e/streams.spec.ts). */
+  streams,
 };
 
 declare global {

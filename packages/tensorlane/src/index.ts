@@ -7,7 +7,7 @@ export { deleteCachedModels, listCachedModels } from './cache/model-cache.js';
 export type { CachedModel } from './cache/model-cache.js';
 export { deleteBackendChoices, listBackendChoices } from './cache/backend-choices.js';
 export type { BackendChoice, BackendChoiceKey } from './cache/backend-choices.js';
-export type { Backend } from './types/backends.js';
+export type { Backend, BackendOption } from './types/backends.js';
 export type {
   BatchingMode, ExternalDataFile, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
@@ -22,4 +22,7 @@ export type {
   SessionStats, WarmupInfo,
 } from './types/session.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
+export type {
+  AudioSource, Heard, InitialValue, Listening, ListenOptions, ListenStats, StepOptions, Stream, StreamOptions, StreamStats,
+} from './types/streams.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';

@@ -30,6 +30,18 @@ import type {
   TensorInfo,
   TensorlaneError,
   TensorlaneErrorOptions,
+  AudioSource,
+  Feeds,
+  Heard,
+  InitialValue,
+  Listening,
+  ListenOptions,
+  ListenStats,
+  StepOptions,
+  Stream,
+  StreamOptions,
+  StreamStats,
+  Tensor,
 } from './index.js';
 
 describe('public surface', () => {
@@ -61,7 +73,7 @@ describe('public surface', () => {
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
       | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
-      | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'predict' | 'predictBatch' | 'openStream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
     expectTypeOf<Session>().toExtend<EventTarget>();
@@ -88,8 +100,10 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts' | 'memory'
+      | 'calibration' | 'restarts' | 'streams' | 'memory'
     >();
+    expectTypeOf<SessionStats['streams']>().toEqualTypeOf<StreamStats>();
+    expectTypeOf<keyof StreamStats>().toEqualTypeOf<'open' | 'steps' | 'runs' | 'rowsRun'>();
     expectTypeOf<SessionStats['memory']>().toEqualTypeOf<MemoryStats>();
     expectTypeOf<MemoryStats>().toEqualTypeOf<{
       readonly wasmHeapBytes: number;
@@ -103,6 +117,30 @@ describe('public surface', () => {
     expectTypeOf<keyof Counts>().toEqualTypeOf<'submitted' | 'resolved' | 'rejected' | 'pending'>();
     expectTypeOf<SessionStats['runMs']>().toEqualTypeOf<Distribution>();
     expectTypeOf<keyof Distribution>().toEqualTypeOf<'count' | 'mean' | 'p50' | 'p95' | 'max'>();
+  });
+
+  it('should open streams as documented', () => {
+    expectTypeOf<Session['openStream']>().toEqualTypeOf<(options: StreamOptions) => Stream>();
+    expectTypeOf<keyof StreamOptions>().toEqualTypeOf<'carry' | 'initial' | 'dims' | 'outputs' | 'limits' | 'axes'>();
+    expectTypeOf<StreamOptions['carry']>().toEqualTypeOf<Readonly<Record<string, string>>>();
+    expectTypeOf<StreamOptions['initial']>().toEqualTypeOf<Readonly<Record<string, InitialValue>> | undefined>();
+    expectTypeOf<InitialValue>().toEqualTypeOf<Tensor | { readonly dims: readonly number[] }>();
+    expectTypeOf<keyof StepOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
+    expectTypeOf<keyof Stream>().toEqualTypeOf<
+      'carry' | 'outputs' | 'steps' | 'step' | 'read' | 'reset' | 'listen' | 'close' | typeof Symbol.asyncDispose
+    >();
+    expectTypeOf<Stream['step']>().toEqualTypeOf<(feeds: Feeds, options?: StepOptions) => Promise<Record<string, Tensor>>>();
+    expectTypeOf<Stream['read']>().toEqualTypeOf<(name: string) => Promise<Tensor>>();
+    expectTypeOf<Stream['listen']>().toEqualTypeOf<(source: AudioSource, options: ListenOptions) => Promise<Listening>>();
+    expectTypeOf<AudioSource>().toEqualTypeOf<MediaStreamTrack | MediaStream | HTMLMediaElement | AudioNode>();
+    expectTypeOf<keyof ListenOptions>().toEqualTypeOf<
+      'sampleRate' | 'frame' | 'hop' | 'input' | 'feeds' | 'behind' | 'maxWaiting' | 'onResult' | 'onError'
+    >();
+    expectTypeOf<ListenOptions['behind']>().toEqualTypeOf<'drop' | 'catch-up' | undefined>();
+    expectTypeOf<Heard>().toEqualTypeOf<{ readonly frame: number; readonly time: number; readonly outputs: Record<string, Tensor> }>();
+    expectTypeOf<keyof Listening>().toEqualTypeOf<'transport' | 'sourceRate' | 'stats' | 'pause' | 'resume' | 'stop'>();
+    expectTypeOf<Listening['transport']>().toEqualTypeOf<'shared-memory' | 'messages'>();
+    expectTypeOf<keyof ListenStats>().toEqualTypeOf<'frames' | 'dropped' | 'waiting' | 'samples' | 'resets'>();
   });
 
   it('should dispatch typed restart events', () => {

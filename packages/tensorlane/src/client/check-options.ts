@@ -6,7 +6,7 @@ import { TensorlaneError } from '../errors.js';
 import type { CalibrationOptions, ModelVariant } from '../types/backends.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../types/options.js';
 import {
-  CALIBRATION_DEFAULTS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
+  CALIBRATION_DEFAULTS, MAX_TIMER_MS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,
 } from '../wire/protocol.js';
 import { describe } from '../tensor/dtypes.js';
@@ -248,9 +248,6 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
 
 const NO_OPTIONS = { copy: false } as const;
 
-/** The longest delay setTimeout takes. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 function isEmpty(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
   for (const key in value) if (Object.hasOwn(value, key)) return false;
@@ -269,7 +266,7 @@ export function checkPredictOptions(options: unknown, what: string): { signal?: 
   const checkedTimeout = checkNumber(timeoutMs, `${what}() option "timeoutMs"`, Infinity);
   return {
     ...(checkedSignal ? { signal: checkedSignal } : {}),
-    // Past MAX_TIMER_MS setTimeout fires at once: a timeout that long (24.8 days) is none.
+    // A timeout past the longest timer is none.
     ...(checkedTimeout > MAX_TIMER_MS ? {} : { timeoutMs: checkedTimeout }),
     copy: checkBoolean(copy, `${what}() option "copy"`),
   };

@@ -6,7 +6,8 @@ import type { Session } from '../types/session.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { connect, type WorkerLike } from './connection.js';
-import { SessionImpl, unreadable } from './session.js';
+import { SessionImpl } from './session.js';
+import { unreadable } from './unreadable.js';
 import type { Connect } from './supervisor.js';
 import { buffersOfSources, type LoadRequest } from '../wire/protocol.js';
 

@@ -1,19 +1,21 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
-import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
-import type { BatchingInfo, Counts, Outputs, Session, SessionStats } from '../types/session.js';
-import type { Backend } from '../types/backends.js';
+import type { Counts, Outputs, Session, SessionFacts, SessionStats } from '../types/session.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError } from './call-errors.js';
+import { keysOf } from './check-values.js';
+import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
+import { unreadable } from './unreadable.js';
+import { StreamImpl } from './stream.js';
+import type { Stream, StreamOptions } from '../types/streams.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
@@ -47,18 +49,14 @@ function createCounters() {
   };
 }
 
-/**
- * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
- * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
- */
-export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (isTensorlaneError(error)) throw error;
-    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
-  }
-}
+/** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
+const FACTS = keysOf({
+  backend: true, fallback: true, adapter: true, selection: true, model: true,
+  inputs: true, outputs: true, batching: true, threads: true, warnings: true,
+} satisfies Record<keyof SessionFacts, true>);
+
+/** Its facts, as getters defined from FACTS (see the class's static block). */
+export interface SessionImpl extends SessionFacts {}
 
 /**
  * The session a page holds: checks calls, applies backpressure, counts outcomes, and sends calls to its worker
@@ -95,35 +93,16 @@ export class SessionImpl extends EventTarget implements Session {
     return session;
   }
 
-  get backend(): Backend {
-    return this.#supervisor.reply.backend;
-  }
-  get fallback(): readonly FallbackAttempt[] {
-    return this.#supervisor.reply.fallback;
-  }
-  get adapter(): AdapterInfo | undefined {
-    return this.#supervisor.reply.adapter;
-  }
-  get selection(): BackendSelection | undefined {
-    return this.#supervisor.reply.selection;
-  }
-  get model(): string | undefined {
-    return this.#supervisor.reply.model;
-  }
-  get inputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.inputs;
-  }
-  get outputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.outputs;
-  }
-  get batching(): BatchingInfo {
-    return this.#supervisor.reply.batching;
-  }
-  get threads(): number {
-    return this.#supervisor.reply.threads;
-  }
-  get warnings(): readonly string[] {
-    return this.#supervisor.reply.warnings;
+  static {
+    // Each fact reads the current worker's load reply: after a restart, the new worker's.
+    for (const fact of FACTS) {
+      Object.defineProperty(SessionImpl.prototype, fact, {
+        get(this: SessionImpl) {
+          return this.#supervisor.reply[fact];
+        },
+        configurable: true,
+      });
+    }
   }
 
   get #read(): FeedsReader {
@@ -170,15 +149,27 @@ export class SessionImpl extends EventTarget implements Session {
         );
       }
       const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
-      // A timeout counts from here, across the restarts the call waits for.
-      const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-      const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
-      counters.resolved(rows);
-      return outputs;
+      // One signal for the call, its timeout counting from here, across the restarts the call waits for.
+      const call = callSignal(signal, timeoutMs, what);
+      try {
+        const outputs = await supervisor.request(sent, { signal: call?.signal, what });
+        counters.resolved(rows);
+        return outputs;
+      } finally {
+        call?.release();
+      }
     } catch (error) {
       counters.rejected(rows, error);
       throw error;
     }
+  }
+
+  #streams = 0;
+
+  openStream(options: StreamOptions): Stream {
+    const supervisor = this.#supervisor;
+    if (supervisor.stopped) throw supervisor.stopped;
+    return new StreamImpl({ supervisor, events: this, id: ++this.#streams }, options);
   }
 
   async stats(): Promise<SessionStats> {

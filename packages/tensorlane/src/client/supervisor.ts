@@ -4,9 +4,9 @@ import { TensorlaneError, toTensorlaneError, type ErrorCode } from '../errors.js
 import type { Fault, LoadReply, Result } from '../wire/protocol.js';
 import type { RestartCause, RestartDetail } from '../types/session.js';
 import type { Feeds } from '../types/tensor.js';
-import { abortError, timeoutError } from './call-errors.js';
-import { Returned } from './calls.js';
-import type { CallOptions, Connection, FaultListener } from './connection.js';
+import { abortError } from './call-errors.js';
+import { Returned, type CallOptions } from './calls.js';
+import type { Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
 import type { HostApi } from '../wire/protocol.js';
 
@@ -25,15 +25,6 @@ export interface RestartPolicy {
   readonly maxRestarts: number;
   /** Why `restart()` cannot load the model again (bytes given with restart off), if so. */
   readonly cannotReload?: string;
-}
-
-/** What a call to the worker needs, besides its items. */
-export interface SendOptions {
-  readonly signal?: AbortSignal | undefined;
-  /** `performance.now()` after which the call rejects with `TIMEOUT`. */
-  readonly deadline?: number | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly what: string;
 }
 
 const RESTART_WINDOW_MS = 60_000;
@@ -59,7 +50,9 @@ export interface Supervisor {
   /** Restarts so far, by cause. */
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
-  request(items: readonly Feeds[], options: SendOptions): Promise<Feeds[]>;
+  request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The worker in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  link(options: CallOptions): Promise<Link>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /** Restarts on demand; resolves once the new worker serves. */
@@ -68,20 +61,14 @@ export interface Supervisor {
   dispose(): Promise<void>;
 }
 
-/** Resolves when `promise` does, or rejects when the signal aborts or the deadline passes, whichever comes first. */
-function bounded<T>(promise: Promise<T>, { signal, deadline, timeoutMs, what }: SendOptions): Promise<T> {
-  if (signal === undefined && deadline === undefined) return promise;
+/** Resolves when `promise` does, or rejects when the call's signal aborts (its caller's, or its timeout) first. */
+function bounded<T>(promise: Promise<T>, { signal, what }: CallOptions): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal, what));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal!, what));
-    const timer = deadline === undefined ? undefined : setTimeout(
-      () => reject(timeoutError(what, timeoutMs)),
-      Math.max(0, deadline - performance.now()),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    });
+    const onAbort = () => reject(abortError(signal, what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -195,14 +182,14 @@ export async function supervise(
     );
   }
 
-  /** The link in use, once it serves: waits while a restart runs, as long as the caller's signal and deadline allow. */
-  async function inUse(options: SendOptions): Promise<Link> {
+  /** The link in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  async function inUse(options: CallOptions): Promise<Link> {
     for (;;) {
       if (state.kind === 'up') return state.link;
       if (state.kind === 'stopped') throw state.error;
-      // The caller's own signal or deadline ends the wait; how the restart ended is read from the state.
+      // The call's signal ends the wait; how the restart ended is read from the state.
       await bounded(state.next, options).catch((error: unknown) => {
-        if (options.signal?.aborted || (options.deadline !== undefined && performance.now() >= options.deadline)) throw error;
+        if (options.signal?.aborted) throw error;
       });
     }
   }
@@ -221,13 +208,15 @@ export async function supervise(
       for (;;) {
         const { connection } = state.kind === 'up' ? state.link : await inUse(options);
         try {
-          return await connection.request(items, { ...options, alone });
+          return await connection.request(items, alone ? { ...options, alone } : options);
         } catch (error) {
           if (!(error instanceof Returned)) throw error;
           ({ items, alone } = error);
         }
       }
     },
+
+    link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
 
     async call(invoke, options) {
       const { connection } = await inUse(options);

@@ -25,7 +25,17 @@ export type Backend = (typeof BACKENDS)[number];
  */
 export const BACKEND_MODES = ['auto', 'fastest'] as const;
 
-/** What `createSession`'s `backend` option takes: a backend, or a way to choose one. */
+/**
+ * What `createSession`'s `backend` option takes: `'auto'` or `'fastest'`, ways to choose a backend, or a
+ * {@link Backend} by name (see {@link SessionOptions.backend}).
+ * @example
+ * ```ts
+ * import { createSession, type BackendOption } from 'tensorlane';
+ *
+ * const backend: BackendOption = new URLSearchParams(location.search).has('gpu') ? 'webgpu' : 'auto';
+ * const session = await createSession({ model: '/models/net.onnx', backend });
+ * ```
+ */
 export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
 
 /**

@@ -1,6 +1,6 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
-import type { Backend, CalibrationOptions, ModelVariant } from './backends.js';
+import type { BackendOption, CalibrationOptions, ModelVariant } from './backends.js';
 
 /**
  * Options of {@link createSession}.
@@ -27,7 +27,7 @@ export interface SessionOptions {
    * `session.selection`); `'webgpu'` or `'wasm'` use that backend or fail with `BACKEND_UNAVAILABLE`.
    * @defaultValue `'auto'`
    */
-  backend?: 'auto' | 'fastest' | Backend;
+  backend?: BackendOption;
   /**
    * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
    * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.
@@ -162,8 +162,11 @@ export interface SessionOptions {
   enableGraphCapture?: boolean;
   /**
    * Where onnxruntime-web leaves outputs on WebGPU: `'gpu-buffer'` (for all or some outputs, by name) keeps them on
-   * the GPU until the worker reads them back to send them; outputs always reach the page as arrays. Ignored on WASM.
-   * @defaultValue `'cpu'`
+   * the GPU until the worker reads back what it sends (a prediction's outputs, a stream step's returned ones), so that
+   * a stream's carried outputs never leave the GPU; `'cpu'` has onnxruntime-web read every output back within the
+   * run. Outputs always reach the page as arrays. Ignored on WASM.
+   * @defaultValue `'gpu-buffer'` for every output whose type a GPU buffer holds (float32, float16, int32, int64,
+   * uint32, uint8, bool), `'cpu'` for the others
    */
   preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
   /**

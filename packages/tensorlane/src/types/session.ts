@@ -3,6 +3,7 @@
 import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, FallbackAttempt } from './backends.js';
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
+import type { Stream, StreamOptions, StreamStats } from './streams.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor.js';
 
 /**
@@ -166,6 +167,8 @@ export interface SessionStats extends SchedulerStats {
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** What the session holds in memory now, in bytes: the worker's WebAssembly heap, its GPU buffers, the model kept for restarts. */
   readonly memory: MemoryStats;
+  /** What the streams of the current worker have done (see {@link Session.openStream}). */
+  readonly streams: StreamStats;
 }
 
 /**
@@ -179,6 +182,15 @@ export interface SessionStats extends SchedulerStats {
  * ```
  */
 export type Outputs = Record<string, Tensor>;
+
+/**
+ * The ten facts a session reports about what its worker loaded: the worker's load reply carries them as they are
+ * here (`LoadReply` in wire/protocol.ts), and the session's getters read them from it. Not exported by the package.
+ */
+export type SessionFacts = Pick<
+  Session,
+  'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+>;
 
 /**
  * A model loaded in its own worker. Create with {@link createSession}.
@@ -232,6 +244,15 @@ export interface Session extends EventTarget {
    * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
   predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  /**
+   * Opens a stream: a model stepped with state, each step's carried outputs fed back as inputs at the next step,
+   * kept in the worker (on WebGPU, on the GPU). The state is made in the worker when first needed. See
+   * {@link Stream}, and the README, "Streams and state".
+   * @param options - what to carry, and the first values; see {@link StreamOptions}.
+   * @throws TensorlaneError `INVALID_OPTIONS` naming the option, `INVALID_INPUT` (an initial tensor), `DISPOSED`,
+   * or the error of a session that stopped.
+   */
+  openStream(options: StreamOptions): Stream;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
    * queue wait and run time (p50/p95/max), rejections by code; and what it holds in memory now (`memory`). Recording

@@ -54,9 +54,12 @@ export interface Prepared {
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
-/** A session's runs as its backend guards them, and how it reads a failure met outside any run. */
-export interface Guarded {
-  readonly run: Run;
+/** Runs an attempt at using the session (a run, or a stream's work on its outputs), guarded as the backend needs. */
+export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
+
+/** A session's attempts as its backend guards them, and how it reads a failure met outside any attempt. */
+export interface Guard {
+  readonly guarded: Guarded;
   /**
    * Resolves true when `reason` (an unhandled rejection in the worker) is a symptom of the session's end that the
    * guard reports itself (a read-back a lost device cut short), false when it is a crash of its own.
@@ -72,10 +75,10 @@ export interface BackendEntry {
   /** The onnxruntime-web session options that apply on this backend. */
   sessionOptions(options: OrtSessionOptions): Ort.InferenceSession.SessionOptions;
   /**
-   * Wraps the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
+   * Guards the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
    * run again; its runs then reject with that error.
    */
-  guard(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Guarded;
+  guard(ort: OrtModule, broken: (error: SessionBroken) => void): Guard;
 }
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
@@ -105,11 +108,11 @@ interface DeviceLike {
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort({ run, explains }: Guarded, broken: (error: SessionBroken) => void): Guarded {
+function guardAbort({ guarded, explains }: Guard, broken: (error: SessionBroken) => void): Guard {
   return {
-    async run(feeds) {
+    async guarded(attempt) {
       try {
-        return await run(feeds);
+        return await guarded(attempt);
       } catch (error) {
         const cause = error instanceof Error ? error.cause : undefined;
         if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
@@ -152,7 +155,7 @@ export function lossSymptom(reason: unknown): boolean {
  * page moves every call not answered to a new one. Failures in its JavaScript kernels ("[WebGPU] Kernel … failed")
  * leave the session usable and pass through as they are.
  */
-function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) => void): Guarded {
+function guardWebGpu(ort: OrtModule, broken: (error: SessionBroken) => void): Guard {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -181,13 +184,13 @@ function guardWebGpu(run: Run, ort: OrtModule, broken: (error: SessionBroken) =>
     return Promise.race([lost, grace]).finally(() => clearTimeout(timer));
   };
   return {
-    async run(feeds) {
+    async guarded(attempt) {
       if (failed) throw failed;
       let interrupt!: (error: SessionBroken) => void;
       const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
       interrupts.add(interrupt);
       try {
-        return await Promise.race([run(feeds), interrupted]);
+        return await Promise.race([attempt(), interrupted]);
       } catch (error) {
         if (!failed && lossSymptom(error instanceof TensorlaneError ? error.cause : error)) await lostSoon();
         if (!failed && /failed to call OrtRun\(\)/.test(messageOf(error))) {
@@ -247,15 +250,15 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
         configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),
       };
     },
-    sessionOptions: (options) => options,
-    guard: (run, ort, broken) => guardAbort(guardWebGpu(run, ort, broken), broken),
+    sessionOptions: ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation }),
+    guard: (ort, broken) => guardAbort(guardWebGpu(ort, broken), broken),
   },
   wasm: {
     importOrt: () => import('onnxruntime-web/wasm'),
     prepare: async () => ({ configure: () => undefined }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (run, _ort, broken) => guardAbort({ run, explains: async () => false }, broken),
+    guard: (_ort, broken) => guardAbort({ guarded: (attempt) => attempt(), explains: async () => false }, broken),
   },
 };
 

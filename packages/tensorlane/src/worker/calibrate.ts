@@ -3,7 +3,7 @@
 // builds the sessions and hands their runs in.
 import type { Backend } from '../types/backends.js';
 import { messageOf } from '../errors.js';
-import type { CalibrationRequest } from '../wire/protocol.js';
+import { MAX_TIMER_MS, type CalibrationRequest } from '../wire/protocol.js';
 import type { BackendTimings } from '../types/backends.js';
 
 /** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
@@ -34,15 +34,31 @@ export interface Calibration {
   readonly ms: number;
 }
 
+/** The time the calibrator measures with, injectable so that tests drive it; the browser's by default. */
+export interface Clock {
+  /** The current time, in ms. */
+  now(): number;
+  /** Calls `fire` after `ms`; returns how to cancel it. */
+  timeout(fire: () => void, ms: number): () => void;
+}
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  timeout(fire, ms) {
+    // setTimeout fires at once for delays past MAX_TIMER_MS (budgetMs: Infinity).
+    const timer = setTimeout(fire, Math.min(ms, MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  },
+};
+
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1]!;
 const formatMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 /** Resolves `'late'` if `work` has not settled within `ms`; never rejects (a failure comes back as `{ error }`). */
-function within(work: Promise<void>, ms: number): Promise<'done' | 'late' | { error: unknown }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // setTimeout fires at once for delays past 2^31 - 1 ms (budgetMs: Infinity).
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.min(ms, 2 ** 31 - 1))));
-  return Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error })), late]).finally(() => clearTimeout(timer));
+function within(work: Promise<void>, ms: number, clock: Clock): Promise<'done' | 'late' | { error: unknown }> {
+  let cancel: () => void = () => undefined;
+  const late = new Promise<'late'>((resolve) => (cancel = clock.timeout(() => resolve('late'), ms)));
+  return Promise.race([work.then(() => 'done' as const, (error: unknown) => ({ error })), late]).finally(() => cancel());
 }
 
 /**
@@ -53,13 +69,15 @@ function within(work: Promise<void>, ms: number): Promise<'done' | 'late' | { er
  * to the contender listed first. When none has a timed run at every batch size, a contender whose run outlasted the
  * budget loses to one that did not fail.
  * @param onRun - told after each run how many have run out of how many planned.
+ * @param clock - what it measures with; the browser's by default.
  */
 export async function calibrate(
   contenders: readonly Contender[],
   plan: CalibrationPlan,
   onRun: (done: number, total: number) => void = () => undefined,
+  clock: Clock = realClock,
 ): Promise<Calibration> {
-  const start = performance.now();
+  const start = clock.now();
   const deadline = start + plan.budgetMs;
   const samples = new Map(contenders.map((c) => [c.backend, plan.batchSizes.map((): number[] => [])]));
   const failed = new Map<Backend, unknown>();
@@ -72,11 +90,11 @@ export async function calibrate(
     for (const [index] of plan.batchSizes.entries()) {
       for (const { backend, run } of order) {
         if (failed.has(backend)) continue;
-        const left = deadline - performance.now();
+        const left = deadline - clock.now();
         if (left <= 0) break measuring;
-        const t0 = performance.now();
+        const t0 = clock.now();
         const running = run(index);
-        const outcome = await within(running, left);
+        const outcome = await within(running, left, clock);
         onRun(++runs, total);
         if (outcome === 'late') {
           pending.set(backend, running.catch(() => undefined));
@@ -85,7 +103,7 @@ export async function calibrate(
         if (outcome !== 'done') {
           failed.set(backend, outcome.error);
           failedAt.set(backend, plan.batchSizes[index]!);
-        } else if (round > 0) samples.get(backend)![index]!.push(performance.now() - t0);
+        } else if (round > 0) samples.get(backend)![index]!.push(clock.now() - t0);
       }
     }
   }
@@ -137,5 +155,5 @@ export async function calibrate(
           : `${backend}: not measured within the ${plan.budgetMs} ms calibration budget`,
     );
   }
-  return { chosen, reason: why.join('; '), timings, failed, pending, runs, ms: performance.now() - start };
+  return { chosen, reason: why.join('; '), timings, failed, pending, runs, ms: clock.now() - start };
 }

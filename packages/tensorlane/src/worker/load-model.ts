@@ -200,10 +200,10 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         request.warmup &&
         (await warmUp(ort, session, inputs, request.warmup, request.sessionOptions?.freeDimensionOverrides ?? {}, progress));
       warnings.push(...(resolved.warnings ?? []), ...(await stored));
+      const { selection, calibration } = resolved;
       const reply: LoadReply = {
-        backend, fallback, inputs, outputs, batching, threads, warnings, ...(adapter ? { adapter } : {}), ...(warmup ? { warmup } : {}),
-        ...(resolved.selection && resolved.calibration ? { selection: resolved.selection, calibration: resolved.calibration } : {}),
-        ...(model!.url === undefined ? {} : { model: model!.url }),
+        backend, fallback, adapter, selection, model: model!.url, inputs, outputs, batching, threads, warnings,
+        ...(calibration ? { calibration } : {}), ...(warmup ? { warmup } : {}),
       };
       await progress.flush();
       return { ort, session, reply, memory };

@@ -38,14 +38,34 @@ export interface ModelFiles {
   readonly label?: string;
 }
 
+/** The types onnxruntime-web can leave on the GPU ('gpu-buffer'); an output of another type must come back to memory. */
+const GPU_BUFFER_TYPES: ReadonlySet<string> = new Set(['float32', 'float16', 'int32', 'int64', 'uint32', 'uint8', 'bool']);
+
+/**
+ * On WebGPU tensorlane leaves outputs on the GPU unless told otherwise (see SessionOptions.preferredOutputLocation):
+ * a stream's carried outputs then never leave it. If the model has an output the GPU cannot hold, the session is
+ * built again with the others only.
+ */
+async function keepOnGpu(create: (location?: Record<string, 'gpu-buffer'>) => Promise<Ort.InferenceSession>): Promise<Ort.InferenceSession> {
+  const session = await create();
+  const outputs = session.outputMetadata as ReadonlyArray<{ name: string; isTensor: boolean; type?: string }>;
+  if (outputs.every((meta) => meta.isTensor && GPU_BUFFER_TYPES.has(meta.type!))) return session;
+  await session.release();
+  return create(Object.fromEntries(outputs.filter((meta) => meta.isTensor && GPU_BUFFER_TYPES.has(meta.type!)).map((meta) => [meta.name, 'gpu-buffer'])));
+}
+
 async function createOrtSession(ort: OrtModule, model: ModelFiles, request: LoadRequest, backend: Backend): Promise<Ort.InferenceSession> {
   const label = model.label ?? 'the model';
-  try {
-    return await ort.InferenceSession.create(model.bytes, {
+  const options = BACKEND_TABLE[backend].sessionOptions(request.sessionOptions ?? {});
+  const create = (location?: Record<string, 'gpu-buffer'>) =>
+    ort.InferenceSession.create(model.bytes, {
       executionProviders: [backend],
-      ...BACKEND_TABLE[backend].sessionOptions(request.sessionOptions ?? {}),
+      ...options,
+      ...(location ? { preferredOutputLocation: location } : {}),
       ...(model.externalData?.length ? { externalData: model.externalData } : {}),
     });
+  try {
+    return backend === 'webgpu' && request.sessionOptions?.preferredOutputLocation === undefined ? await keepOnGpu(create) : await create();
   } catch (error) {
     const message = messageOf(error);
     const missing = MISSING_EXTERNAL_DATA.exec(message)?.[1];

@@ -3,12 +3,13 @@
 // browser, how to set onnxruntime-web up for it), which session options apply, and how to guard its runs.
 // resolve-backend.ts walks them in order. Adding a backend (WebNN, say) is one name there and one entry here.
 import type * as Ort from 'onnxruntime-web';
-import { messageOf } from '../errors.js';
+import { TensorlaneError, messageOf } from '../errors.js';
 import type { Backend } from '../types/backends.js';
 import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
 import type { AdapterInfo, AdapterLimits } from '../types/backends.js';
 import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
+import { countGpuBuffers, type CountedAdapter } from './memory.js';
 
 /** The onnxruntime-web module: every build exports the same API. */
 export type OrtModule = typeof Ort;
@@ -17,7 +18,7 @@ export type OrtModule = typeof Ort;
 export interface GpuLike {
   requestAdapter(options?: { forceFallbackAdapter?: boolean }): Promise<AdapterLike | null>;
 }
-export interface AdapterLike {
+export interface AdapterLike extends CountedAdapter {
   readonly info?: Partial<Omit<AdapterInfo, 'features' | 'limits'>>;
   readonly isFallbackAdapter?: boolean;
   readonly features?: Iterable<string>;
@@ -47,12 +48,24 @@ export class AttemptFailed extends Error {
 export interface Prepared {
   configure(ort: OrtModule): void;
   readonly adapter?: AdapterInfo;
+  /** The bytes of GPU buffers onnxruntime-web holds on the devices of this attempt's adapter (WebGPU). */
+  readonly gpuBufferBytes?: () => number;
 }
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
 /** Runs an attempt at using the session (a run, or a stream's work on its outputs), guarded as the backend needs. */
 export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
+
+/** A session's attempts as its backend guards them, and how it reads a failure met outside any attempt. */
+export interface Guard {
+  readonly guarded: Guarded;
+  /**
+   * Resolves true when `reason` (an unhandled rejection in the worker) is a symptom of the session's end that the
+   * guard reports itself (a read-back a lost device cut short), false when it is a crash of its own.
+   */
+  explains(reason: unknown): Promise<boolean>;
+}
 
 export interface BackendEntry {
   /** Imports the onnxruntime-web build this backend runs on. */
@@ -65,7 +78,7 @@ export interface BackendEntry {
    * Guards the session's runs, for what this backend's runtime gets wrong. Calls `broken` once the session can never
    * run again; its runs then reject with that error.
    */
-  guard(ort: OrtModule, broken: (error: SessionBroken) => void): Guarded;
+  guard(ort: OrtModule, broken: (error: SessionBroken) => void): Guard;
 }
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render/i;
@@ -95,21 +108,40 @@ interface DeviceLike {
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guarded {
-  return async (attempt) => {
-    try {
-      return await run(attempt);
-    } catch (error) {
-      const cause = error instanceof Error ? error.cause : undefined;
-      if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
-        const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
-        const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
-        broken(abort);
-        throw abort;
+function guardAbort({ guarded, explains }: Guard, broken: (error: SessionBroken) => void): Guard {
+  return {
+    async guarded(attempt) {
+      try {
+        return await guarded(attempt);
+      } catch (error) {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
+          const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
+          const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
+          broken(abort);
+          throw abort;
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
+    explains,
   };
+}
+
+/**
+ * How long after a symptom of a lost device (see {@link lossSymptom}) the loss itself may be told (`device.lost`),
+ * which Chromium resolves in a later task than the failures it causes.
+ */
+const LOSS_GRACE_MS = 2000;
+
+/**
+ * Whether `reason` reads as WebGPU failing for a lost device: a read-back (`mapAsync`) the loss cut short ("Buffer was
+ * unmapped before mapping was resolved"), or a call on a lost device. onnxruntime-web's JSEP build does not await its
+ * read-back in the run's promise: the rejection is unhandled, and that run never settles.
+ */
+export function lossSymptom(reason: unknown): boolean {
+  const name = (reason as { name?: unknown } | null | undefined)?.name;
+  return (name === 'AbortError' || name === 'OperationError') && /GPU|mapAsync|device/i.test(messageOf(reason));
 }
 
 /**
@@ -117,11 +149,13 @@ function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guard
  * call OrtRun()", e.g. a Reshape that cannot reshape), onnxruntime-web 1.30's next run of that session never settles
  * (seen on SwiftShader): that run is blamed (`session-failed`). When the GPU device is lost (a driver reset,
  * `destroy()` from anywhere, whatever the reason), runs in flight never settle either: they reject at once, and no
- * request is blamed (`device-lost`). onnxruntime-web keeps one device for the life of its module, so the session
- * cannot be rebuilt in this worker: the page moves every call not answered to a new one. Failures in its JavaScript
- * kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as they are.
+ * request is blamed (`device-lost`). The loss may show first as a symptom (a read-back it cut short, failing a run or
+ * rejecting unhandled): the guard then waits for `device.lost` before it counts the failure as the run's own.
+ * onnxruntime-web keeps one device for the life of its module, so the session cannot be rebuilt in this worker: the
+ * page moves every call not answered to a new one. Failures in its JavaScript kernels ("[WebGPU] Kernel … failed")
+ * leave the session usable and pass through as they are.
  */
-function guardWebGpu(ort: OrtModule, broken: (error: SessionBroken) => void): Guarded {
+function guardWebGpu(ort: OrtModule, broken: (error: SessionBroken) => void): Guard {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -135,32 +169,43 @@ function guardWebGpu(ort: OrtModule, broken: (error: SessionBroken) => void): Gu
     broken(error);
   };
   // onnxruntime-web's types say a promise of the device; its JSEP build gives the device itself.
-  void Promise.resolve()
+  const lost = Promise.resolve()
     .then(() => ort.env.webgpu.device as unknown as DeviceLike | Promise<DeviceLike>)
     .then((device) => device.lost)
     .then(({ reason, message }) => {
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
       fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
-    }, () => undefined);
-  return async (attempt) => {
-    if (failed) throw failed;
-    let interrupt!: (error: SessionBroken) => void;
-    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    interrupts.add(interrupt);
-    try {
-      return await Promise.race([attempt(), interrupted]);
-    } catch (error) {
-      if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
-        const fault = {
-          cause: 'session-failed' as const,
-          message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
-        };
-        fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+      return true;
+    }, () => false);
+  /** Whether the device is lost within LOSS_GRACE_MS of a symptom of it. */
+  const lostSoon = (): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, LOSS_GRACE_MS, false)));
+    return Promise.race([lost, grace]).finally(() => clearTimeout(timer));
+  };
+  return {
+    async guarded(attempt) {
+      if (failed) throw failed;
+      let interrupt!: (error: SessionBroken) => void;
+      const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+      interrupts.add(interrupt);
+      try {
+        return await Promise.race([attempt(), interrupted]);
+      } catch (error) {
+        if (!failed && lossSymptom(error instanceof TensorlaneError ? error.cause : error)) await lostSoon();
+        if (!failed && /failed to call OrtRun\(\)/.test(messageOf(error))) {
+          const fault = {
+            cause: 'session-failed' as const,
+            message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
+          };
+          fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+        }
+        throw failed ?? error;
+      } finally {
+        interrupts.delete(interrupt);
       }
-      throw failed ?? error;
-    } finally {
-      interrupts.delete(interrupt);
-    }
+    },
+    explains: async (reason) => failed?.fault.cause === 'device-lost' || (lossSymptom(reason) && (await lostSoon())),
   };
 }
 
@@ -199,6 +244,7 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
       }
       return {
         adapter: info,
+        gpuBufferBytes: countGpuBuffers(adapter),
         // Deprecated in favour of env.webgpu.device, but setting the adapter lets onnxruntime-web request the device
         // with the limits and features it needs, and it runs on exactly the adapter inspected above.
         configure: (ort) => void (ort.env.webgpu.adapter = adapter as typeof ort.env.webgpu.adapter),
@@ -212,7 +258,7 @@ export const BACKEND_TABLE: { readonly [B in Backend]: BackendEntry } = {
     prepare: async () => ({ configure: () => undefined }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (_ort, broken) => guardAbort((attempt) => attempt(), broken),
+    guard: (_ort, broken) => guardAbort({ guarded: (attempt) => attempt(), explains: async () => false }, broken),
   },
 };
 

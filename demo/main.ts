@@ -8,7 +8,7 @@ import { wireCamera } from './camera.ts';
 import { SAMPLES, loadSample, markSample, wireImageSources } from './image-sources.ts';
 import { ensureIsolation } from './isolation.ts';
 import {
-  buildModelCards, showCacheCleared, showIsolation, showLoadFailed, showLoadStart, showLoaded, showProgress,
+  buildModelCards, showCacheCleared, showIsolation, showLoadFailed, showLoadStart, showLoaded, showMemory, showProgress,
 } from './models-panel.ts';
 import { STAGES, cachedStages, clearModelCache, loadDictionary, loadOcrSessions, type LoadChoice } from './ocr-models.ts';
 import { drawPicture, showLines, showStages } from './ocr-view.ts';
@@ -130,6 +130,7 @@ async function read(image: Shown): Promise<void> {
         drawPicture(picture, name, lastResult);
         showLines(lastResult);
         showStages(lastResult);
+        for (const stage of STAGES) void showMemory(stage, used[stage]);
         linesElement.dataset['sample'] = sampleId ?? '';
         setStatus('ready', `Read "${name}" on ${backendName()}: ${lastResult.lines.length} lines.`);
       } catch (error) {

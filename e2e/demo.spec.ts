@@ -82,8 +82,19 @@ async function cards(page: Page) {
       cache: (article.querySelector('[data-testid=cache]') as HTMLElement).dataset['source'],
       threads: article.querySelector('[data-testid=threads]')!.textContent!,
       selection: article.querySelector('[data-testid=selection]')!.textContent!,
+      memory: Object.fromEntries(
+        Object.entries((article.querySelector('[data-testid=memory]') as HTMLElement).dataset)
+          .filter(([key]) => key.endsWith('Bytes'))
+          .map(([key, bytes]) => [key, Number(bytes)]),
+      ),
     })),
   );
+}
+
+/** Waits for every card to show its session's memory (session.stats().memory, read after each reading). */
+async function memoryShown(page: Page) {
+  await expect(page.getByTestId('model-cards').locator('[data-testid=memory][data-wasm-heap-bytes]')).toHaveCount(3);
+  return (await cards(page)).map((card) => card.memory);
 }
 
 test.describe.serial('demo: one page on a static host, from a sub-path', () => {
@@ -130,6 +141,11 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
       expect(card.cache).toBe('cache');
       // numThreads 'auto' on an isolated page: one thread per core, up to 4.
       expect(card.threads).toBe(String(Math.min(4, cores)));
+    }
+    // What each session holds, counted in its worker (the models are URLs: the page keeps no bytes for restarts).
+    for (const memory of await memoryShown(page)) {
+      expect(memory).toEqual({ wasmHeapBytes: expect.any(Number), gpuBufferBytes: 0, modelBytesKept: 0 });
+      expect(memory['wasmHeapBytes']).toBeGreaterThan(0);
     }
 
     for (const sample of Object.keys(EXPECTED)) {
@@ -279,6 +295,8 @@ test('demo: reads the small sample on WebGPU (must run on WebGPU)', async ({ pag
     expect(card).toMatchObject({ backend: 'webgpu', fallback: "none: 'webgpu' was forced" });
     expect(card.adapter).not.toBe('none (not on WebGPU)');
   }
+  // On WebGPU the weights are in GPU buffers, which the card counts.
+  for (const memory of await memoryShown(page)) expect(memory['gpuBufferBytes']).toBeGreaterThan(0);
   console.log('webgpu adapter:', found[0]!.adapter);
   const lines = await linesRead(page);
   console.log('webgpu hello:', JSON.stringify(lines));

@@ -35,6 +35,37 @@ for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
   });
 }
 
+// A loss mid-run: before any kernel ran (the calls just reached the worker), during onnxruntime-web's kernels (its first
+// compute dispatch), and during the read-back of the outputs (its mapAsync, which the loss rejects unhandled).
+for (const at of ['submit', 'kernels', 'read-back'] as const) {
+  test(`should answer all 20 calls in flight correctly, once each, on a new device when the GPU device is lost at ${at}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (at) => {
+      const { tensorlane, faultWorkers, injectFault, stress } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/lookup.onnx', backend: 'webgpu', worker: faultWorkers(), maxBatchSize: 4 });
+      await session.predict(stress.lookupCall(2, 0).feeds); // the session has run: its kernels are compiled
+      const events: unknown[] = [];
+      session.addEventListener('restart', (event) => events.push(event.detail));
+      injectFault('destroy-device', { at });
+      // Rows 1-3, so that runs stack several calls; every output row names the input row it came from.
+      const calls = Array.from({ length: 20 }, (_, i) => stress.lookupCall(1 + (i % 3), 100 * i));
+      const settled = new Array<number>(calls.length).fill(0);
+      const outputs = await Promise.all(calls.map(({ feeds }, i) => session.predict(feeds).then(
+        (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
+        (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
+      )));
+      const stats = await session.stats();
+      await session.dispose();
+      return { outputs, expected: calls.map((call) => call.expected), settled, events, restarts: stats.restarts, requests: stats.requests };
+    }, at);
+    expect(result.outputs).toEqual(result.expected);
+    expect(result.settled).toEqual(new Array(20).fill(1));
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
+    expect(result.restarts).toEqual({ 'worker-crashed': 0, 'device-lost': 1, 'session-failed': 0, requested: 0 });
+    expect(result.requests).toEqual({ submitted: 21, resolved: 21, rejected: 0, pending: 0 });
+  });
+}
+
 test('should rebuild on WASM when the GPU device is lost and no adapter comes back, saying why in fallback', async ({ gpu, harness }) => {
   void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
   const result = await harness.evaluate(async () => {
@@ -206,6 +237,33 @@ test('should wait for a running run before releasing on dispose, reject the rest
   expect(result.other).toBe(0);
   expect(result.terminatedOnDispose).toBe(true);
   expect(result.after).toBe(0);
+});
+
+test('should load a model given as bytes in yet another worker when a restart\'s worker crashes while loading it', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+    const bytes = await (await fetch('models/even-rows.onnx')).arrayBuffer();
+    const size = bytes.byteLength;
+    // The first worker serves, the second dies as it is asked to load, the third serves.
+    const session = await tensorlane.createSession({ model: bytes, backend: 'wasm', worker: faultWorkers(['', 'crash-on-load', '']) });
+    const events: unknown[] = [];
+    const restarted = new Promise((resolve) => session.addEventListener('restart', (event) => resolve(events.push(event.detail))));
+    injectFault('throw');
+    await restarted;
+    const data = seededFloats(6, 5);
+    const expected = Array.from(data);
+    const out = await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+      (o) => Array.from(o['y']!.data as Float32Array),
+      (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
+    );
+    const { restarts, memory } = await session.stats();
+    await session.dispose();
+    return { out, expected, events, restarts, kept: memory.modelBytesKept, size };
+  });
+  expect(result.out).toEqual(result.expected);
+  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', restarts: 1 }]);
+  expect(result.restarts).toMatchObject({ 'worker-crashed': 1 });
+  expect(result.kept).toBe(result.size);
 });
 
 test('should restart a session whose model was given as bytes, again and again, the bytes moving each way', async ({ harness }) => {

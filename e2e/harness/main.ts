@@ -6,6 +6,8 @@ import { seededFloats } from '../../test/models/zoo.ts';
 import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
+import { memorySteps } from './memory.ts';
+import { chaos } from './chaos.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
@@ -28,6 +30,10 @@ const harness = {
   benchEngines,
   /** Load, soak and create/dispose cycles (stress.ts). */
   stress,
+  /** What stats().memory says as a session's memory moves (memory.ts). */
+  memorySteps,
+  /** Sessions under load while faults strike (chaos.ts). */
+  chaos,
   /** The seeded malformed calls that test/fuzz.test.ts also runs in Node. */
   fuzz,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */

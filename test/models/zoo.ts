@@ -354,6 +354,23 @@ export const buildBinarizer = () =>
     'ai.onnx.ml': 3,
   });
 
+/**
+ * y = table[i]: for each index, one row of a rows × width table of seeded values, so that the model is as large as
+ * the memory tests need (4 × rows × width bytes of weights) while a run costs next to nothing. Stacks along `batch`;
+ * y[r] is row i[r] of `table`, exactly.
+ */
+export function buildTable(rows: number, width: number): { model: Uint8Array; table: Float32Array } {
+  const table = seededFloats(rows * width, 5);
+  const model = encodeModel({
+    name: 'table',
+    inputs: [{ name: 'i', type: 'int64', dims: ['batch'] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', width] }],
+    initializers: [{ name: 'table', dims: [rows, width], data: table }],
+    nodes: [{ op: 'Gather', inputs: ['table', 'i'], outputs: ['y'], attrs: { axis: 0 } }],
+  });
+  return { model, table };
+}
+
 /** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,

@@ -18,7 +18,7 @@ export type {
   ModelVariant,
 } from './types/backends.js';
 export type {
-  BatchingInfo, Counts, Distribution, Outputs, SchedulerStats, Session,
+  BatchingInfo, Counts, Distribution, MemoryStats, Outputs, SchedulerStats, Session,
   SessionStats, WarmupInfo,
 } from './types/session.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';

@@ -20,6 +20,7 @@ import type {
   Engine,
   EngineTimings,
   FallbackAttempt,
+  MemoryStats,
   PredictBatchOptions,
   PredictOptions,
   RestartCause,
@@ -114,10 +115,16 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts' | 'streams'
+      | 'calibration' | 'restarts' | 'streams' | 'memory'
     >();
     expectTypeOf<SessionStats['streams']>().toEqualTypeOf<StreamStats>();
     expectTypeOf<keyof StreamStats>().toEqualTypeOf<'open' | 'steps' | 'runs' | 'rowsRun'>();
+    expectTypeOf<SessionStats['memory']>().toEqualTypeOf<MemoryStats>();
+    expectTypeOf<MemoryStats>().toEqualTypeOf<{
+      readonly wasmHeapBytes: number;
+      readonly gpuBufferBytes: number;
+      readonly modelBytesKept: number;
+    }>();
     expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
     expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();
     expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();

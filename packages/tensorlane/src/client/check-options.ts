@@ -9,7 +9,8 @@ import {
   CALIBRATION_DEFAULTS, MAX_TIMER_MS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,
 } from '../wire/protocol.js';
-import { describe, typedArrayName } from '../tensor/dtypes.js';
+import { describe } from '../tensor/dtypes.js';
+import { detachedFlag, isArrayBuffer, placeOf, typedArrayName } from '../tensor/intrinsics.js';
 import { resolveUrl } from './url.js';
 import {
   badOption, checkBoolean, checkFunction, checkIntegrity, checkKeys, checkNumber, checkObject, checkOneOf, checkSignal, keysOf,
@@ -38,18 +39,23 @@ function checkThreads(value: unknown): 'auto' | number {
   throw badOption(`option "numThreads" is ${describe(value)}; expected 'auto' or an integer >= 1`);
 }
 
-/** Model bytes or a URL, as the worker takes them (the bytes' buffer moves with the request: buffersOfSources). */
+/**
+ * Model bytes or a URL, as the worker takes them (the bytes' buffer moves with the request: buffersOfSources). What
+ * the bytes are is read from their internal slots (tensor/intrinsics.ts), never from properties the caller can set.
+ */
 function checkSource(value: unknown, name: string): string | Uint8Array {
   if (typeof value === 'string' || value instanceof URL) return resolveUrl(value, name);
   // Empty bytes are the worker's to report (MODEL_INVALID); only a buffer the engine says is detached stops here.
-  const detached = (buffer: ArrayBufferLike) => (buffer as { detached?: boolean }).detached === true;
-  const view = value instanceof ArrayBuffer && !detached(value) ? new Uint8Array(value) : value;
-  if (typedArrayName(view) === 'Uint8Array') {
-    const { buffer } = view as Uint8Array;
-    if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
-    return view as Uint8Array;
+  const detached = (buffer: ArrayBufferLike) => detachedFlag(buffer) === true;
+  if (isArrayBuffer(value)) {
+    if (detached(value)) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
+    return new Uint8Array(value);
   }
-  if (value instanceof ArrayBuffer) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
+  if (typedArrayName(value) === 'Uint8Array') {
+    const { buffer, byteOffset, length } = placeOf(value as Uint8Array);
+    if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
+    return new Uint8Array(buffer, byteOffset, length);
+  }
   throw badOption(`${name} is ${describe(value)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
 }
 

@@ -64,20 +64,30 @@ export interface SessionImpl extends SessionFacts {}
  */
 export class SessionImpl extends EventTarget implements Session {
   readonly #maxQueueSize: number;
+  /** The bytes of the model the page keeps for restarts (see create-session.ts). */
+  readonly #modelBytesKept: () => number;
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
   /** Checks feeds against the inputs of the load reply it was made for. */
   #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
-  private constructor(maxQueueSize: number) {
+  private constructor(maxQueueSize: number, modelBytesKept: () => number) {
     super();
     this.#maxQueueSize = maxQueueSize;
+    this.#modelBytesKept = modelBytesKept;
   }
 
-  /** Opens a session on the first worker `connect` starts; later ones come from it too. */
-  static async open(connect: Connect, policy: RestartPolicy & { maxQueueSize: number }, signal: AbortSignal | undefined): Promise<SessionImpl> {
-    const session = new SessionImpl(policy.maxQueueSize);
+  /**
+   * Opens a session on the first worker `connect` starts; later ones come from it too.
+   * @param policy - how to restart, the backpressure limit, and the bytes of the model kept for restarts.
+   */
+  static async open(
+    connect: Connect,
+    policy: RestartPolicy & { readonly maxQueueSize: number; readonly modelBytesKept: () => number },
+    signal: AbortSignal | undefined,
+  ): Promise<SessionImpl> {
+    const session = new SessionImpl(policy.maxQueueSize, policy.modelBytesKept);
     const onRestart = (detail: RestartDetail) => session.dispatchEvent(new CustomEvent('restart', { detail }));
     session.#supervisor = await supervise(connect, signal, policy, onRestart);
     return session;
@@ -164,10 +174,13 @@ export class SessionImpl extends EventTarget implements Session {
 
   async stats(): Promise<SessionStats> {
     const supervisor = this.#supervisor;
-    const scheduler = await supervisor.call((api) => api.stats(), { what: 'stats' });
+    const { memory, ...scheduler } = await supervisor.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
     const restarts = { ...supervisor.restarts };
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts };
+    return {
+      ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts,
+      memory: { ...memory, modelBytesKept: this.#modelBytesKept() },
+    };
   }
 
   restart(): Promise<void> {

@@ -108,6 +108,39 @@ export interface Counts {
 }
 
 /**
+ * What a session holds in memory, in bytes, counted by tensorlane itself: in the worker, without
+ * `performance.measureUserAgentSpecificMemory()` (which does not answer while onnxruntime-web runs WASM threads:
+ * see the README, "Threads"); part of {@link SessionStats}. Read when `stats()` is called.
+ * @example
+ * ```ts
+ * import type { MemoryStats } from 'tensorlane';
+ *
+ * const { memory }: { memory: MemoryStats } = await session.stats();
+ * const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+ * console.log(`heap ${mb(memory.wasmHeapBytes)}, GPU ${mb(memory.gpuBufferBytes)}, kept ${mb(memory.modelBytesKept)}`);
+ * if (memory.wasmHeapBytes > 512 * 2 ** 20) await session.restart(); // the heap never shrinks; a restart gives it back
+ * ```
+ */
+export interface MemoryStats {
+  /**
+   * onnxruntime-web's WebAssembly memory in the session's worker: its heap, which holds the model's weights on WASM,
+   * the tensors of runs and its arenas. It grows with the largest batch run so far and never shrinks;
+   * `restart()` gives it back. A worker that loaded two builds of onnxruntime-web (`backend: 'fastest'`) counts both.
+   */
+  readonly wasmHeapBytes: number;
+  /**
+   * GPU buffers onnxruntime-web created on the session's WebGPU device and has not destroyed: the weights, the
+   * tensors of runs, the buffers it keeps for reuse, staging for read-backs. 0 on WASM.
+   */
+  readonly gpuBufferBytes: number;
+  /**
+   * The model's bytes the page keeps to load them again after a restart: a model given as bytes with
+   * `restart: 'auto'` (see the README, "Restarts"). 0 for a model given as a URL, which the cache keeps on disk.
+   */
+  readonly modelBytesKept: number;
+}
+
+/**
  * What a session has done since it was created. See {@link Session.stats}.
  * @example
  * ```ts
@@ -132,6 +165,8 @@ export interface SessionStats extends SchedulerStats {
   readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** What the session holds in memory now, in bytes: the worker's WebAssembly heap, its GPU buffers, the model kept for restarts. */
+  readonly memory: MemoryStats;
   /** What the streams of the current worker have done (see {@link Session.openStream}). */
   readonly streams: StreamStats;
 }
@@ -225,7 +260,8 @@ export interface Session extends EventTarget {
   openStream(options: StreamOptions): Stream;
   /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
-   * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.
+   * queue wait and run time (p50/p95/max), rejections by code; and what it holds in memory now (`memory`). Recording
+   * them costs O(1) per request.
    * @throws TensorlaneError `DISPOSED`, `WORKER_CRASHED`.
    */
   stats(): Promise<SessionStats>;

@@ -5,13 +5,14 @@
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
 import type { BackendOption, CalibrationInfo, WebGpuEngineOption } from '../types/backends.js';
-import type { RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
+import type { MemoryStats, RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, Tensor } from '../types/tensor.js';
 import type { StreamStats } from '../types/streams.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
+
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -125,9 +126,10 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
-/** What the worker counts: its scheduler's runs, and its streams'. */
+/** What the worker reports of itself: its scheduler's runs, its streams', and what its onnxruntime-web holds in memory now. */
 export interface WorkerStats extends SchedulerStats {
   readonly streams: StreamStats;
+  readonly memory: Omit<MemoryStats, 'modelBytesKept'>;
 }
 
 /** The API the worker exposes through comlink: the calls the page waits on. */

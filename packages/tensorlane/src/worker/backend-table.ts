@@ -4,12 +4,13 @@
 // webgpu-device.ts), which session options apply, and how to guard its runs. resolve-backend.ts walks them in order.
 // Adding an engine (WebNN, say) is one name there and one entry here.
 import type * as Ort from 'onnxruntime-web';
-import { messageOf } from '../errors.js';
+import { TensorlaneError, messageOf } from '../errors.js';
 import type { Engine } from '../types/backends.js';
 import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
 import type { AdapterInfo } from '../types/backends.js';
 import type { Feeds } from '../types/tensor.js';
 import { AttemptFailed, SessionBroken } from './broken.js';
+import { countGpuBuffers } from './memory.js';
 import { adapterHandingOver, prepareGpu, type GpuDevice, type GpuLike } from './webgpu-device.js';
 
 export { AttemptFailed } from './broken.js';
@@ -43,12 +44,24 @@ export interface Prepared {
   readonly adapter?: AdapterInfo;
   /** Sets up `ort` for one session: its environment and, on WebGPU, a device of tensorlane's. @throws AttemptFailed. */
   open(ort: OrtModule): Promise<Opened>;
+  /** The bytes of GPU buffers onnxruntime-web holds on the devices of this attempt's adapter (WebGPU). */
+  readonly gpuBufferBytes?: () => number;
 }
 
 export type Run = (feeds: Feeds) => Promise<Feeds>;
 
 /** Runs an attempt at using the session (a run, or a stream's work on its outputs), guarded as the backend needs. */
 export type Guarded = <T>(attempt: () => Promise<T>) => Promise<T>;
+
+/** A session's attempts as its backend guards them, and how it reads a failure met outside any attempt. */
+export interface Guard {
+  readonly guarded: Guarded;
+  /**
+   * Resolves true when `reason` (an unhandled rejection in the worker) is a symptom of the session's end that the
+   * guard reports itself (a read-back a lost device cut short), false when it is a crash of its own.
+   */
+  explains(reason: unknown): Promise<boolean>;
+}
 
 export interface BackendEntry {
   /** What its build lacks, added to the reason when a model does not load on it. */
@@ -69,28 +82,47 @@ export interface BackendEntry {
    * run again; its runs then reject with that error.
    * @param device - the GPU device the session runs on (WebGPU).
    */
-  guard(device: GpuDevice | undefined, broken: (error: SessionBroken) => void): Guarded;
+  guard(device: GpuDevice | undefined, broken: (error: SessionBroken) => void): Guard;
 }
 
 /**
  * A WebAssembly abort (emscripten's `Aborted(…)`, a trap) leaves onnxruntime-web's module unusable: every later run
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
-function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guarded {
-  return async (attempt) => {
-    try {
-      return await run(attempt);
-    } catch (error) {
-      const cause = error instanceof Error ? error.cause : undefined;
-      if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
-        const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
-        const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
-        broken(abort);
-        throw abort;
+function guardAbort({ guarded, explains }: Guard, broken: (error: SessionBroken) => void): Guard {
+  return {
+    async guarded(attempt) {
+      try {
+        return await guarded(attempt);
+      } catch (error) {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
+          const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
+          const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
+          broken(abort);
+          throw abort;
+        }
+        throw error;
       }
-      throw error;
-    }
+    },
+    explains,
   };
+}
+
+/**
+ * How long after a symptom of a lost device (see {@link lossSymptom}) the loss itself may be told (`device.lost`),
+ * which Chromium resolves in a later task than the failures it causes.
+ */
+const LOSS_GRACE_MS = 2000;
+
+/**
+ * Whether `reason` reads as WebGPU failing for a lost device: a read-back (`mapAsync`) the loss cut short ("Buffer was
+ * unmapped before mapping was resolved"), or a call on a lost device. onnxruntime-web's JSEP build does not await its
+ * read-back in the run's promise: the rejection is unhandled, and that run never settles.
+ */
+export function lossSymptom(reason: unknown): boolean {
+  const name = (reason as { name?: unknown } | null | undefined)?.name;
+  return (name === 'AbortError' || name === 'OperationError') && /GPU|mapAsync|device/i.test(messageOf(reason));
 }
 
 /**
@@ -98,12 +130,14 @@ function guardAbort(run: Guarded, broken: (error: SessionBroken) => void): Guard
  * call OrtRun()", e.g. a Reshape that cannot reshape), onnxruntime-web 1.30's next run of that session never settles
  * (seen on SwiftShader): that run is blamed (`session-failed`). When the GPU device is lost (a driver reset,
  * `destroy()` from anywhere, whatever the reason), runs in flight never settle either: they reject at once, and no
- * request is blamed (`device-lost`). The device is tensorlane's own (webgpu-device.ts), watched from its creation;
- * JSEP keeps one device for the life of its module, so the session is not rebuilt in this worker: the page moves
- * every call not answered to a new one. Failures in JSEP's JavaScript kernels ("[WebGPU] Kernel … failed") leave the
- * session usable and pass through as they are.
+ * request is blamed (`device-lost`). The loss may show first as a symptom (a read-back it cut short, failing a run or
+ * rejecting unhandled): the guard then waits for `device.lost` before it counts the failure as the run's own. The
+ * device is tensorlane's own (webgpu-device.ts), watched from its creation; JSEP keeps one device for the life of its
+ * module, so the session is not rebuilt in this worker: the page moves every call not answered to a new one.
+ * Failures in JSEP's JavaScript kernels ("[WebGPU] Kernel … failed") leave the session usable and pass through as
+ * they are.
  */
-function guardWebGpu(device: Pick<GpuDevice, 'lost'>, broken: (error: SessionBroken) => void): Guarded {
+function guardWebGpu(device: Pick<GpuDevice, 'lost'>, broken: (error: SessionBroken) => void): Guard {
   let failed: SessionBroken | undefined;
   /**
    * How to interrupt each run in flight. A promise per run, dropped when it ends: a race against one promise that
@@ -116,30 +150,41 @@ function guardWebGpu(device: Pick<GpuDevice, 'lost'>, broken: (error: SessionBro
     for (const interrupt of interrupts) interrupt(error);
     broken(error);
   };
-  void device.lost
+  const lost = device.lost
     .then(({ reason, message }) => {
       const lost = `the GPU device was lost (${reason ?? 'unknown'}${message ? `: ${messageOf(message)}` : ''})`;
       fail(new SessionBroken({ cause: 'device-lost', message: lost }, false, `${lost}; the call may be retried`));
-    }, () => undefined);
-  return async (attempt) => {
-    if (failed) throw failed;
-    let interrupt!: (error: SessionBroken) => void;
-    const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-    interrupts.add(interrupt);
-    try {
-      return await Promise.race([attempt(), interrupted]);
-    } catch (error) {
-      if (!(error instanceof SessionBroken) && /failed to call OrtRun\(\)/.test(messageOf(error))) {
-        const fault = {
-          cause: 'session-failed' as const,
-          message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
-        };
-        fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+      return true;
+    }, () => false);
+  /** Whether the device is lost within LOSS_GRACE_MS of a symptom of it. */
+  const lostSoon = (): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, LOSS_GRACE_MS, false)));
+    return Promise.race([lost, grace]).finally(() => clearTimeout(timer));
+  };
+  return {
+    async guarded(attempt) {
+      if (failed) throw failed;
+      let interrupt!: (error: SessionBroken) => void;
+      const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+      interrupts.add(interrupt);
+      try {
+        return await Promise.race([attempt(), interrupted]);
+      } catch (error) {
+        if (!failed && lossSymptom(error instanceof TensorlaneError ? error.cause : error)) await lostSoon();
+        if (!failed && /failed to call OrtRun\(\)/.test(messageOf(error))) {
+          const fault = {
+            cause: 'session-failed' as const,
+            message: `a run failed inside onnxruntime-web (${messageOf(error)}), after which this WebGPU session never finishes another run`,
+          };
+          fail(new SessionBroken(fault, true, messageOf(error), { cause: error }));
+        }
+        throw failed ?? error;
+      } finally {
+        interrupts.delete(interrupt);
       }
-      throw failed ?? error;
-    } finally {
-      interrupts.delete(interrupt);
-    }
+    },
+    explains: async (reason) => failed?.fault.cause === 'device-lost' || (lossSymptom(reason) && (await lostSoon())),
   };
 }
 
@@ -170,10 +215,14 @@ function webgpuEntry(
     async prepare(request, env) {
       extra.needs?.(env);
       const gpu = await prepareGpu(request, env.gpu(), env.secure());
+      // The session's GPU buffers, counted on the device tensorlane requests for it (stats().memory).
+      const counted = { requestDevice: gpu.requestDevice };
+      const bytes = countGpuBuffers(counted);
       return {
         adapter: gpu.adapter,
+        gpuBufferBytes: bytes,
         async open(ort) {
-          const device = await gpu.requestDevice();
+          const device = await counted.requestDevice();
           return { executionProviders: handOver(ort, gpu.adapter, device), device };
         },
       };
@@ -181,7 +230,7 @@ function webgpuEntry(
     sessionOptions: extra.gpuOutputs
       ? ({ preferredOutputLocation = 'gpu-buffer', ...common }) => ({ ...common, preferredOutputLocation })
       : (options) => options,
-    guard: (device, broken) => guardAbort(device ? guardWebGpu(device, broken) : (attempt) => attempt(), broken),
+    guard: (device, broken) => guardAbort(device ? guardWebGpu(device, broken) : { guarded: (attempt) => attempt(), explains: async () => false }, broken),
   };
 }
 
@@ -207,7 +256,7 @@ export const BACKEND_TABLE: { readonly [E in Engine]: BackendEntry } = {
     prepare: async () => ({ open: async () => ({ executionProviders: ['wasm'] }) }),
     // Graph capture replays GPU command buffers; GPU-resident outputs exist on WebGPU only.
     sessionOptions: ({ enableGraphCapture, preferredOutputLocation, ...common }) => common,
-    guard: (_device, broken) => guardAbort((attempt) => attempt(), broken),
+    guard: (_device, broken) => guardAbort({ guarded: (attempt) => attempt(), explains: async () => false }, broken),
   },
 };
 

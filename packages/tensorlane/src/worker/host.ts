@@ -12,6 +12,7 @@ import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
+import type { WorkerMemory } from './memory.js';
 import { releaseBuilt } from './resolve-backend.js';
 import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
@@ -31,6 +32,9 @@ type State =
       readonly read: FeedsReader;
       readonly scheduler: Scheduler;
       readonly streams: Streams;
+      /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
+      explains(reason: unknown): Promise<boolean>;
+      memory(): WorkerMemory;
       release(): Promise<void>;
     }
   | { readonly kind: 'disposed' };
@@ -38,8 +42,11 @@ type State =
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
-  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
-  crash(message: string): void;
+  /**
+   * Reports that the worker crashed with an unhandled rejection, unless a fault was reported already or the session's
+   * guard reports the rejection as a symptom of its end (a lost GPU device).
+   */
+  rejected(reason: unknown): void;
   /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
@@ -117,20 +124,20 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { reply } = loaded;
+    const { reply, memory } = loaded;
     if (state.kind !== 'loading') {
       // Disposed while loading: the session it built must not outlive the worker's use.
       await releaseBuilt(loaded);
       throw disposedError();
     }
-    const { run, exclusive } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message));
+    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message));
     const { maxBatchSize } = request;
     const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
     const streams = createStreams({
       ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
       post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, release: () => releaseBuilt(loaded) };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => releaseBuilt(loaded) };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
@@ -163,7 +170,7 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
 
       stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats() } };
+        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats(), memory: state.memory() } };
       },
 
       surrender(): Result<readonly Submission[]> {
@@ -185,7 +192,10 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
       },
     },
 
-    crash: (message) => report('worker-crashed', message),
+    rejected(reason) {
+      const explained = state.kind === 'ready' ? state.explains(reason) : Promise.resolve(false);
+      void explained.then((symptom) => symptom || report('worker-crashed', `the worker has an unhandled promise rejection: ${messageOf(reason)}`));
+    },
 
     submit(submissions, packed) {
       // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
@@ -237,8 +247,6 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     else if (isStreamOps(data)) host.streamOps(data.ops);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
-  endpoint.addEventListener('unhandledrejection', (event) => {
-    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
-  });
+  endpoint.addEventListener('unhandledrejection', (event) => host.rejected((event as PromiseRejectionEvent).reason));
   endpoint.postMessage(READY);
 }

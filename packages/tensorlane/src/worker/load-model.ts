@@ -13,10 +13,13 @@ import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
 import { COMPILED, createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
+import { heapBytes, watchWasmMemories, type WorkerMemory } from './memory.js';
 
 /** The model loaded: its session built on one engine (see `Built`: `device` is the model's GPU device), and the reply. */
 export interface LoadedModel extends Built {
   readonly reply: LoadReply;
+  /** What onnxruntime-web holds in this worker's memory now. */
+  memory(): WorkerMemory;
 }
 
 /** One file to load: the model or an external data file. */
@@ -171,10 +174,18 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       label: model!.label,
     };
     if (single.backend === 'fastest') model!.digest ??= await digestOf(model!.bytes!); // the stored choice's key
-    const resolved: ResolvedBackend & Partial<FastestBackend> =
+    // Every build of onnxruntime-web a session was built on keeps its heap, and every WebGPU device its buffers, for
+    // the worker's life: memory() counts them all.
+    const memories = new Set<WebAssembly.Memory>();
+    const resolved: ResolvedBackend & Partial<FastestBackend> = await watchWasmMemories(memories, () =>
       single.backend === 'fastest'
-        ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
-        : await resolveBackend(modelFiles, single, env, threads, prepared);
+        ? chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
+        : resolveBackend(modelFiles, single, env, threads, prepared),
+    );
+    const memory = (): WorkerMemory => ({
+      wasmHeapBytes: heapBytes(memories),
+      gpuBufferBytes: prepared.candidates.reduce((sum, { prepared }) => sum + (prepared.gpuBufferBytes?.() ?? 0), 0),
+    });
     if (single.backend !== 'fastest') progress.report(COMPILED, true);
     const { ort, session, backend, engine, fallback, adapter, device } = resolved;
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
@@ -193,7 +204,7 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
         ...(calibration ? { calibration } : {}), ...(warmup ? { warmup } : {}),
       };
       await progress.flush();
-      return { ort, session, backend, engine, ...(adapter ? { adapter } : {}), ...(device ? { device } : {}), reply };
+      return { ort, session, backend, engine, ...(adapter ? { adapter } : {}), ...(device ? { device } : {}), reply, memory };
     } catch (error) {
       await releaseBuilt(resolved); // the error that ended the load is the one to report
       throw error;

@@ -1,7 +1,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds } from '../types/tensor.js';
-import { BACKEND_TABLE, type Guarded, type OrtModule, type Run } from './backend-table.js';
+import { BACKEND_TABLE, type Guard, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
 import { toCpu } from './gpu-stack.js';
 import type { Built } from './resolve-backend.js';
@@ -36,6 +36,8 @@ export interface Runner {
    * stream's run, and the GPU copies of its outputs.
    */
   readonly exclusive: Guarded;
+  /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
+  readonly explains: Guard['explains'];
 }
 
 /**
@@ -43,7 +45,7 @@ export interface Runner {
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
  */
 export function createRunner({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void): Runner {
-  const guarded = BACKEND_TABLE[engine].guard(device, broken);
+  const { guarded, explains } = BACKEND_TABLE[engine].guard(device, broken);
   /** The last attempt queued: the next starts once it has settled. */
   let last: Promise<unknown> = Promise.resolve();
   const exclusive: Guarded = (attempt) => {
@@ -51,5 +53,5 @@ export function createRunner({ ort, session, engine, device }: Built, broken: (e
     last = turn.catch(() => undefined);
     return turn;
   };
-  return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds)), exclusive };
+  return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds)), exclusive, explains };
 }

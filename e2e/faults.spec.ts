@@ -60,7 +60,7 @@ for (const at of ['submit', 'kernels', 'read-back'] as const) {
     }, at);
     expect(result.outputs).toEqual(result.expected);
     expect(result.settled).toEqual(new Array(20).fill(1));
-    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', engine: 'jsep', restarts: 1 }]);
     expect(result.restarts).toEqual({ 'worker-crashed': 0, 'device-lost': 1, 'session-failed': 0, requested: 0 });
     expect(result.requests).toEqual({ submitted: 21, resolved: 21, rejected: 0, pending: 0 });
   });
@@ -261,7 +261,7 @@ test('should load a model given as bytes in yet another worker when a restart\'s
     return { out, expected, events, restarts, kept: memory.modelBytesKept, size };
   });
   expect(result.out).toEqual(result.expected);
-  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', restarts: 1 }]);
+  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', engine: 'wasm', restarts: 1 }]);
   expect(result.restarts).toMatchObject({ 'worker-crashed': 1 });
   expect(result.kept).toBe(result.size);
 });

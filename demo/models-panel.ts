@@ -116,7 +116,7 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
       ? `downloaded; ${session.warnings.join('; ')}`
       : 'downloaded, and now cached for the next visit';
   c.cache.dataset['source'] = fromCache ? 'cache' : 'network';
-  c.backend.textContent = backendLabel(session.backend);
+  c.backend.textContent = `${backendLabel(session.backend)}${session.backend === 'webgpu' ? ` (${session.engine} engine)` : ''}`;
   c.element.dataset['backend'] = session.backend;
 
   const adapter = session.adapter;
@@ -130,7 +130,7 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
     ...(session.fallback.length === 0
       ? [h('li', { class: 'muted' }, choice.backend === 'webgpu' || choice.backend === 'wasm' ? `none: '${choice.backend}' was forced` : 'none')]
       : session.fallback.map((attempt) =>
-          h('li', { 'data-testid': 'fallback-attempt', 'data-backend': attempt.backend }, h('strong', {}, `${attempt.backend}: `), attempt.reason),
+          h('li', { 'data-testid': 'fallback-attempt', 'data-backend': attempt.backend }, h('strong', {}, `${attempt.backend}${attempt.engine && attempt.engine !== 'wasm' ? `/${attempt.engine}` : ''}: `), attempt.reason),
         )),
   );
   c.threads.textContent = threadsText(session, isolation);

@@ -118,7 +118,7 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
 
     // auto: a software WebGPU adapter (SwiftShader on CI) is skipped with its reason; a real GPU is taken.
     for (const card of await cards(page)) {
-      if (card.backend === 'wasm') expect(card.fallback).toMatch(/^webgpu: skipped the software adapter \(google swiftshader\): /);
+      if (card.backend === 'wasm') expect(card.fallback).toMatch(/^webgpu\/jsep: skipped the software adapter \(google swiftshader\): /);
       else expect(card).toMatchObject({ backend: 'webgpu', fallback: 'none' });
       expect(card.cache).toBe('network');
     }
@@ -127,8 +127,8 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     await page.getByTestId('backend-select').selectOption('fastest');
     await waitRead(page, 'receipt');
     for (const card of await cards(page)) {
-      expect(card.selection).toMatch(/^(wasm|webgpu): /);
-      if (card.fallback.includes('skipped the software adapter')) expect(card.selection).toMatch(/^wasm: the only backend that can run here/);
+      expect(card.selection).toMatch(/^(wasm|webgpu\/(jsep|native|jspi)): /);
+      if (card.fallback.includes('skipped the software adapter')) expect(card.selection).toMatch(/^wasm: the only engine that can run here/);
     }
 
     await page.getByTestId('backend-select').selectOption('wasm');

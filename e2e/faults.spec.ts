@@ -2,35 +2,38 @@
 // (harness/fault-worker.ts), through the real SDK, on the backends where it happens.
 import { expect, test } from './fixtures.ts';
 
-test('should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device', async ({ gpu, harness }) => {
-  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
-  const result = await harness.evaluate(async () => {
-    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
-    const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', worker: faultWorkers() });
-    const events: unknown[] = [];
-    session.addEventListener('restart', (event) => events.push(event.detail));
-    const inputs = Array.from({ length: 20 }, (_, i) => seededFloats(2 * 3, i));
-    const expected = inputs.map((x) => Array.from(x));
-    const settled = new Array<number>(inputs.length).fill(0);
-    const calls = inputs.map((data, i) =>
-      session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
-        (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
-        (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
-      ),
-    );
-    injectFault('destroy-device');
-    const outputs = await Promise.all(calls);
-    const stats = await session.stats();
-    await session.dispose();
-    return { outputs, expected, settled, events, backend: session.backend, restarts: stats.restarts, requests: stats.requests };
+// The device is tensorlane's own on every engine: its loss is seen, and the calls move to a new worker and device.
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
+  test(`should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device, on ${webgpuEngine}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (webgpuEngine) => {
+      const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', webgpuEngine, worker: faultWorkers() });
+      const events: unknown[] = [];
+      session.addEventListener('restart', (event) => events.push(event.detail));
+      const inputs = Array.from({ length: 20 }, (_, i) => seededFloats(2 * 3, i));
+      const expected = inputs.map((x) => Array.from(x));
+      const settled = new Array<number>(inputs.length).fill(0);
+      const calls = inputs.map((data, i) =>
+        session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+          (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
+          (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
+        ),
+      );
+      injectFault('destroy-device');
+      const outputs = await Promise.all(calls);
+      const stats = await session.stats();
+      await session.dispose();
+      return { outputs, expected, settled, events, engine: session.engine, restarts: stats.restarts, requests: stats.requests };
+    }, webgpuEngine);
+    expect(result.outputs).toEqual(result.expected);
+    expect(result.settled).toEqual(new Array(20).fill(1));
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', engine: webgpuEngine, restarts: 1 }]);
+    expect(result.engine).toBe(webgpuEngine);
+    expect(result.restarts).toMatchObject({ 'device-lost': 1 });
+    expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
   });
-  expect(result.outputs).toEqual(result.expected);
-  expect(result.settled).toEqual(new Array(20).fill(1));
-  expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
-  expect(result.backend).toBe('webgpu');
-  expect(result.restarts).toMatchObject({ 'device-lost': 1 });
-  expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
-});
+}
 
 // A loss mid-run: before any kernel ran (the calls just reached the worker), during onnxruntime-web's kernels (its first
 // compute dispatch), and during the read-back of the outputs (its mapAsync, which the loss rejects unhandled).
@@ -57,7 +60,7 @@ for (const at of ['submit', 'kernels', 'read-back'] as const) {
     }, at);
     expect(result.outputs).toEqual(result.expected);
     expect(result.settled).toEqual(new Array(20).fill(1));
-    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', engine: 'jsep', restarts: 1 }]);
     expect(result.restarts).toEqual({ 'worker-crashed': 0, 'device-lost': 1, 'session-failed': 0, requested: 0 });
     expect(result.requests).toEqual({ submitted: 21, resolved: 21, rejected: 0, pending: 0 });
   });
@@ -84,42 +87,44 @@ test('should rebuild on WASM when the GPU device is lost and no adapter comes ba
   });
   expect(result.before).toEqual({ backend: 'webgpu', fallback: [] });
   expect(result.after).toEqual({
-    backend: 'wasm', adapter: undefined, fallback: [{ backend: 'webgpu', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
+    backend: 'wasm', adapter: undefined, fallback: [{ backend: 'webgpu', engine: 'jsep', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
   });
   expect(result.detail).toMatchObject({ cause: 'device-lost', backend: 'wasm', restarts: 1 });
   expect(result.output).toEqual(result.expected);
 });
 
-test('should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it', async ({ gpu, harness }) => {
-  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
-  const result = await harness.evaluate(async () => {
-    const { tensorlane, seededFloats } = window.harness;
-    const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu' });
-    const causes: string[] = [];
-    session.addEventListener('restart', (event) => causes.push(event.detail.cause));
-    const x = (rows: number, seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(rows * 3, seed), dims: [rows, 3] } });
-    const settle = (feeds: ReturnType<typeof x>) => {
-      const expected = Array.from(feeds.x.data);
-      return session.predict(feeds).then(
-        (out) => JSON.stringify(Array.from(out['y']!.data as Float32Array)) === JSON.stringify(expected) ? 'ok' : 'wrong values',
-        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-      );
-    };
-    // Stacked into one run of 5 rows, which cannot split in pairs: the run fails natively and the session is wedged.
-    // Then each runs alone on a new session: the 1-row request fails (and wedges that one too), the others answer.
-    const outcomes = await Promise.all([settle(x(2, 1)), settle(x(1, 2)), settle(x(2, 3))]);
-    const after = await settle(x(2, 4));
-    const { restarts } = await session.stats();
-    await session.dispose();
-    return { outcomes, after, causes, restarts };
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
+  test(`should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it, on ${webgpuEngine}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (webgpuEngine) => {
+      const { tensorlane, seededFloats } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', webgpuEngine });
+      const causes: string[] = [];
+      session.addEventListener('restart', (event) => causes.push(event.detail.cause));
+      const x = (rows: number, seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(rows * 3, seed), dims: [rows, 3] } });
+      const settle = (feeds: ReturnType<typeof x>) => {
+        const expected = Array.from(feeds.x.data);
+        return session.predict(feeds).then(
+          (out) => JSON.stringify(Array.from(out['y']!.data as Float32Array)) === JSON.stringify(expected) ? 'ok' : 'wrong values',
+          (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+        );
+      };
+      // Stacked into one run of 5 rows, which cannot split in pairs: the run fails natively and the session is wedged.
+      // Then each runs alone on a new session: the 1-row request fails (and wedges that one too), the others answer.
+      const outcomes = await Promise.all([settle(x(2, 1)), settle(x(1, 2)), settle(x(2, 3))]);
+      const after = await settle(x(2, 4));
+      const { restarts } = await session.stats();
+      await session.dispose();
+      return { outcomes, after, causes, restarts };
+    }, webgpuEngine);
+    expect(result.outcomes[0]).toBe('ok');
+    expect(result.outcomes[1]).toMatch(/^RUN_FAILED: onnxruntime-web failed to run the model: .*failed to call OrtRun\(\)/);
+    expect(result.outcomes[2]).toBe('ok');
+    expect(result.after).toBe('ok');
+    expect(result.causes).toEqual(['session-failed', 'session-failed']);
+    expect(result.restarts).toMatchObject({ 'session-failed': 2 });
   });
-  expect(result.outcomes[0]).toBe('ok');
-  expect(result.outcomes[1]).toMatch(/^RUN_FAILED: onnxruntime-web failed to run the model: .*failed to call OrtRun\(\)/);
-  expect(result.outcomes[2]).toBe('ok');
-  expect(result.after).toBe('ok');
-  expect(result.causes).toEqual(['session-failed', 'session-failed']);
-  expect(result.restarts).toMatchObject({ 'session-failed': 2 });
-});
+}
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test.describe(backend, () => {
@@ -256,7 +261,7 @@ test('should load a model given as bytes in yet another worker when a restart\'s
     return { out, expected, events, restarts, kept: memory.modelBytesKept, size };
   });
   expect(result.out).toEqual(result.expected);
-  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', restarts: 1 }]);
+  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', engine: 'wasm', restarts: 1 }]);
   expect(result.restarts).toMatchObject({ 'worker-crashed': 1 });
   expect(result.kept).toBe(result.size);
 });

@@ -57,7 +57,7 @@ const CAUSES = {
     'this worker already holds a session; use one worker per model',
   ],
   MODEL_INVALID: [() => open({ model: new TextEncoder().encode('not a model') }), 'the model could not be loaded: '],
-  BACKEND_UNAVAILABLE: [() => open({ backend: 'webgpu' }), 'no backend could run the model: webgpu: navigator.gpu is undefined'],
+  BACKEND_UNAVAILABLE: [() => open({ backend: 'webgpu' }), 'no backend could run the model: webgpu/jsep: navigator.gpu is undefined'],
   INVALID_INPUT: [
     async () => {
       await using session = await open();

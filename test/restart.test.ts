@@ -74,7 +74,7 @@ describe('a session that restarts itself', () => {
     });
     await expectServes(session, 2); // waits for the restart
     expect(w.count).toBe(2);
-    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: out of memory', backend: 'wasm', restarts: 1 }]);
+    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: out of memory', backend: 'wasm', engine: 'wasm', restarts: 1 }]);
     expect((await session.stats()).restarts).toEqual({ 'worker-crashed': 1, 'device-lost': 0, 'session-failed': 0, requested: 0 });
   });
 
@@ -101,7 +101,7 @@ describe('a session that restarts itself', () => {
     const outputs = await Promise.all([...before, ...during]);
     outputs.forEach(({ y }, i) => expect(Array.from(y!.data as Float32Array)).toEqual(expected[i]!.map((v) => expect.closeTo(v, 5))));
     expect(w.count).toBe(2);
-    expect(events).toEqual([{ cause: 'requested', message: 'session.restart() was called', backend: 'wasm', restarts: 1 }]);
+    expect(events).toEqual([{ cause: 'requested', message: 'session.restart() was called', backend: 'wasm', engine: 'wasm', restarts: 1 }]);
     const stats = await session.stats();
     expect(stats.requests).toEqual({ submitted: 40, resolved: 40, rejected: 0, pending: 0 });
     expect(stats.restarts.requested).toBe(1);
@@ -126,7 +126,7 @@ describe('a session that restarts itself', () => {
     await expect.poll(() => events.length).toBe(1);
     await expectServes(session, 7);
     expect(w.count).toBe(4); // the first, two that died loading, the one that serves
-    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: injected crash', backend: 'wasm', restarts: 1 }]);
+    expect(events).toEqual([{ cause: 'worker-crashed', engine: 'wasm', message: 'the worker threw: injected crash', backend: 'wasm', restarts: 1 }]);
     expect((await session.stats()).memory.modelBytesKept).toBe(MODELS['mlp.onnx']().byteLength);
   });
 

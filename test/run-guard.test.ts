@@ -1,29 +1,29 @@
-// The WebGPU run guard (worker/backend-table.ts) with a stand-in onnxruntime-web whose device the test loses. Here, not
+// The WebGPU run guard (worker/backend-table.ts) with a stand-in GPU device the test loses. Here, not
 // beside the guard: it needs Node's garbage collector, to see what the guard keeps alive.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { TensorlaneError } from '../packages/tensorlane/src/errors.ts';
 import type { Feeds } from '../packages/tensorlane/src/types/tensor.ts';
-import { BACKEND_TABLE, type OrtModule } from '../packages/tensorlane/src/worker/backend-table.ts';
+import { BACKEND_TABLE, type GpuDevice } from '../packages/tensorlane/src/worker/backend-table.ts';
 import type { SessionBroken } from '../packages/tensorlane/src/worker/broken.ts';
 
-/** An onnxruntime-web whose GPU device is lost when the test says. */
-function ortWithDevice() {
+/** A GPU device that is lost when the test says. */
+function deviceToLose() {
   let lose: (info: { reason: string; message: string }) => void = () => undefined;
   const lost = new Promise<{ reason: string; message: string }>((resolve) => (lose = resolve));
-  return { ort: { env: { webgpu: { device: { lost } } } } as unknown as OrtModule, lose: (reason: string) => lose({ reason, message: '' }) };
+  return { device: { lost } as unknown as GpuDevice, lose: (reason: string) => lose({ reason, message: '' }) };
 }
 
 const output = (): Feeds => ({ y: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
 
-describe('the WebGPU run guard', () => {
+describe.each(['jsep', 'native', 'jspi'] as const)('the WebGPU run guard of %s', (engine) => {
   it('should keep no outputs of runs that are over', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const { ort } = ortWithDevice();
+    const { device } = deviceToLose();
     const outputs: Array<WeakRef<Feeds>> = [];
-    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+    const { guarded } = BACKEND_TABLE[engine].guard(device, () => undefined);
     const run = () => guarded(async () => {
       const y = output();
       outputs.push(new WeakRef(y));
@@ -36,9 +36,9 @@ describe('the WebGPU run guard', () => {
   });
 
   it('should reject the runs in flight, and every later run, with device-lost when the device is lost', async () => {
-    const { ort, lose } = ortWithDevice();
+    const { device, lose } = deviceToLose();
     const broken: SessionBroken[] = [];
-    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, (error) => broken.push(error));
+    const { guarded } = BACKEND_TABLE[engine].guard(device, (error) => broken.push(error));
     const run = () => guarded(() => new Promise<Feeds>(() => undefined));
     const fault = { cause: 'device-lost', message: 'the GPU device was lost (destroyed)' };
     const inFlight = [run(), run()];
@@ -52,9 +52,9 @@ describe('the WebGPU run guard', () => {
   const unmapped = () => new DOMException("Failed to execute 'mapAsync' on 'GPUBuffer': Buffer was unmapped before mapping was resolved.", 'AbortError');
 
   it('should count a run failed by a cut-short read-back as the device loss that follows it, blaming no request', async () => {
-    const { ort, lose } = ortWithDevice();
+    const { device, lose } = deviceToLose();
     const broken: SessionBroken[] = [];
-    const { guarded } = BACKEND_TABLE.webgpu.guard(ort, (error) => broken.push(error));
+    const { guarded } = BACKEND_TABLE[engine].guard(device, (error) => broken.push(error));
     const call = guarded(async () => {
       throw new TensorlaneError('RUN_FAILED', 'onnxruntime-web failed to run the model: …', { cause: unmapped() });
     });
@@ -65,8 +65,8 @@ describe('the WebGPU run guard', () => {
   });
 
   it('should explain an unhandled read-back rejection by the device loss that follows it, and nothing else', async () => {
-    const { ort, lose } = ortWithDevice();
-    const { explains } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+    const { device, lose } = deviceToLose();
+    const { explains } = BACKEND_TABLE[engine].guard(device, () => undefined);
     await expect(explains(new Error('injected rejection'))).resolves.toBe(false);
     const symptom = explains(unmapped());
     setTimeout(() => lose('unknown'));
@@ -77,9 +77,9 @@ describe('the WebGPU run guard', () => {
   it('should fail the run with its own error when no device loss follows a symptom within the grace period', async () => {
     vi.useFakeTimers();
     try {
-      const { ort } = ortWithDevice();
+      const { device } = deviceToLose();
       const own = new TensorlaneError('RUN_FAILED', 'onnxruntime-web failed to run the model: …', { cause: unmapped() });
-      const { guarded, explains } = BACKEND_TABLE.webgpu.guard(ort, () => undefined);
+      const { guarded, explains } = BACKEND_TABLE[engine].guard(device, () => undefined);
       const call = expect(guarded(async () => {
         throw own;
       })).rejects.toBe(own);
@@ -93,7 +93,7 @@ describe('the WebGPU run guard', () => {
   });
 
   it('should explain nothing on WASM', async () => {
-    const { explains } = BACKEND_TABLE.wasm.guard({} as OrtModule, () => undefined);
+    const { explains } = BACKEND_TABLE.wasm.guard(undefined, () => undefined);
     await expect(explains(unmapped())).resolves.toBe(false);
   });
 });

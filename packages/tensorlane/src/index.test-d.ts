@@ -59,7 +59,8 @@ describe('public API', () => {
     expectTypeOf(deleteBackendChoices).parameter(0).toEqualTypeOf<string | undefined>();
     expectTypeOf(deleteBackendChoices).returns.resolves.toEqualTypeOf<number>();
     expectTypeOf<keyof BackendChoice>().toEqualTypeOf<
-      'model' | 'adapter' | 'browser' | 'batchSizes' | 'threads' | 'tensorlane' | 'onnxruntime' | 'chosen' | 'reason' | 'timings' | 'storedAt'
+      | 'model' | 'adapter' | 'browser' | 'batchSizes' | 'threads' | 'webgpuEngine' | 'tensorlane' | 'onnxruntime' | 'chosen' | 'engine'
+      | 'reason' | 'timings' | 'engineTimings' | 'storedAt'
     >();
     expectTypeOf<BackendChoice>().toExtend<BackendChoiceKey>();
   });

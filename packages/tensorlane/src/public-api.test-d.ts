@@ -17,6 +17,8 @@ import type {
   Dim,
   Distribution,
   DType,
+  Engine,
+  EngineTimings,
   FallbackAttempt,
   MemoryStats,
   PredictBatchOptions,
@@ -42,6 +44,8 @@ import type {
   StreamOptions,
   StreamStats,
   Tensor,
+  WebGpuEngine,
+  WebGpuEngineOption,
 } from './index.js';
 
 describe('public surface', () => {
@@ -54,11 +58,14 @@ describe('public surface', () => {
 
   it('should take exactly the documented options', () => {
     expectTypeOf<keyof SessionOptions>().toEqualTypeOf<
-      | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
+      | 'model' | 'backend' | 'webgpuEngine' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
       | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
     >();
+    expectTypeOf<SessionOptions['webgpuEngine']>().toEqualTypeOf<WebGpuEngineOption | undefined>();
+    expectTypeOf<WebGpuEngineOption>().toEqualTypeOf<'auto' | 'jsep' | 'native' | 'jspi'>();
+    expectTypeOf<WebGpuEngine>().toEqualTypeOf<'jsep' | 'native' | 'jspi'>();
     expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
     expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
@@ -72,7 +79,7 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+      | 'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
       | 'predict' | 'predictBatch' | 'openStream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
@@ -80,7 +87,9 @@ describe('public surface', () => {
     expectTypeOf<Session['restart']>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<Session['threads']>().toEqualTypeOf<number>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
-    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
+    expectTypeOf<Session['engine']>().toEqualTypeOf<Engine>();
+    expectTypeOf<Engine>().toEqualTypeOf<'jsep' | 'native' | 'jspi' | 'wasm'>();
+    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly engine?: Engine; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
     expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<
       'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features' | 'limits'
@@ -88,7 +97,13 @@ describe('public surface', () => {
     expectTypeOf<AdapterInfo['features']>().toEqualTypeOf<readonly string[]>();
     expectTypeOf<AdapterLimits>().toEqualTypeOf<{ readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number }>();
     expectTypeOf<Session['selection']>().toEqualTypeOf<BackendSelection | undefined>();
-    expectTypeOf<keyof BackendSelection>().toEqualTypeOf<'chosen' | 'reason' | 'timings' | 'fromCache'>();
+    expectTypeOf<keyof BackendSelection>().toEqualTypeOf<'chosen' | 'engine' | 'reason' | 'timings' | 'engineTimings' | 'fromCache'>();
+    expectTypeOf<BackendSelection['engine']>().toEqualTypeOf<Engine | undefined>();
+    expectTypeOf<BackendSelection['engineTimings']>().toEqualTypeOf<EngineTimings | undefined>();
+    expectTypeOf<EngineTimings>().toEqualTypeOf<{
+      readonly jsep?: Readonly<Record<number, number>>; readonly native?: Readonly<Record<number, number>>;
+      readonly jspi?: Readonly<Record<number, number>>; readonly wasm?: Readonly<Record<number, number>>;
+    }>();
     expectTypeOf<BackendSelection['timings']>().toEqualTypeOf<BackendTimings>();
     expectTypeOf<BackendTimings>().toEqualTypeOf<{
       readonly webgpu?: Readonly<Record<number, number>>; readonly wasm?: Readonly<Record<number, number>>;
@@ -146,7 +161,8 @@ describe('public surface', () => {
   it('should dispatch typed restart events', () => {
     expectTypeOf<RestartCause>().toEqualTypeOf<'worker-crashed' | 'device-lost' | 'session-failed' | 'requested'>();
     expectTypeOf<RestartDetail>().toEqualTypeOf<{
-      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly restarts: number;
+      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly engine?: Engine;
+      readonly restarts: number;
     }>();
     expectTypeOf<SessionEventMap['restart']>().toEqualTypeOf<CustomEvent<RestartDetail>>();
     const session = {} as Session;

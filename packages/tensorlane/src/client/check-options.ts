@@ -1,9 +1,9 @@
 // Option checking, on the page, before anything is sent: every option of createSession, predict and predictBatch,
 // each rejected with INVALID_OPTIONS naming the option, the value and what was expected. The lists of option names
 // derive from the option interfaces, so an option added there and not here fails to compile.
-import { BACKENDS, BACKEND_MODES } from '../types/backends.js';
+import { BACKENDS, BACKEND_MODES, ENGINES } from '../types/backends.js';
 import { TensorlaneError } from '../errors.js';
-import type { CalibrationOptions, ModelVariant } from '../types/backends.js';
+import type { CalibrationOptions, ModelVariant, WebGpuEngine } from '../types/backends.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../types/options.js';
 import {
   CALIBRATION_DEFAULTS, MAX_TIMER_MS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
@@ -17,7 +17,7 @@ import {
 } from './check-values.js';
 
 const SESSION_OPTIONS = keysOf({
-  model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
+  model: true, backend: true, webgpuEngine: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
   preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
@@ -30,6 +30,8 @@ const EXTERNAL_DATA_FILE = keysOf({ path: true, data: true, integrity: true } sa
 const GRAPH_OPTIMIZATION_LEVELS = keysOf({
   disabled: true, basic: true, extended: true, layout: true, all: true,
 } satisfies Record<NonNullable<SessionOptions['graphOptimizationLevel']>, true>);
+
+const WEBGPU_ENGINE_OPTIONS = ['auto', ...ENGINES.filter((e): e is WebGpuEngine => e !== 'wasm')] as const;
 
 function checkThreads(value: unknown): 'auto' | number {
   if (value === undefined || value === 'auto') return 'auto';
@@ -229,6 +231,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const request: LoadRequest = {
     model,
     backend: checkOneOf(options.backend, [...BACKEND_MODES, ...BACKENDS] as const, 'option "backend"') ?? 'auto',
+    webgpuEngine: checkOneOf(options.webgpuEngine, WEBGPU_ENGINE_OPTIONS, 'option "webgpuEngine"') ?? 'auto',
     ...(calibration ? { calibration } : {}),
     allowSoftwareAdapter: checkBoolean(options.allowSoftwareAdapter, 'option "allowSoftwareAdapter"'),
     batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',

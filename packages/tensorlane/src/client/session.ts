@@ -51,7 +51,7 @@ function createCounters() {
 
 /** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
 const FACTS = keysOf({
-  backend: true, fallback: true, adapter: true, selection: true, model: true,
+  backend: true, engine: true, fallback: true, adapter: true, selection: true, model: true,
   inputs: true, outputs: true, batching: true, threads: true, warnings: true,
 } satisfies Record<keyof SessionFacts, true>);
 

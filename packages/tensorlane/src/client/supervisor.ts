@@ -171,7 +171,7 @@ export async function supervise(
         reply = link.reply;
         restarts[cause]++;
         const total = Object.values(restarts).reduce((a, b) => a + b, 0);
-        onRestart({ cause, message, backend: link.reply.backend, restarts: total });
+        onRestart({ cause, message, backend: link.reply.backend, engine: link.reply.engine, restarts: total });
       },
       (error: unknown) => {
         const failed = toTensorlaneError(error, 'WORKER_CRASHED');

@@ -1,6 +1,6 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
-import type { BackendOption, CalibrationOptions, ModelVariant } from './backends.js';
+import type { BackendOption, CalibrationOptions, ModelVariant, WebGpuEngineOption } from './backends.js';
 
 /**
  * Options of {@link createSession}.
@@ -28,6 +28,19 @@ export interface SessionOptions {
    * @defaultValue `'auto'`
    */
   backend?: BackendOption;
+  /**
+   * Which WebGPU engine (onnxruntime-web build) runs a WebGPU session; `session.engine` says which ran. `'jsep'`: the
+   * default build's JavaScript kernels (deprecated upstream, bug fixes only). `'native'`: `onnxruntime-web/webgpu`,
+   * the C++ WebGPU execution provider (onnxruntime's new kernels and speed-ups go there; its build has no double,
+   * int16/uint16 or `ai.onnx.ml` kernels). `'jspi'`: the same provider built with JS Promise Integration (a smaller
+   * wasm), where the browser has it. `'auto'` runs `'jsep'` under `backend: 'auto'` and `'webgpu'`, which ran
+   * every test model at least as correctly as the native engine (see the README, "Backends"), and measures every
+   * engine that runs here under `backend: 'fastest'`. Naming an engine restricts WebGPU to it; a model it cannot
+   * load falls through to the next backend (WASM under `'auto'` and `'fastest'`) with the reason in
+   * `session.fallback`. Ignored by `backend: 'wasm'`.
+   * @defaultValue `'auto'`
+   */
+  webgpuEngine?: WebGpuEngineOption;
   /**
    * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
    * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.

@@ -1,6 +1,6 @@
 // What a session is and what it reports: the public Session interface, its stats, restarts and batching (the facts of
 // its backend are in backends.ts). Both threads use the report types; the worker sends them in its load reply and stats.
-import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, FallbackAttempt } from './backends.js';
+import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, Engine, FallbackAttempt } from './backends.js';
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Stream, StreamOptions, StreamStats } from './streams.js';
@@ -189,7 +189,7 @@ export type Outputs = Record<string, Tensor>;
  */
 export type SessionFacts = Pick<
   Session,
-  'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+  'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
 >;
 
 /**
@@ -206,6 +206,11 @@ export type SessionFacts = Pick<
 export interface Session extends EventTarget {
   /** The backend that runs the model; after a restart, the one the new worker runs on. */
   readonly backend: Backend;
+  /**
+   * The engine that runs the model: the onnxruntime-web build (`'jsep'`, `'native'` or `'jspi'` on WebGPU, `'wasm'`
+   * on WASM; see {@link SessionOptions.webgpuEngine}). Live, as `backend`.
+   */
+  readonly engine: Engine;
   /** The backends tried and not used, with their reasons; empty when the first choice worked. Live, as `backend`. */
   readonly fallback: readonly FallbackAttempt[];
   /** The WebGPU adapter in use, when `backend` is `'webgpu'`. Live, as `backend`. */
@@ -335,6 +340,8 @@ export interface RestartDetail {
   readonly message: string;
   /** The backend the session runs on now (`session.backend`). */
   readonly backend: Backend;
+  /** The engine the session runs on now (`session.engine`). Always set by tensorlane. */
+  readonly engine?: Engine;
   /** Restarts of this session so far, this one included. */
   readonly restarts: number;
 }

@@ -4,14 +4,14 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
-import type { BackendOption, CalibrationInfo } from '../types/backends.js';
+import type { BackendOption, CalibrationInfo, WebGpuEngineOption } from '../types/backends.js';
 import type { MemoryStats, RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, Tensor } from '../types/tensor.js';
 import type { StreamStats } from '../types/streams.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 8;
+export const PROTOCOL_VERSION = 9;
 
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
@@ -64,6 +64,8 @@ export interface LoadRequest {
    */
   readonly model: string | Uint8Array | readonly VariantRequest[];
   readonly backend: BackendOption;
+  /** The WebGPU engine asked for (`'auto'`: see SessionOptions.webgpuEngine). */
+  readonly webgpuEngine: WebGpuEngineOption;
   readonly calibration?: CalibrationRequest;
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;

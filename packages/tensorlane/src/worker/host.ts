@@ -13,6 +13,7 @@ import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
 import type { WorkerMemory } from './memory.js';
+import { releaseBuilt } from './resolve-backend.js';
 import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 import { createStreams, type Streams } from './streams.js';
@@ -123,20 +124,20 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { ort, session, reply, memory } = loaded;
+    const { reply, memory } = loaded;
     if (state.kind !== 'loading') {
       // Disposed while loading: the session it built must not outlive the worker's use.
-      await session.release().catch(() => undefined);
+      await releaseBuilt(loaded);
       throw disposedError();
     }
-    const { run, exclusive, explains } = createRunner(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message));
+    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message));
     const { maxBatchSize } = request;
     const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
     const streams = createStreams({
-      ort, session, exclusive, inputs: reply.inputs, maxBatchSize,
+      ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
       post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => releaseBuilt(loaded) };
     if (!request.returnBytes) return reply;
     const { model, externalData } = request;
     return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };

@@ -1,10 +1,10 @@
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds } from '../types/tensor.js';
 import { BACKEND_TABLE, type Guard, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
 import { toCpu } from './gpu-stack.js';
+import type { Built } from './resolve-backend.js';
 
 /** Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
 export async function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
@@ -41,11 +41,11 @@ export interface Runner {
 }
 
 /**
- * The session's runs, guarded as its backend needs.
+ * The session's runs, guarded as its engine needs.
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
  */
-export function createRunner(ort: OrtModule, session: Ort.InferenceSession, backend: Backend, broken: (error: SessionBroken) => void): Runner {
-  const { guarded, explains } = BACKEND_TABLE[backend].guard(ort, broken);
+export function createRunner({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void): Runner {
+  const { guarded, explains } = BACKEND_TABLE[engine].guard(device, broken);
   /** The last attempt queued: the next starts once it has settled. */
   let last: Promise<unknown> = Promise.resolve();
   const exclusive: Guarded = (attempt) => {

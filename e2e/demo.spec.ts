@@ -84,7 +84,7 @@ async function cards(page: Page) {
       selection: article.querySelector('[data-testid=selection]')!.textContent!,
       memory: Object.fromEntries(
         Object.entries((article.querySelector('[data-testid=memory]') as HTMLElement).dataset)
-          .filter(([key]) => key.endsWith('Bytes'))
+          .filter(([key]) => key.includes('Bytes'))
           .map(([key, bytes]) => [key, Number(bytes)]),
       ),
     })),

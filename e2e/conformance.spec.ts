@@ -78,6 +78,9 @@ async function nodeReference(model: string, inputs: readonly InputSpec[]): Promi
 const maxDiff = (a: Plain, b: Plain) =>
   Math.max(0, ...Object.keys(b).map((name) => (a[name]?.length === b[name]!.length ? Math.max(0, ...b[name]!.map((v, i) => Math.abs(v - a[name]![i]!))) : Infinity)));
 
+// The engines are independent: spread them over the workers.
+test.describe.configure({ mode: 'parallel' });
+
 for (const engine of ['jsep', 'native', 'jspi', 'wasm'] as const) {
   test.describe(`the ${engine} engine`, () => {
     // The kit's WebGPU gate: fails the WebGPU engines' tests if WebGPU did not come up.

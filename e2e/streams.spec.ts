@@ -124,6 +124,8 @@ test('should step 4 streams listening together in shared runs, and go on listeni
     expect(times).toEqual([...new Set(times)].sort((a, b) => a - b));
     expect(times.at(-1)).toBeGreaterThan(6);
   }
+  const gap = Math.max(...result.results.flatMap(({ times }) => times.slice(1).map((t, i) => t - times[i]!)));
+  console.log(`[streams] listening went on after the restart: the longest silence heard was ${gap.toFixed(2)} s of audio`);
   // In the new worker, the 4 streams' steps shared runs.
   console.log(`[streams] 4 streams listening, after the restart: ${result.streams.steps} steps in ${result.streams.runs} runs`);
   expect(result.streams.open).toBe(4);

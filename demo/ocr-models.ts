@@ -1,7 +1,7 @@
 // The demo's three OCR sessions: loading them (one tensorlane session, so one worker, per model), the model cache,
 // and the recognizer's dictionary.
 import {
-  createSession, deleteCachedModels, listCachedModels, type Backend, type ImageInputOptions, type LoadProgress, type Session,
+  createSession, deleteCachedModels, listCachedModels, type BackendOption, type ImageInputOptions, type LoadProgress, type Session,
 } from 'tensorlane';
 import { OCR_MODELS, type ModelFile } from 'virtual:ocr-models';
 import { parseDictionary } from './ocr/ctc.ts';
@@ -37,7 +37,7 @@ export const STAGE_INFO: Readonly<Record<StageName, { readonly title: string; re
 
 /** The backend controls' choice. */
 export interface LoadChoice {
-  readonly backend: 'auto' | 'fastest' | Backend;
+  readonly backend: BackendOption;
   readonly allowSoftwareAdapter: boolean;
 }
 

@@ -59,25 +59,38 @@ async function prepareApp(fixture: Fixture, app: string, tarball: string, depend
 
 let workDir: string | undefined;
 let packed: Promise<string> | undefined;
-let apps = 0;
+/** The apps installed so far in this worker, by fixture and dependencies: each is installed once. */
+const installed = new Map<string, Promise<string>>();
 
 /**
- * A fresh app of `fixture`, installed from the tarball (packed once for every consumer).
+ * An app of `fixture`, installed from the tarball (packed once for every consumer), once per fixture and
+ * dependencies: the specs that use it (a dev server, a build, a server render) share it, as one project of a user's
+ * would be served, built and rendered from the same install.
  * @param dependencies - versions to set in the app's package.json, e.g. `{ next: '15.5.29' }`.
  */
-export async function freshApp(fixture: Fixture, dependencies: Readonly<Record<string, string>> = {}): Promise<string> {
-  workDir ??= await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
-  packed ??= timed('pnpm pack', () => packTarball(packageDir, workDir!, ['dist/index.js', 'dist/worker/entry.js']));
-  const app = join(workDir, `${fixture.name}-${++apps}`);
-  await prepareApp(fixture, app, await packed, dependencies);
+export function installedApp(fixture: Fixture, dependencies: Readonly<Record<string, string>> = {}): Promise<string> {
+  const key = `${fixture.name} ${JSON.stringify(dependencies)}`;
+  let app = installed.get(key);
+  if (app === undefined) {
+    const name = `${fixture.name}-${installed.size + 1}`;
+    app = (async () => {
+      workDir ??= await mkdtemp(join(tmpdir(), 'tensorlane-consumer-'));
+      packed ??= timed('pnpm pack', () => packTarball(packageDir, workDir!, ['dist/index.js', 'dist/worker/entry.js']));
+      const dir = join(workDir, name);
+      await prepareApp(fixture, dir, await packed, dependencies);
+      return dir;
+    })();
+    installed.set(key, app);
+  }
   return app;
 }
 
-/** Removes every app and the tarball; the next {@link freshApp} packs again. */
+/** Removes every app and the tarball; the next {@link installedApp} packs and installs again. */
 export async function removeApps(): Promise<void> {
   if (workDir) await rm(workDir, { recursive: true, force: true });
   workDir = undefined;
   packed = undefined;
+  installed.clear();
 }
 
 function freePort(): Promise<number> {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, startServer,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, installedApp, predictIn, removeApps, startServer,
   type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, repoRoot, timed } from './consumer-install.ts';
@@ -65,14 +65,17 @@ async function copyOrtFiles(app: string): Promise<void> {
   }
 }
 
+// The two versions side by side; within one, the modes in order, as they share the app and its .next/.
+test.describe.configure({ mode: 'parallel' });
 test.afterAll(removeApps);
 
 for (const major of [16, 15] as const) {
   test.describe(`consumer: Next.js ${major}, App Router`, () => {
+    test.describe.configure({ mode: 'default' });
     let app: string;
 
     test.beforeAll(async () => {
-      app = await freshApp(NEXT, { next: await nextVersion(major) });
+      app = await installedApp(NEXT, { next: await nextVersion(major) });
       await copyOrtFiles(app);
     });
 

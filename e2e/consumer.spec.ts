@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, freshApp, predictIn, removeApps, resultIn, startServer,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, installedApp, predictIn, removeApps, resultIn, startServer,
   type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, timed } from './consumer-install.ts';
@@ -48,7 +48,7 @@ test.describe('consumer: Vite dev server, dependency pre-bundling on', () => {
   let server: AppServer | undefined;
 
   test.beforeAll(async () => {
-    app = await freshApp(FIXTURES.vite);
+    app = await installedApp(FIXTURES.vite);
     server = await timed('vite dev ready', () => startServer(app, (port) => [viteBin(app), '--host', '127.0.0.1', '--port', String(port), '--strictPort']));
   });
 
@@ -72,7 +72,7 @@ function describeStaticBuild(title: string, fixture: Fixture, build: (app: strin
     const servers: { plain?: StaticServer; csp?: StaticServer; noWasm?: StaticServer } = {};
 
     test.beforeAll(async () => {
-      const app = await freshApp(fixture);
+      const app = await installedApp(fixture);
       await timed(`${fixture.name}: build`, () => build(app));
       servers.plain = await serveStatic(join(app, outDir));
       servers.csp = await serveStatic(join(app, outDir), { 'content-security-policy': STRICT_CSP });
@@ -118,7 +118,7 @@ test.describe('consumer: no bundler, the built ESM files through an import map',
   let server: StaticServer | undefined;
 
   test.beforeAll(async () => {
-    server = await serveStatic(await freshApp(FIXTURES['no-bundler']));
+    server = await serveStatic(await installedApp(FIXTURES['no-bundler']));
   });
 
   test.afterAll(async () => {
@@ -134,7 +134,7 @@ test.describe('consumer: no bundler, the built ESM files through an import map',
 
 test.describe('consumer: server-side rendering in Node', () => {
   test('should import in Node and reject createSession with ENVIRONMENT_UNSUPPORTED saying a browser is needed', async () => {
-    const app = await freshApp(FIXTURES.vite);
+    const app = await installedApp(FIXTURES.vite);
     const output = await mustRun('node ssr.js', process.execPath, ['ssr.js'], app);
     const { html, added, error } = JSON.parse(output) as { html: string; added: string[]; error: unknown };
     expect(html).toContain(`exports: ${EXPORTS}`);

@@ -1,12 +1,31 @@
 import { defineConfig } from '@playwright/test';
 import { webgpu, type TensorlaneFixtures, type TensorlaneWorkerFixtures } from '@tensorlane/playwright';
 import { DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
+import { MODEL_DIR } from '../packages/playwright/test/models.ts';
+import { SPEECH_WAV } from '../test/vad.ts';
+
+/** The browser every project launches: WebGPU on, a fake camera (a generated video) for the demo's camera button, a
+ * fake microphone playing test/audio/speech.wav over and over for the listening tests, and gc() for the soak's memory
+ * measurements (Chromium measures at the next garbage collection). */
+const WEBGPU = webgpu({
+  adapter: WEBGPU_ADAPTER,
+  executablePath: chromiumPath(),
+  args: [
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
+    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc',
+  ],
+});
+
+/** The consumer apps: fresh projects installed from the packed tarball, built and served by their own tools. */
+const CONSUMERS = ['**/consumer.spec.ts', '**/consumer-next.spec.ts'];
 
 export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // Spec files run side by side, each in order in one worker; files whose tests are independent say so.
+  // TENSORLANE_E2E_WORKERS overrides (1 runs everything in order).
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env['TENSORLANE_E2E_WORKERS'] ?? 2),
   forbidOnly: true,
   retries: 0,
   timeout: 120_000,
@@ -16,14 +35,16 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
     baseURL: `http://127.0.0.1:${HARNESS_PORT}`,
   },
   projects: [
+    { name: 'webgpu', testIgnore: ['**/no-webgpu.spec.ts', ...CONSUMERS], use: WEBGPU },
+    { name: 'consumers', testMatch: CONSUMERS, use: WEBGPU },
     {
-      name: 'webgpu',
-      testIgnore: ['**/no-webgpu.spec.ts'],
-      // A fake camera (a generated video) for the demo's camera button; gc() for the soak's memory measurements
-      // (Chromium measures at the next garbage collection).
-      use: webgpu({
-        adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--js-flags=--expose-gc'],
-      }),
+      // @tensorlane/playwright's own tests (its playwright.config.ts runs them alone), beside the SDK's.
+      name: 'kit',
+      testDir: '../packages/playwright/test',
+      testIgnore: ['projects/**'],
+      fullyParallel: true,
+      timeout: 60_000,
+      use: { ...webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }), modelDir: MODEL_DIR },
     },
     {
       // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.

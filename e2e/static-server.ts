@@ -1,25 +1,13 @@
 // A plain static file server for the consumer apps' production builds: what a user's CDN or nginx does, with the
-// right MIME types (application/wasm, text/javascript for .mjs), 404 for a missing file (never an HTML fallback),
-// and extra response headers on every file, e.g. a Content-Security-Policy (or a cache-control other than no-store);
-// optionally under a sub-path, as static hosts such as GitHub Pages serve a project. Listens on an OS-assigned port.
+// right MIME types (the kit's table: application/wasm, text/javascript for .mjs), 404 for a missing file (never an
+// HTML fallback), and extra response headers on every file, e.g. a Content-Security-Policy (or a cache-control other
+// than no-store); optionally under a sub-path, as static hosts such as GitHub Pages serve a project. Listens on an
+// OS-assigned port.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-  '.txt': 'text/plain; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.jpg': 'image/jpeg',
-  '.png': 'image/png',
-};
+import { MIME_TYPES } from '../packages/playwright/src/mime-types.ts';
 
 export interface StaticServer {
   readonly url: string;
@@ -51,7 +39,7 @@ export async function serveStatic(
           response.writeHead(200, {
             'cache-control': 'no-store',
             ...headers,
-            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream',
             'content-length': info.size,
           });
           createReadStream(file).pipe(response);

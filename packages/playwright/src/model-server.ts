@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { importMapOf, modelPagePackages, type BrowserPackage } from './import-map.js';
+import { MIME_TYPES } from './mime-types.js';
 import { probeWebGpu } from './probe.js';
 
 /**
@@ -44,15 +45,6 @@ export interface ModelServer {
 export const PROBE_PAGE = '/@kit/probe.html';
 export const PROBE_WORKER = '/@kit/probe-worker.js';
 
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-};
-
 const html = (title: string, head: string, body: string) =>
   `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>${title}</title>${head}</head>\n<body>${body}</body>\n</html>\n`;
 
@@ -83,11 +75,11 @@ function generatedFiles(packages: readonly BrowserPackage[]): Record<string, { t
     'probe().then((report) => postMessage(report), (error) => postMessage({ available: false, reason: `the probe threw ${error}` }));',
   ].join('\n');
   return {
-    '/': { type: TYPES['.html']!, body: page },
-    '/@kit/page.js': { type: TYPES['.js']!, body: pageModule },
-    '/@kit/worker.js': { type: TYPES['.js']!, body: worker },
-    [PROBE_PAGE]: { type: TYPES['.html']!, body: html('WebGPU probe', '', '') },
-    [PROBE_WORKER]: { type: TYPES['.js']!, body: probeWorker },
+    '/': { type: MIME_TYPES['.html']!, body: page },
+    '/@kit/page.js': { type: MIME_TYPES['.js']!, body: pageModule },
+    '/@kit/worker.js': { type: MIME_TYPES['.js']!, body: worker },
+    [PROBE_PAGE]: { type: MIME_TYPES['.html']!, body: html('WebGPU probe', '', '') },
+    [PROBE_WORKER]: { type: MIME_TYPES['.js']!, body: probeWorker },
   };
 }
 
@@ -97,7 +89,7 @@ async function sendFile(response: ServerResponse, root: string, path: string): P
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return false;
-  response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+  response.writeHead(200, { 'content-type': MIME_TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
   createReadStream(file).pipe(response);
   return true;
 }

@@ -1,17 +1,55 @@
-// How a call to the worker fails, as its caller reads it: aborted, lost with a crashed worker, unsendable, or refused
-// by a worker of another version.
+// How a call to the worker ends, as its caller reads it: by its one signal (the caller's signal and its timeout
+// combined), lost with a crashed worker, unsendable, or refused by a worker of another version.
 import { TensorlaneError, messageOf } from '../errors.js';
 import { PROTOCOL_VERSION, type Ready } from '../wire/protocol.js';
 import { VERSION } from '../wire/version.js';
 
-/** The ABORTED error for a signal, keeping its reason as `cause`. */
-export function abortError(signal: AbortSignal, what: string): TensorlaneError {
-  return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(signal.reason)}`, { cause: signal.reason });
+/** The `TIMEOUT` error a call's signal aborts with when its `timeoutMs` runs out: told apart from a caller's reason. */
+class Timeout extends TensorlaneError {}
+
+/** The one signal of a call, and what to call once the call settled: it stops the timer and stops listening. */
+export interface CallSignal {
+  readonly signal: AbortSignal;
+  release(): void;
 }
 
-/** The TIMEOUT error of a call that outlasted its `timeoutMs`. */
-export function timeoutError(what: string, timeoutMs: number | undefined): TensorlaneError {
-  return new TensorlaneError('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`);
+const RELEASED: CallSignal['release'] = () => undefined;
+
+/**
+ * The one signal of a call named `what`, which every layer below listens to: the caller's `signal`, aborting also
+ * with a `TIMEOUT` error as its reason after `timeoutMs`, counted from now. Undefined with neither, so that such a
+ * call costs no signal, timer or listener. Combined by hand rather than by `AbortSignal.any`, which browsers the
+ * README supports lack (before Chrome 116, Firefox 124, Safari 17.4).
+ */
+export function callSignal(signal: AbortSignal | undefined, timeoutMs: number | undefined, what: string): CallSignal | undefined {
+  if (timeoutMs === undefined) return signal && { signal, release: RELEASED };
+  const controller = new AbortController();
+  const timeout = () => controller.abort(new Timeout('TIMEOUT', `${what} took longer than its timeoutMs of ${timeoutMs} ms`));
+  const timer = setTimeout(timeout, timeoutMs);
+  if (signal === undefined) return { signal: controller.signal, release: () => clearTimeout(timer) };
+  const onAbort = () => {
+    clearTimeout(timer);
+    controller.abort(signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
+ * The error of a call whose signal aborted: the `TIMEOUT` of its {@link callSignal}, or `ABORTED` keeping the
+ * caller's reason as `cause`.
+ */
+export function abortError(signal: AbortSignal, what: string): TensorlaneError {
+  const { reason } = signal;
+  if (reason instanceof Timeout) return reason;
+  return new TensorlaneError('ABORTED', `${what} was aborted: ${messageOf(reason)}`, { cause: reason });
 }
 
 /** The error of a call whose inputs went with a worker that stopped. */

@@ -1,6 +1,6 @@
 // The predict calls in flight to one worker: each gets an id, waits in the outbox until the end of its task, travels
 // with the other calls of that task in one Submit message (small inputs packed), and settles from Results messages,
-// from its signal or timer, or when the connection closes. Nothing here waits: every call is tracked until it settles.
+// from its signal, or when the connection closes. Nothing here waits: every call is tracked until it settles.
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
 import type { Cancel, Results, Submission, Submit } from '../wire/protocol.js';
@@ -8,18 +8,20 @@ import { pack } from '../wire/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
-import { abortError, timeoutError, transitError } from './call-errors.js';
+import { abortError, transitError } from './call-errors.js';
+import { arm, untrack, type Tracked } from './tracked.js';
 
-export interface RequestOptions {
-  signal?: AbortSignal | undefined;
-  /** Rejects with `TIMEOUT` after this long, or at `deadline` when given. */
-  timeoutMs?: number | undefined;
-  /** `performance.now()` at which the call times out, for a call that waited elsewhere first. */
-  deadline?: number | undefined;
+/** How a call to the worker is made: the same options from the session down to here. */
+export interface CallOptions {
+  /**
+   * The call's one signal (see `callSignal`): the caller's signal and the call's timeout combined. Its reason says
+   * how the call ended (see `abortError`).
+   */
+  readonly signal?: AbortSignal | undefined;
   /** Names the operation in messages, e.g. `predict`. */
-  what: string;
-  /** Run each item in a run of its own (see `Submission.alone`). */
-  alone?: boolean | undefined;
+  readonly what: string;
+  /** Run each item in a run of its own (see `Submission.alone`): a call a worker handed back. */
+  readonly alone?: boolean | undefined;
 }
 
 /**
@@ -34,15 +36,12 @@ export class Returned {
 }
 
 /** A call sent to the scheduler and not yet answered. */
-interface Call {
+interface Call extends Tracked {
   readonly what: string;
   /** Its items' outputs, as their parts come. */
   readonly outputs: Feeds[];
   resolve(outputs: Feeds[]): void;
   reject(error: TensorlaneError | Returned): void;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
   /** Posted to the worker; until then, giving up needs no cancel message. */
   sent?: boolean;
 }
@@ -56,7 +55,7 @@ const SEND_EVERY = 64;
 
 export interface Calls {
   /** Queues `items` as one call; resolves with their outputs, in order. See `Connection.request`. */
-  request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]>;
+  request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
   /** The worker listens: send what waits, and from now on at the end of each task. */
   open(): void;
   /** Sends what waits in the outbox now. */
@@ -122,15 +121,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     }
   }
 
-  /** Forgets call `id`, its timer and its abort listener; returns it, to settle, if it was still pending. */
-  function settle(id: number): Call | undefined {
-    const call = calls.get(id);
-    if (call === undefined) return undefined;
-    calls.delete(id);
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-    return call;
-  }
+  const settle = (id: number) => untrack(calls, id);
 
   /** The page gives up first: the call rejects, and the worker, if the call reached it, is told to drop it. */
   function giveUp(id: number, error: TensorlaneError): void {
@@ -141,23 +132,16 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
   }
 
   return {
-    request(items, { signal, timeoutMs, deadline, what, alone }) {
+    request(items, { signal, what, alone }) {
       if (closed !== undefined) return Promise.reject(closed);
       if (signal?.aborted) return Promise.reject(abortError(signal, what));
       if (redirected) return Promise.reject(new Returned(items, alone === true));
       const id = nextId++;
       return new Promise<Feeds[]>((resolve, reject) => {
-        // One record per call; a listener and a timer only when asked for: this runs for every predict.
+        // One record per call; a listener only for a call with a signal: this runs for every predict.
         const call: Call = { what, outputs: new Array<Feeds>(items.length), resolve, reject };
         calls.set(id, call);
-        if (signal) {
-          call.signal = signal;
-          call.onAbort = () => giveUp(id, abortError(signal, what));
-          signal.addEventListener('abort', call.onAbort, { once: true });
-        }
-        if (deadline !== undefined) {
-          call.timer = setTimeout(() => giveUp(id, timeoutError(what, timeoutMs)), Math.max(0, deadline - performance.now()));
-        }
+        arm(call, signal, what, (error) => giveUp(id, error));
         outbox.push({ id, items, ...(alone ? { alone } : {}) });
         if (!listening) return; // sent once the worker is ready
         if (outbox.length >= SEND_EVERY) flush();

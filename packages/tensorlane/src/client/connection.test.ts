@@ -7,6 +7,7 @@ import { toWireError } from '../wire/wire-error.js';
 import { PROTOCOL_VERSION, READY, isCancel, isSubmit, type Cancel, type HostApi, type Results, type Submit } from '../wire/protocol.js';
 import { PACK_LIMIT, unpack } from '../wire/pack.js';
 import type { Feeds } from '../types/tensor.js';
+import { callSignal } from './call-errors.js';
 import { connect, type Connection, type WorkerLike } from './connection.js';
 
 /** A call the test does not await: its rejection when the connection closes is expected. */
@@ -114,7 +115,7 @@ describe('connect', () => {
       code: 'ABORTED',
       message: 'predict was aborted: user left',
     });
-    const timedOut = expect(w.connection.request([row(2)], { what: 'predict', timeoutMs: 1, deadline: performance.now() + 1 })).rejects.toMatchObject({
+    const timedOut = expect(w.connection.request([row(2)], { what: 'predict', signal: callSignal(undefined, 1, 'predict')!.signal })).rejects.toMatchObject({
       code: 'TIMEOUT',
       message: 'predict took longer than its timeoutMs of 1 ms',
     });
@@ -130,7 +131,7 @@ describe('connect', () => {
 
   it('should send neither the call nor a cancel when the page gives up before the worker is ready', async () => {
     const w = start();
-    const timedOut = expect(w.connection.request([row(1)], { what: 'predict', timeoutMs: 1, deadline: performance.now() + 1 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const timedOut = expect(w.connection.request([row(1)], { what: 'predict', signal: callSignal(undefined, 1, 'predict')!.signal })).rejects.toMatchObject({ code: 'TIMEOUT' });
     await w.tick();
     await timedOut;
     w.ready();

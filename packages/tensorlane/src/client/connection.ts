@@ -4,20 +4,16 @@ import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
 import {
-  isFault, isReady, isResults, isStreamResult, type Fault, type HostApi, type Result, type StreamMessage, type VideoStreamResult,
+  isFault, isHeard, isReady, isResults, isStreamAnswers, isVideoResult, type Fault, type HostApi, type Result, type VideoMessage,
+  type VideoResultMessage,
 } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
-import { createCalls, type RequestOptions } from './calls.js';
+import { createCalls, type CallOptions } from './calls.js';
+import { createStreamCalls, type StreamCalls } from './stream-calls.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
-
-export interface CallOptions {
-  signal?: AbortSignal | undefined;
-  /** Names the operation in an abort message, e.g. `predict`. */
-  what: string;
-}
 
 /** What the worker says about itself: it can no longer serve (`Fault`), or crashed. */
 export type FaultListener = (fault: Pick<Fault, 'cause' | 'message'>) => void;
@@ -32,19 +28,21 @@ export interface Connection {
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /**
    * Queues `items` in the worker as one call and resolves with their outputs, in order. The buffers of `items` are
-   * transferred. Calls made in the same task travel in one message. On abort or timeout the call rejects at once,
-   * and the worker drops it if it has not run.
+   * transferred. Calls made in the same task travel in one message. When its signal aborts (its caller's, or its
+   * timeout) the call rejects at once, and the worker drops it if it has not run.
    */
-  request(items: readonly Feeds[], options: RequestOptions): Promise<Feeds[]>;
+  request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The stream operations in flight to this worker; they reject `STATE_LOST` when it is surrendered. */
+  readonly streams: StreamCalls;
   /**
    * Rejects the calls in flight, and every later call, with `error`; then, with `release`, asks the worker to
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
    */
   close(error: TensorlaneError, options?: { release?: boolean }): Promise<void>;
-  /** Posts a video stream's message to the worker (client/images/stream.ts); once closed, its frame is closed instead. */
-  postStream(message: StreamMessage, transfer: Transferable[]): void;
-  /** Hears the worker's stream results, and the error this connection closes with; returns how to stop listening. */
-  onStream(listener: (result: VideoStreamResult | TensorlaneError) => void): () => void;
+  /** Posts a live video's message to the worker (client/images/stream.ts); once closed, its frame is closed instead. */
+  postVideo(message: VideoMessage, transfer: Transferable[]): void;
+  /** Hears the worker's live video results, and the error this connection closes with; returns how to stop listening. */
+  onVideo(listener: (result: VideoResultMessage | TensorlaneError) => void): () => void;
   /**
    * Takes back from the worker every call it has not answered, and closes: each such call rejects with
    * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
@@ -65,13 +63,15 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
-  const streamListeners = new Set<(result: VideoStreamResult | TensorlaneError) => void>();
+  const streams = createStreamCalls((message, transfer) => endpoint.postMessage(message, transfer));
+  const videoListeners = new Set<(result: VideoResultMessage | TensorlaneError) => void>();
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
     if (isFault(data)) fault(data.cause, data.message);
     else if (isResults(data)) calls.receive(data);
-    else if (isStreamResult(data)) for (const listener of [...streamListeners]) listener(data);
+    else if (isStreamAnswers(data) || isHeard(data)) streams.receive(data);
+    else if (isVideoResult(data)) for (const listener of [...videoListeners]) listener(data);
   };
   endpoint.addEventListener('message', onResults);
 
@@ -110,6 +110,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     started();
     listening = true;
     calls.open();
+    streams.open();
   };
   endpoint.addEventListener('message', onMessage);
   endpoint.start?.();
@@ -126,8 +127,9 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     for (const reject of [...pending]) reject(error);
     pending.clear();
     calls.close(error);
-    for (const listener of [...streamListeners]) listener(error);
-    streamListeners.clear();
+    streams.close(error);
+    for (const listener of [...videoListeners]) listener(error);
+    videoListeners.clear();
     const released = release
       ? Promise.race([api.dispose(), new Promise((resolve) => setTimeout(resolve, 500))]).catch(() => undefined)
       : Promise.resolve();
@@ -178,6 +180,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     try {
       const returned = await Promise.race([call((api) => api.surrender(), { what: 'restart' }), timeout]);
       calls.returned(returned);
+      streams.close(new TensorlaneError('STATE_LOST', 'the worker restarted, and the stream state went with it; reset() the stream'));
       await close(crashed('the worker stopped without handing back this call'), { release: true });
     } catch (error) {
       await close(error as TensorlaneError); // it crashed meanwhile, or does not answer
@@ -192,19 +195,20 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     },
     call,
     request: calls.request,
+    streams,
     close,
     surrender,
-    postStream(message, transfer) {
+    postVideo(message, transfer) {
       const send = () => {
         if (closed === undefined) endpoint.postMessage(message, transfer);
-        else if (message.tensorlane === 'stream-frame') message.frame.close();
+        else if (message.tensorlane === 'video-frame') message.frame.close();
       };
       if (listening || closed !== undefined) send();
       else void ready.then(send);
     },
-    onStream(listener) {
-      streamListeners.add(listener);
-      return () => void streamListeners.delete(listener);
+    onVideo(listener) {
+      videoListeners.add(listener);
+      return () => void videoListeners.delete(listener);
     },
   };
 }

@@ -1,16 +1,14 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
-import type { AdapterInfo, BackendSelection, FallbackAttempt } from '../types/backends.js';
 import type { RestartDetail } from '../types/session.js';
-import type { BatchingInfo, Counts, Session, SessionStats } from '../types/session.js';
+import type { Counts, Session, SessionFacts, SessionStats } from '../types/session.js';
 import type { Outputs } from '../types/tensor.js';
-import type { Backend } from '../types/backends.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
-import type { Feeds, TensorInfo } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { attachTransforms } from '../tensor/image-fit.js';
 import type { ImageFeeds } from '../types/images.js';
@@ -18,8 +16,12 @@ import { imageReaders, takePictures, type Taken } from './images/read-images.js'
 import { createVideoStream } from './images/stream.js';
 import type { VideoStreamOptions, VideoSource, VideoStream } from '../types/images.js';
 import { checkPredictOptions } from './check-options.js';
-import { abortError } from './call-errors.js';
+import { keysOf } from './check-values.js';
+import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
+import { unreadable } from './unreadable.js';
+import { StreamImpl } from './stream.js';
+import type { Stream, StreamOptions } from '../types/streams.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
@@ -53,18 +55,14 @@ function createCounters() {
   };
 }
 
-/**
- * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
- * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
- */
-export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (isTensorlaneError(error)) throw error;
-    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
-  }
-}
+/** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
+const FACTS = keysOf({
+  backend: true, engine: true, fallback: true, adapter: true, selection: true, model: true,
+  inputs: true, outputs: true, batching: true, threads: true, warnings: true,
+} satisfies Record<keyof SessionFacts, true>);
+
+/** Its facts, as getters defined from FACTS (see the class's static block). */
+export interface SessionImpl extends SessionFacts {}
 
 /**
  * The session a page holds: checks calls, applies backpressure, counts outcomes, and sends calls to its worker
@@ -72,56 +70,47 @@ export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T 
  */
 export class SessionImpl extends EventTarget implements Session {
   readonly #maxQueueSize: number;
+  /** The bytes of the model the page keeps for restarts (see create-session.ts). */
+  readonly #modelBytesKept: () => number;
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
   /** The number of the next stream. */
-  #streams = 1;
+  #videos = 1;
   /** Checks feeds against the inputs of the load reply it was made for. */
   #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
-  private constructor(maxQueueSize: number) {
+  private constructor(maxQueueSize: number, modelBytesKept: () => number) {
     super();
     this.#maxQueueSize = maxQueueSize;
+    this.#modelBytesKept = modelBytesKept;
   }
 
-  /** Opens a session on the first worker `connect` starts; later ones come from it too. */
-  static async open(connect: Connect, policy: RestartPolicy & { maxQueueSize: number }, signal: AbortSignal | undefined): Promise<SessionImpl> {
-    const session = new SessionImpl(policy.maxQueueSize);
+  /**
+   * Opens a session on the first worker `connect` starts; later ones come from it too.
+   * @param policy - how to restart, the backpressure limit, and the bytes of the model kept for restarts.
+   */
+  static async open(
+    connect: Connect,
+    policy: RestartPolicy & { readonly maxQueueSize: number; readonly modelBytesKept: () => number },
+    signal: AbortSignal | undefined,
+  ): Promise<SessionImpl> {
+    const session = new SessionImpl(policy.maxQueueSize, policy.modelBytesKept);
     const onRestart = (detail: RestartDetail) => session.dispatchEvent(new CustomEvent('restart', { detail }));
     session.#supervisor = await supervise(connect, signal, policy, onRestart);
     return session;
   }
 
-  get backend(): Backend {
-    return this.#supervisor.reply.backend;
-  }
-  get fallback(): readonly FallbackAttempt[] {
-    return this.#supervisor.reply.fallback;
-  }
-  get adapter(): AdapterInfo | undefined {
-    return this.#supervisor.reply.adapter;
-  }
-  get selection(): BackendSelection | undefined {
-    return this.#supervisor.reply.selection;
-  }
-  get model(): string | undefined {
-    return this.#supervisor.reply.model;
-  }
-  get inputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.inputs;
-  }
-  get outputs(): readonly TensorInfo[] {
-    return this.#supervisor.reply.outputs;
-  }
-  get batching(): BatchingInfo {
-    return this.#supervisor.reply.batching;
-  }
-  get threads(): number {
-    return this.#supervisor.reply.threads;
-  }
-  get warnings(): readonly string[] {
-    return this.#supervisor.reply.warnings;
+  static {
+    // Each fact reads the current worker's load reply: after a restart, the new worker's.
+    for (const fact of FACTS) {
+      Object.defineProperty(SessionImpl.prototype, fact, {
+        get(this: SessionImpl) {
+          return this.#supervisor.reply[fact];
+        },
+        configurable: true,
+      });
+    }
   }
 
   get #read(): FeedsReader {
@@ -150,9 +139,9 @@ export class SessionImpl extends EventTarget implements Session {
     const session = {
       specs: supervisor.reply.images ?? [],
       read: this.#read,
-      connection: () => supervisor.connection({ what: 'stream' }),
+      connection: async () => (await supervisor.link({ what: 'stream' })).connection,
     };
-    return createVideoStream(session, this.#streams++, source, options);
+    return createVideoStream(session, this.#videos++, source, options);
   }
 
   /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
@@ -177,33 +166,48 @@ export class SessionImpl extends EventTarget implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      // Pictures become frames to move: at once, or once decoded (a Blob) or snapshotted (a DOM element).
-      let taken: Taken | undefined;
-      if (supervisor.reply.images !== undefined) {
-        const taking = takePictures(checked, copy);
-        taken = taking instanceof Promise ? await taking : taking;
-        if (signal?.aborted) throw abortError(signal, what);
+      // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
+      const call = callSignal(signal, timeoutMs, what);
+      try {
+        // Pictures become frames to move: at once, or once decoded (a Blob) or snapshotted (a DOM element).
+        let taken: Taken | undefined;
+        if (supervisor.reply.images !== undefined) {
+          const taking = takePictures(checked, copy);
+          taken = taking instanceof Promise ? await taking : taking;
+          if (call?.signal.aborted) throw abortError(call.signal, what);
+        }
+        const items = taken?.items ?? checked;
+        const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items)));
+        const outputs = await supervisor.request(sent, { signal: call?.signal, what });
+        if (taken) outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
+        counters.resolved(rows);
+        return outputs;
+      } finally {
+        call?.release();
       }
-      const items = taken?.items ?? checked;
-      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items)));
-      // A timeout counts from here, across the restarts the call waits for.
-      const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-      const outputs = await supervisor.request(sent, { signal, deadline, timeoutMs, what });
-      if (taken) outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
-      counters.resolved(rows);
-      return outputs;
     } catch (error) {
       counters.rejected(rows, error);
       throw error;
     }
   }
 
+  #streams = 0;
+
+  openStream(options: StreamOptions): Stream {
+    const supervisor = this.#supervisor;
+    if (supervisor.stopped) throw supervisor.stopped;
+    return new StreamImpl({ supervisor, events: this, id: ++this.#streams }, options);
+  }
+
   async stats(): Promise<SessionStats> {
     const supervisor = this.#supervisor;
-    const scheduler = await supervisor.call((api) => api.stats(), { what: 'stats' });
+    const { memory, ...scheduler } = await supervisor.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
     const restarts = { ...supervisor.restarts };
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts };
+    return {
+      ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts,
+      memory: { ...memory, modelBytesKept: this.#modelBytesKept() },
+    };
   }
 
   restart(): Promise<void> {

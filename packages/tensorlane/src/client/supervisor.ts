@@ -4,10 +4,10 @@ import { TensorlaneError, toTensorlaneError, type ErrorCode } from '../errors.js
 import type { Fault, LoadReply, Result } from '../wire/protocol.js';
 import type { RestartCause, RestartDetail } from '../types/session.js';
 import type { Feeds } from '../types/tensor.js';
-import { abortError, timeoutError } from './call-errors.js';
-import { Returned } from './calls.js';
+import { abortError } from './call-errors.js';
+import { Returned, type CallOptions } from './calls.js';
 import { closePictures } from '../tensor/pictures.js';
-import type { CallOptions, Connection, FaultListener } from './connection.js';
+import type { Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
 import type { HostApi } from '../wire/protocol.js';
 
@@ -26,15 +26,6 @@ export interface RestartPolicy {
   readonly maxRestarts: number;
   /** Why `restart()` cannot load the model again (bytes given with restart off), if so. */
   readonly cannotReload?: string;
-}
-
-/** What a call to the worker needs, besides its items. */
-export interface SendOptions {
-  readonly signal?: AbortSignal | undefined;
-  /** `performance.now()` after which the call rejects with `TIMEOUT`. */
-  readonly deadline?: number | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly what: string;
 }
 
 const RESTART_WINDOW_MS = 60_000;
@@ -60,31 +51,25 @@ export interface Supervisor {
   /** Restarts so far, by cause. */
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
-  request(items: readonly Feeds[], options: SendOptions): Promise<Feeds[]>;
+  request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The worker in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  link(options: CallOptions): Promise<Link>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
-  /** The connection to the worker that serves, once one does (waiting while a restart runs). */
-  connection(options: SendOptions): Promise<Connection>;
   /** Restarts on demand; resolves once the new worker serves. */
   restart(): Promise<void>;
   /** Stops for good: calls in flight and later ones reject with `DISPOSED`. */
   dispose(): Promise<void>;
 }
 
-/** Resolves when `promise` does, or rejects when the signal aborts or the deadline passes, whichever comes first. */
-function bounded<T>(promise: Promise<T>, { signal, deadline, timeoutMs, what }: SendOptions): Promise<T> {
-  if (signal === undefined && deadline === undefined) return promise;
+/** Resolves when `promise` does, or rejects when the call's signal aborts (its caller's, or its timeout) first. */
+function bounded<T>(promise: Promise<T>, { signal, what }: CallOptions): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal, what));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal!, what));
-    const timer = deadline === undefined ? undefined : setTimeout(
-      () => reject(timeoutError(what, timeoutMs)),
-      Math.max(0, deadline - performance.now()),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    });
+    const onAbort = () => reject(abortError(signal, what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -123,17 +108,46 @@ export async function supervise(
     return before.kind === 'up' ? before.link.connection.close(error, { release: error.code === 'DISPOSED' }) : Promise.resolve();
   }
 
-  function onFault(link: Link, { cause, message }: Pick<Fault, 'cause' | 'message'>): void {
+  /**
+   * Counts one more restart if the policy allows it (restart on, at most `maxRestarts` within the window); otherwise
+   * says why not, in a few words.
+   */
+  function allowRestart(): string | undefined {
     const now = performance.now();
     while (recent.length > 0 && now - recent[0]! > RESTART_WINDOW_MS) recent.shift();
-    if (!policy.restart) {
-      void stop(new TensorlaneError(FAULT_CODES[cause], `${message} (restart is 'off': the session stopped; create a new one)`, { details: { cause } }));
-    } else if (recent.length >= policy.maxRestarts) {
-      const stopped = `the session stopped: ${recent.length + 1} faults within ${RESTART_WINDOW_MS / 1000} s, more than maxRestarts (${policy.maxRestarts}) allows; the last: ${message}`;
-      void stop(new TensorlaneError(FAULT_CODES[cause], stopped, { details: { cause, restarts: { ...restarts } } }));
-    } else {
-      recent.push(now);
-      void replace(link, cause, message).catch(() => undefined);
+    if (!policy.restart) return "restart is 'off'";
+    if (recent.length >= policy.maxRestarts) {
+      return `${recent.length + 1} faults within ${RESTART_WINDOW_MS / 1000} s, more than maxRestarts (${policy.maxRestarts}) allows`;
+    }
+    recent.push(now);
+    return undefined;
+  }
+
+  function onFault(link: Link, { cause, message }: Pick<Fault, 'cause' | 'message'>): void {
+    const refused = allowRestart();
+    if (refused === undefined) return void replace(link, cause, message).catch(() => undefined);
+    const stopped = policy.restart
+      ? `the session stopped: ${refused}; the last: ${message}`
+      : `${message} (restart is 'off': the session stopped; create a new one)`;
+    void stop(new TensorlaneError(FAULT_CODES[cause], stopped, { details: { cause, ...(policy.restart ? { restarts: { ...restarts } } : {}) } }));
+  }
+
+  /**
+   * Starts the next worker. One that crashes while it loads (before it serves) is one more fault: another is started,
+   * as long as `maxRestarts` allows; the model's bytes, if given as bytes, are still on the page (see create-session.ts).
+   */
+  async function startAgain(signal: AbortSignal): Promise<Link> {
+    for (;;) {
+      try {
+        return await start(signal);
+      } catch (error) {
+        const failed = toTensorlaneError(error, 'WORKER_CRASHED');
+        if (failed.code !== 'WORKER_CRASHED' || signal.aborted) throw failed;
+        const refused = allowRestart();
+        if (refused !== undefined) {
+          throw new TensorlaneError('WORKER_CRASHED', `the new worker crashed while loading the model (${refused}): ${failed.message}`, { cause: failed });
+        }
+      }
     }
   }
 
@@ -143,7 +157,7 @@ export async function supervise(
     const controller = new AbortController();
     const next = old.connection.surrender().then(() => {
       controller.signal.throwIfAborted();
-      return start(controller.signal);
+      return startAgain(controller.signal);
     });
     const cancel = (error: TensorlaneError) => {
       controller.abort(error);
@@ -158,7 +172,7 @@ export async function supervise(
         reply = link.reply;
         restarts[cause]++;
         const total = Object.values(restarts).reduce((a, b) => a + b, 0);
-        onRestart({ cause, message, backend: link.reply.backend, restarts: total });
+        onRestart({ cause, message, backend: link.reply.backend, engine: link.reply.engine, restarts: total });
       },
       (error: unknown) => {
         const failed = toTensorlaneError(error, 'WORKER_CRASHED');
@@ -169,14 +183,14 @@ export async function supervise(
     );
   }
 
-  /** The link in use, once it serves: waits while a restart runs, as long as the caller's signal and deadline allow. */
-  async function inUse(options: SendOptions): Promise<Link> {
+  /** The link in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  async function inUse(options: CallOptions): Promise<Link> {
     for (;;) {
       if (state.kind === 'up') return state.link;
       if (state.kind === 'stopped') throw state.error;
-      // The caller's own signal or deadline ends the wait; how the restart ended is read from the state.
+      // The call's signal ends the wait; how the restart ended is read from the state.
       await bounded(state.next, options).catch((error: unknown) => {
-        if (options.signal?.aborted || (options.deadline !== undefined && performance.now() >= options.deadline)) throw error;
+        if (options.signal?.aborted) throw error;
       });
     }
   }
@@ -196,7 +210,7 @@ export async function supervise(
         for (;;) {
           const { connection } = state.kind === 'up' ? state.link : await inUse(options);
           try {
-            return await connection.request(items, { ...options, alone });
+            return await connection.request(items, alone ? { ...options, alone } : options);
           } catch (error) {
             if (!(error instanceof Returned)) throw error;
             ({ items, alone } = error);
@@ -208,12 +222,12 @@ export async function supervise(
       }
     },
 
+    link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
+
     async call(invoke, options) {
       const { connection } = await inUse(options);
       return connection.call(invoke, options);
     },
-
-    connection: async (options) => (await inUse(options)).connection,
 
     async restart() {
       if (state.kind === 'stopped') throw state.error;

@@ -2,19 +2,8 @@
 // over (moved, or copied on request). Transfers never copy; `copied` is the one deliberate copy, for `copy: true`.
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
+import { honestView, isSharedBuffer, placeOf, transferBuffer, typedArrayName, viewOfClass } from './intrinsics.js';
 import { isPictureTensor, transferableOf } from './pictures.js';
-
-type Movable = ArrayBuffer & { transfer?(): ArrayBuffer };
-
-function isShared(buffer: ArrayBufferLike): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-}
-
-/** Whether a buffer was transferred away (`detached` where the engine has it, else an empty buffer). */
-export function isDetached(buffer: ArrayBufferLike): boolean {
-  const flag = (buffer as { detached?: unknown }).detached;
-  return typeof flag === 'boolean' ? flag : buffer.byteLength === 0;
-}
 
 /**
  * The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred), and the frames of
@@ -28,8 +17,8 @@ export function buffersOf(feeds: Iterable<Feeds>): Transferable[] {
         for (const { frame } of tensor.pictures) buffers.add(transferableOf(frame));
         continue;
       }
-      const { buffer } = tensor.data;
-      if (!isShared(buffer)) buffers.add(buffer as ArrayBuffer);
+      const { buffer } = placeOf(tensor.data);
+      if (!isSharedBuffer(buffer)) buffers.add(buffer as ArrayBuffer);
     }
   }
   return [...buffers];
@@ -41,13 +30,10 @@ export function buffersOf(feeds: Iterable<Feeds>): Transferable[] {
  */
 export function copied(feeds: Feeds): Feeds {
   const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) out[name] = isPictureTensor(t) ? t : { ...t, data: t.data.slice() as Tensor['data'] };
+  for (const [name, t] of Object.entries(feeds)) {
+    out[name] = isPictureTensor(t) ? t : { ...t, data: honestView(t.data, typedArrayName(t.data)!).slice() as Tensor['data'] };
+  }
   return out;
-}
-
-/** `buffer.transfer()`, or where the engine lacks it (Node 20), a structured clone that transfers it: no copy either way. */
-function transferOf(buffer: Movable): ArrayBuffer {
-  return typeof buffer.transfer === 'function' ? buffer.transfer() : structuredClone(buffer, { transfer: [buffer] });
 }
 
 /**
@@ -61,10 +47,10 @@ export function moved(items: readonly Feeds[]): Feeds[] {
   // Where each view sits is read before any buffer is detached (a detached view reads as empty); a buffer several
   // views share moves once.
   const places = items.map((feeds) => {
-    const out: Record<string, { t: Tensor; byteOffset: number; length: number }> = {};
+    const out: Record<string, { t: Tensor; tag: string; buffer: ArrayBufferLike; byteOffset: number; length: number }> = {};
     for (const name in feeds) {
       const t = feeds[name]!;
-      out[name] = { t, byteOffset: t.data.byteOffset, length: t.data.length };
+      out[name] = { t, tag: typedArrayName(t.data)!, ...placeOf(t.data) };
     }
     return out;
   });
@@ -72,16 +58,15 @@ export function moved(items: readonly Feeds[]): Feeds[] {
   return places.map((tensors, i) => {
     const out: Record<string, Tensor> = {};
     for (const name in tensors) {
-      const { t, byteOffset, length } = tensors[name]!;
-      const { buffer } = t.data;
-      if (isShared(buffer) || isPictureTensor(t)) {
+      const { t, tag, buffer, byteOffset, length } = tensors[name]!;
+      if (isSharedBuffer(buffer) || isPictureTensor(t)) {
         out[name] = t;
         continue;
       }
       let target = done.get(buffer);
       if (target === undefined) {
         try {
-          target = transferOf(buffer as Movable);
+          target = transferBuffer(buffer as ArrayBuffer);
         } catch (error) {
           throw new TensorlaneError(
             'INVALID_INPUT',
@@ -91,8 +76,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
         }
         done.set(buffer, target);
       }
-      const View = t.data.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Tensor['data'];
-      out[name] = { type: t.type, data: new View(target, byteOffset, length), dims: t.dims };
+      out[name] = { type: t.type, data: viewOfClass(tag, target, byteOffset, length), dims: t.dims };
     }
     return out;
   });

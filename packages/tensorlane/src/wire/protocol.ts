@@ -4,15 +4,17 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
-import type { AdapterInfo, Backend, BackendOption, BackendSelection, CalibrationInfo, FallbackAttempt } from '../types/backends.js';
-import type { BatchingInfo, RestartCause, SchedulerStats, WarmupInfo } from '../types/session.js';
-import type { DType, Feeds, TensorInfo } from '../types/tensor.js';
+import type { BackendOption, CalibrationInfo, WebGpuEngineOption } from '../types/backends.js';
+import type { MemoryStats, RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
+import type { DType, Feeds, Tensor } from '../types/tensor.js';
+import type { StreamStats } from '../types/streams.js';
 import type { ImageAlign, ImageFit, ImageInputOptions, ImageTransform, PictureStats } from '../types/images.js';
 import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 10;
+
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -41,6 +43,12 @@ export interface CalibrationRequest {
 
 /** The defaults of `calibration` (documented on CalibrationOptions), applied on both sides of the wire. */
 export const CALIBRATION_DEFAULTS: CalibrationRequest = { budgetMs: 5000, runs: 7, remember: true };
+
+/**
+ * setTimeout's longest delay (about 24.8 days; a longer one fires at once). Both sides read a time option past it as
+ * no limit: the page drops such a `timeoutMs`, the worker clamps the timers of `maxQueueDelayMs` and `budgetMs`.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 /** A model variant, as the worker takes it: its absolute URL and its own external data (resolved against it). */
 export interface VariantRequest {
@@ -108,6 +116,8 @@ export interface LoadRequest {
    */
   readonly model: string | Uint8Array | readonly VariantRequest[];
   readonly backend: BackendOption;
+  /** The WebGPU engine asked for (`'auto'`: see SessionOptions.webgpuEngine). */
+  readonly webgpuEngine: WebGpuEngineOption;
   readonly calibration?: CalibrationRequest;
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
@@ -143,25 +153,12 @@ export function buffersOfSources({ model, externalData = [] }: ModelSources): Ar
   return [...new Set(bytes.map((data) => data.buffer).filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer))];
 }
 
-/** What the worker loaded. */
-export interface LoadReply {
-  readonly backend: Backend;
-  readonly fallback: readonly FallbackAttempt[];
-  readonly adapter?: AdapterInfo;
-  /** How `backend: 'fastest'` chose, and what measuring cost. */
-  readonly selection?: BackendSelection;
+/** What the worker loaded: the facts the session reports, as it reports them, and what its stats report. */
+export interface LoadReply extends SessionFacts {
+  /** What measuring cost, when `backend: 'fastest'` measured. */
   readonly calibration?: CalibrationInfo;
-  /** The URL loaded, when the model was a URL (or variants). */
-  readonly model?: string;
-  readonly inputs: readonly TensorInfo[];
-  readonly outputs: readonly TensorInfo[];
-  readonly batching: BatchingInfo;
-  /** Threads onnxruntime-web's WebAssembly runtime runs on. */
-  readonly threads: number;
   /** Present when a warm-up ran. */
   readonly warmup?: WarmupInfo;
-  /** What went less well than asked without failing the load, e.g. a model that could not be cached. */
-  readonly warnings: readonly string[];
   /** The request's model sources, bytes moved back (not copied), when it asked for them and gave any bytes. */
   readonly returned?: ModelSources;
   /** The image inputs, resolved against the model, when the request named any. */
@@ -185,9 +182,11 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
-/** What the worker counts: its scheduler's runs, and how it converted pictures. */
+/** What the worker reports of itself: its scheduler's runs, its streams', how it converted pictures, and what its onnxruntime-web holds in memory now. */
 export interface WorkerStats extends SchedulerStats {
+  readonly streams: StreamStats;
   readonly pictures: PictureStats;
+  readonly memory: Omit<MemoryStats, 'modelBytesKept'>;
 }
 
 /** The API the worker exposes through comlink: the calls the page waits on. */
@@ -294,7 +293,7 @@ export interface Fault {
 }
 
 /** A stream's settings that change its frames' tensors: their size and fit (the image input's when absent). */
-export interface StreamGeometry {
+export interface VideoGeometry {
   readonly width?: number;
   readonly height?: number;
   readonly fit?: ImageFit;
@@ -303,11 +302,11 @@ export interface StreamGeometry {
 
 /**
  * Page → worker: starts stream `stream` (the page's number for it) into image input `input`. Its frames come from
- * `readable` (a MediaStreamTrackProcessor's, moved here), or one by one as `StreamFrame`s. `feeds` are the model's
+ * `readable` (a MediaStreamTrackProcessor's, moved here), or one by one as `VideoFrameMessage`s. `feeds` are the model's
  * other inputs, the same for every frame. Opening a stream of a number already open replaces it.
  */
-export interface StreamOpen extends StreamGeometry {
-  readonly tensorlane: 'stream-open';
+export interface VideoOpen extends VideoGeometry {
+  readonly tensorlane: 'video-open';
   readonly stream: number;
   readonly input: string;
   readonly feeds: Feeds;
@@ -315,8 +314,8 @@ export interface StreamOpen extends StreamGeometry {
 }
 
 /** Page → worker: one frame of a stream whose frames the page hands over, and when it had it (ms since the epoch). */
-export interface StreamFrame {
-  readonly tensorlane: 'stream-frame';
+export interface VideoFrameMessage {
+  readonly tensorlane: 'video-frame';
   readonly stream: number;
   readonly frame: VideoFrame | ImageBitmap;
   readonly arrived: number;
@@ -324,16 +323,16 @@ export interface StreamFrame {
 
 /**
  * Page → worker: stops a stream (its frames are closed), or with `drain`, ends it once the frame it holds is answered
- * (its source ended); a last `VideoStreamResult` with `ended` says so.
+ * (its source ended); a last `VideoResultMessage` with `ended` says so.
  */
-export interface StreamClose {
-  readonly tensorlane: 'stream-close';
+export interface VideoClose {
+  readonly tensorlane: 'video-close';
   readonly stream: number;
   readonly drain?: boolean;
 }
 
 /** What a stream has counted in this worker. */
-export interface StreamCounts {
+export interface VideoCounts {
   readonly offered: number;
   readonly run: number;
   readonly dropped: number;
@@ -343,10 +342,10 @@ export interface StreamCounts {
  * Worker → page: a stream's result for one frame (its outputs, the frame's timestamp, what was done to it, and when
  * it arrived, in ms since the epoch), or its end (`ended`, with the `error` that ended it, if any).
  */
-export interface VideoStreamResult {
-  readonly tensorlane: 'stream-result';
+export interface VideoResultMessage {
+  readonly tensorlane: 'video-result';
   readonly stream: number;
-  readonly counts: StreamCounts;
+  readonly counts: VideoCounts;
   readonly outputs?: Feeds;
   readonly timestamp?: number;
   readonly transform?: ImageTransform;
@@ -355,8 +354,103 @@ export interface VideoStreamResult {
   readonly error?: WireError;
 }
 
+/**
+ * A stream as the worker opens it (client/stream.ts checked it against the model): what it carries and returns, its
+ * first values, the limits of its carried dims, and the axis each input and output stacks along (`-1`: not stacked,
+ * the same in every step of a run).
+ */
+export interface StreamSpec {
+  /** Output name → input name. */
+  readonly carry: Readonly<Record<string, string>>;
+  /** Every carried input's first value: a tensor, or the dims of zeros. */
+  readonly initial: Readonly<Record<string, Tensor | { readonly dims: readonly number[] }>>;
+  /** The outputs a step returns. */
+  readonly outputs: readonly string[];
+  /** Largest sizes of the carried inputs' symbolic dims, by dim name. */
+  readonly limits: Readonly<Record<string, number>>;
+  /** Every input's and output's stacking axis, by name. */
+  readonly axes: Readonly<Record<string, number>>;
+}
+
+/** How the worker listens to audio for a stream (see `stream.listen`), with the page's options resolved. */
+export interface ListenSpec {
+  /** The audio's own rate, and the model's. */
+  readonly sourceRate: number;
+  readonly sampleRate: number;
+  readonly frame: number;
+  readonly hop: number;
+  /** The input the frames feed, as [1, frame] float32. */
+  readonly input: string;
+  /** The other inputs that are not carried, the same at every step. */
+  readonly feeds: Feeds;
+  readonly behind: 'drop' | 'catch-up';
+  readonly maxWaiting: number;
+  /** Where the samples come from: a port the audio worklet posts `AudioChunk`s to, or a ring it writes (AUDIO_RING). */
+  readonly port: MessagePort;
+  readonly ring?: SharedArrayBuffer;
+  /** Read the ring from its oldest sample (the first listen), not from what comes next (after a restart). */
+  readonly replay: boolean;
+}
+
+/**
+ * The shared-memory ring an audio worklet writes and the worker reads: a header of Int32s (the total samples
+ * written, modulo 2^32), then `capacity` float32 samples.
+ */
+export const AUDIO_RING = { written: 0, header: 16 } as const;
+
+/** Audio worklet → worker, without shared memory: samples, and where the first sits in the audio (sample index). */
+export interface AudioChunk {
+  readonly at: number;
+  readonly samples: Float32Array;
+}
+
+/**
+ * One operation on a stream, page → worker. Every one but `open` is answered (`StreamAnswer` with its `id`). The ops
+ * of one stream run in the order sent; a step waits for the one before it.
+ */
+export type StreamOp =
+  | { readonly op: 'open'; readonly stream: number; readonly spec: StreamSpec }
+  | { readonly op: 'step'; readonly id: number; readonly stream: number; readonly feeds: Feeds }
+  | { readonly op: 'reset'; readonly id: number; readonly stream: number; readonly initial: StreamSpec['initial'] }
+  | { readonly op: 'read'; readonly id: number; readonly stream: number; readonly name: string }
+  | { readonly op: 'close'; readonly id: number; readonly stream: number }
+  | { readonly op: 'listen'; readonly id: number; readonly stream: number; readonly listen: ListenSpec }
+  | { readonly op: 'pause' | 'resume' | 'unlisten'; readonly id: number; readonly stream: number }
+  /** Drops op `id` if it has not started. */
+  | { readonly op: 'cancel'; readonly id: number };
+
+/** Page → worker: stream operations, in order. */
+export interface StreamOps {
+  readonly tensorlane: 'stream-ops';
+  readonly ops: readonly StreamOp[];
+}
+
+/** What an op came to: a step's outputs, a read's value, or an error; `steps` counts the stream's steps so far. */
+export interface StreamAnswer {
+  readonly id: number;
+  readonly steps: number;
+  readonly outputs?: Feeds;
+  readonly error?: WireError;
+}
+
+/** Worker → page: answers to stream ops, their outputs' buffers transferred. */
+export interface StreamAnswers {
+  readonly tensorlane: 'stream-answers';
+  readonly answers: readonly StreamAnswer[];
+}
+
+/** Worker → page: a listening stream's results, and its counts (ListenStats without `resets`, which the page keeps). */
+export interface HeardMessage {
+  readonly tensorlane: 'heard';
+  readonly stream: number;
+  readonly results: ReadonlyArray<{ readonly frame: number; readonly time: number; readonly outputs: Feeds }>;
+  readonly stats: { readonly frames: number; readonly dropped: number; readonly waiting: number; readonly samples: number };
+  /** Listening stopped on its own (the run failed): why. */
+  readonly error?: WireError;
+}
+
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel | Fault | StreamOpen | StreamFrame | StreamClose | VideoStreamResult;
+export type Message = Ready | Results | Submit | Cancel | Fault | StreamOps | StreamAnswers | HeardMessage | VideoOpen | VideoFrameMessage | VideoClose | VideoResultMessage;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -389,18 +483,30 @@ export function isFault(data: unknown): data is Fault {
   return tagOf(data) === 'fault' && typeof (data as Fault).cause === 'string' && typeof (data as Fault).message === 'string';
 }
 
+export function isStreamOps(data: unknown): data is StreamOps {
+  return tagOf(data) === 'stream-ops' && Array.isArray((data as StreamOps).ops);
+}
+
+export function isStreamAnswers(data: unknown): data is StreamAnswers {
+  return tagOf(data) === 'stream-answers' && Array.isArray((data as StreamAnswers).answers);
+}
+
+export function isHeard(data: unknown): data is HeardMessage {
+  return tagOf(data) === 'heard' && Array.isArray((data as HeardMessage).results);
+}
+
 export function isCancel(data: unknown): data is Cancel {
   return tagOf(data) === 'cancel' && typeof (data as Cancel).id === 'number';
 }
 
 /** Page → worker stream messages. */
-export type StreamMessage = StreamOpen | StreamFrame | StreamClose;
+export type VideoMessage = VideoOpen | VideoFrameMessage | VideoClose;
 
-export function isStreamMessage(data: unknown): data is StreamMessage {
+export function isVideoMessage(data: unknown): data is VideoMessage {
   const tag = tagOf(data);
-  return (tag === 'stream-open' || tag === 'stream-frame' || tag === 'stream-close') && typeof (data as StreamClose).stream === 'number';
+  return (tag === 'video-open' || tag === 'video-frame' || tag === 'video-close') && typeof (data as VideoClose).stream === 'number';
 }
 
-export function isStreamResult(data: unknown): data is VideoStreamResult {
-  return tagOf(data) === 'stream-result' && typeof (data as VideoStreamResult).stream === 'number';
+export function isVideoResult(data: unknown): data is VideoResultMessage {
+  return tagOf(data) === 'video-result' && typeof (data as VideoResultMessage).stream === 'number';
 }

@@ -2,8 +2,9 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isStreamMessage, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type StreamMessage, type VideoStreamResult, type Submission, type WireError, type WorkerStats,
+  READY, buffersOfSources, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
+  type LoadRequest, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission,
+  type VideoMessage, type VideoResultMessage, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -11,10 +12,13 @@ import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
-import { createRun } from './run-model.js';
+import type { WorkerMemory } from './memory.js';
+import { releaseBuilt } from './resolve-backend.js';
+import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
+import { createStreams, type Streams } from './streams.js';
 import { createHeldFrames } from './images/held-frames.js';
-import { createStreams, type Streams } from './images/streams.js';
+import { createVideoStreams, type VideoStreams } from './images/streams.js';
 import { setUpImages } from './images/session-images.js';
 import type { PictureConverter } from './images/convert.js';
 
@@ -31,7 +35,11 @@ type State =
       readonly reply: LoadReply;
       readonly read: FeedsReader;
       readonly scheduler: Scheduler;
+      readonly streams: Streams;
       readonly pictures: PictureConverter | undefined;
+      /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
+      explains(reason: unknown): Promise<boolean>;
+      memory(): WorkerMemory;
       release(): Promise<void>;
     }
   | { readonly kind: 'disposed' };
@@ -39,14 +47,19 @@ type State =
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
-  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
-  crash(message: string): void;
+  /**
+   * Reports that the worker crashed with an unhandled rejection, unless a fault was reported already or the session's
+   * guard reports the rejection as a symptom of its end (a lost GPU device).
+   */
+  rejected(reason: unknown): void;
   /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
-  /** Opens, feeds or closes a video stream. */
-  stream(message: StreamMessage): void;
+  /** Takes stream operations (see worker/streams.ts); each is answered by a `StreamAnswers` message. */
+  streamOps(ops: readonly StreamOp[]): void;
+  /** Opens, feeds or closes a live video stream. */
+  video(message: VideoMessage): void;
 }
 
 async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promise<Result<T>> {
@@ -90,22 +103,25 @@ function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorIn
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
 
+/** Every raw message the worker posts. */
+type Posted = Results | Fault | StreamAnswers | HeardMessage | VideoResultMessage;
+
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Results | Fault | VideoStreamResult) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Posted) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
   /** The frames of the calls not yet over: closed as each call ends. */
   const frames = createHeldFrames();
-  /** The video streams, once a model with image inputs is loaded; their frames run as calls of negative ids. */
-  let streams: Streams | undefined;
+  /** The live video streams, once a model with image inputs is loaded; their frames run as calls of negative ids. */
+  let videos: VideoStreams | undefined;
   const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => {
     for (const { id } of outcomes) frames.release(id);
-    const rest = streams ? streams.settled(answer, outcomes) : { answer, outcomes };
+    const rest = videos ? videos.settled(answer, outcomes) : { answer, outcomes };
     if (rest.answer !== undefined || rest.outcomes.length > 0) post(encode(rest.answer, rest.outcomes));
   };
   const report = (cause: Fault['cause'], message: string) => {
@@ -126,28 +142,28 @@ export function createHost(post: (message: Results | Fault | VideoStreamResult) 
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
-    const { ort, session } = loaded;
     let images: ReturnType<typeof setUpImages>;
     try {
       if (state.kind !== 'loading') throw disposedError(); // the session it built must not outlive the worker's use
       images = setUpImages(request, loaded);
     } catch (error) {
-      await session.release().catch(() => undefined);
+      await releaseBuilt(loaded);
       if (state.kind === 'loading') state = { kind: 'idle' };
       throw error;
     }
     const { reply, readers, converter } = images;
-    const scheduler = createScheduler({
-      stacked: reply.batching.stacked,
-      maxBatchSize: request.maxBatchSize,
-      maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message), converter),
-      onSettled,
+    const { memory } = loaded;
+    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message), converter);
+    const { maxBatchSize } = request;
+    const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
+    const streams = createStreams({
+      ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
+      post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
     const read = createFeedsReader(reply.inputs, readers);
-    state = { kind: 'ready', reply, read, scheduler, pictures: converter, release: () => session.release() };
+    state = { kind: 'ready', reply, read, scheduler, streams, pictures: converter, explains, memory, release: () => releaseBuilt(loaded) };
     if (reply.images) {
-      streams = createStreams(reply.images, {
+      videos = createVideoStreams(reply.images, {
         queue: (id, items) => queue(id, items, false, undefined, false),
         cancel: (id) => {
           scheduler.cancel(id);
@@ -189,15 +205,17 @@ export function createHost(post: (message: Results | Fault | VideoStreamResult) 
 
       stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: { ...state.scheduler.stats(), pictures: state.pictures?.stats() ?? { gpu: 0, gpuFromBitmap: 0, cpu: 0 } } };
+        const pictures = state.pictures?.stats() ?? { gpu: 0, gpuFromBitmap: 0, cpu: 0 };
+        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats(), pictures, memory: state.memory() } };
       },
 
       surrender(): Result<readonly Submission[]> {
         if (state.kind !== 'ready') return { ok: true, value: [] };
-        streams?.stopAll();
+        state.streams.stop();
+        videos?.stopAll();
         const calls: Submission[] = [];
         for (const { id, items, alone } of state.scheduler.surrender()) {
-          // A stream's frame does not go back: the page opens its streams again on the next worker.
+          // A video stream's frame does not go back: the page opens its video streams again on the next worker.
           if (id < 0) frames.release(id);
           else {
             frames.forget(id); // it moves back with its call
@@ -211,16 +229,19 @@ export function createHost(post: (message: Results | Fault | VideoStreamResult) 
         const before = state;
         if (before.kind === 'disposed') return;
         state = { kind: 'disposed' };
-        streams?.stopAll();
+        videos?.stopAll();
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
         // Never release a session while it runs; the page terminates a worker whose run does not end.
-        await before.scheduler.idle();
+        await Promise.all([before.scheduler.idle(), before.streams.dispose()]);
         await before.release().catch(() => undefined);
       },
     },
 
-    crash: (message) => report('worker-crashed', message),
+    rejected(reason) {
+      const explained = state.kind === 'ready' ? state.explains(reason) : Promise.resolve(false);
+      void explained.then((symptom) => symptom || report('worker-crashed', `the worker has an unhandled promise rejection: ${messageOf(reason)}`));
+    },
 
     submit(submissions, packed) {
       // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
@@ -238,13 +259,20 @@ export function createHost(post: (message: Results | Fault | VideoStreamResult) 
       frames.release(id);
     },
 
-    stream(message) {
-      if (streams) return streams.handle(message);
+    video(message) {
+      if (videos) return videos.handle(message);
       // No model with image inputs here (yet, or any more): nothing to stream into.
-      if (message.tensorlane === 'stream-frame') return message.frame.close();
-      void (message.tensorlane === 'stream-open' && message.readable?.cancel().catch(() => undefined));
+      if (message.tensorlane === 'video-frame') return message.frame.close();
+      void (message.tensorlane === 'video-open' && message.readable?.cancel().catch(() => undefined));
       const error = state.kind === 'disposed' ? disposedError() : new TensorlaneError('INVALID_OPTIONS', 'the stream cannot start: the session has no image inputs (option "images")');
-      post({ tensorlane: 'stream-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true, error: toWireError(error, error.code) });
+      post({ tensorlane: 'video-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true, error: toWireError(error, error.code) });
+    },
+
+    streamOps(ops) {
+      if (state.kind === 'ready') return state.streams.apply(ops);
+      const error = toWireError(state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker'), 'DISPOSED');
+      const answers = ops.flatMap((op) => (op.op === 'open' || op.op === 'cancel' ? [] : [{ id: op.id, steps: 0, error }]));
+      if (answers.length > 0) post({ tensorlane: 'stream-answers', answers });
     },
   };
 }
@@ -254,26 +282,30 @@ export function createHost(post: (message: Results | Fault | VideoStreamResult) 
  * listener for the raw messages; then tells the page it is listening.
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
-  const host = createHost(
-    (message) =>
-      endpoint.postMessage(
-        message,
-        message.tensorlane === 'results'
-          ? [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer]
-          : message.tensorlane === 'stream-result' && message.outputs ? buffersOf([message.outputs]) : [],
-      ),
-    env,
-  );
+  const transferOf = (message: Posted): Transferable[] => {
+    switch (message.tensorlane) {
+      case 'results':
+        return [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer];
+      case 'stream-answers':
+        return buffersOf(message.answers.flatMap((a) => (a.outputs ? [a.outputs] : [])));
+      case 'heard':
+        return buffersOf(message.results.map((r) => r.outputs));
+      case 'video-result':
+        return message.outputs ? buffersOf([message.outputs]) : [];
+      default:
+        return [];
+    }
+  };
+  const host = createHost((message) => endpoint.postMessage(message, transferOf(message)), env);
   expose(host.api, endpoint);
   endpoint.addEventListener('message', (event) => {
     const { data } = event as MessageEvent;
     if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
-    else if (isStreamMessage(data)) host.stream(data);
+    else if (isStreamOps(data)) host.streamOps(data.ops);
+    else if (isVideoMessage(data)) host.video(data);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
-  endpoint.addEventListener('unhandledrejection', (event) => {
-    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
-  });
+  endpoint.addEventListener('unhandledrejection', (event) => host.rejected((event as PromiseRejectionEvent).reason));
   endpoint.postMessage(READY);
 }

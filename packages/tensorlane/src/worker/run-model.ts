@@ -1,12 +1,22 @@
 import type * as Ort from 'onnxruntime-web';
-import type { Backend } from '../types/backends.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { isPictureTensor } from '../tensor/pictures.js';
-import type { Feeds, Tensor } from '../types/tensor.js';
+import type { Feeds } from '../types/tensor.js';
 import type { PictureFeed } from '../wire/protocol.js';
-import { BACKEND_TABLE, type OrtModule, type Run } from './backend-table.js';
+import { BACKEND_TABLE, type Guard, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
+import { toCpu } from './gpu-stack.js';
+import type { Built } from './resolve-backend.js';
 import type { Converted, PictureConverter } from './images/convert.js';
+
+/** Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
+export async function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
+  try {
+    return await session.run(feeds);
+  } catch (error) {
+    throw new TensorlaneError('RUN_FAILED', `onnxruntime-web failed to run the model: ${messageOf(error)}`, { cause: error });
+  }
+}
 
 /** The picture input `name` as a tensor; a picture that cannot be read is the call's `INVALID_INPUT`. */
 async function convertPictures(pictures: PictureConverter, name: string, feed: PictureFeed): Promise<Converted> {
@@ -18,10 +28,7 @@ async function convertPictures(pictures: PictureConverter, name: string, feed: P
   }
 }
 
-/**
- * Runs the model once on tensorlane tensors, picture inputs converted first; a failure inside onnxruntime-web is
- * `RUN_FAILED`.
- */
+/** Runs the model once on tensorlane tensors, picture inputs converted first, reading back every output. */
 async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Feeds, pictures: PictureConverter | undefined): Promise<Feeds> {
   const ortFeeds: Record<string, Ort.Tensor> = {};
   const converted: Converted[] = [];
@@ -33,35 +40,41 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
         ortFeeds[name] = picture.tensor;
       } else ortFeeds[name] = new ort.Tensor(t.type, t.data as Ort.Tensor.DataType as Float32Array, t.dims);
     }
-    let results: Ort.InferenceSession.ReturnType;
-    try {
-      results = await session.run(ortFeeds);
-    } catch (error) {
-      throw new TensorlaneError('RUN_FAILED', `onnxruntime-web failed to run the model: ${messageOf(error)}`, { cause: error });
-    }
-    const outputs: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(results)) {
-      // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
-      const data = t.location === 'cpu' ? t.data : await t.getData(true);
-      outputs[name] = { type: t.type as Tensor['type'], data: data as Tensor['data'], dims: [...t.dims] };
-    }
-    return outputs;
+    const results = await runOrt(session, ortFeeds);
+    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
+    const read = Object.entries(results).map(async ([name, t]) => [name, await toCpu(t, true)] as const);
+    return Object.fromEntries(await Promise.all(read));
   } finally {
     for (const picture of converted) picture.release();
   }
 }
 
+/** The session's runs: the scheduler's, and the streams' work, one at a time, in the order asked. */
+export interface Runner {
+  /** Runs the model on `feeds` and reads back every output, as `predict` answers. */
+  readonly run: Run;
+  /**
+   * Runs `attempt` with the session to itself (no other run or attempt meanwhile), guarded as its backend needs: a
+   * stream's run, and the GPU copies of its outputs.
+   */
+  readonly exclusive: Guarded;
+  /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
+  readonly explains: Guard['explains'];
+}
+
 /**
- * The session's run, as the scheduler calls it: guarded as its backend needs.
+ * The session's runs, guarded as its engine needs.
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
  * @param pictures - converts picture inputs, for a session with image inputs.
  */
-export function createRun(
-  ort: OrtModule,
-  session: Ort.InferenceSession,
-  backend: Backend,
-  broken: (error: SessionBroken) => void,
-  pictures?: PictureConverter,
-): Run {
-  return BACKEND_TABLE[backend].guard((feeds) => runOnce(ort, session, feeds, pictures), ort, broken);
+export function createRunner({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void, pictures?: PictureConverter): Runner {
+  const { guarded, explains } = BACKEND_TABLE[engine].guard(device, broken);
+  /** The last attempt queued: the next starts once it has settled. */
+  let last: Promise<unknown> = Promise.resolve();
+  const exclusive: Guarded = (attempt) => {
+    const turn = last.then(() => guarded(attempt));
+    last = turn.catch(() => undefined);
+    return turn;
+  };
+  return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds, pictures)), exclusive, explains };
 }

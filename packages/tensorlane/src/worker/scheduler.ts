@@ -3,6 +3,7 @@ import type { SchedulerStats } from '../types/session.js';
 import { rowsOf } from '../tensor/shape.js';
 import { checkBatched, stack } from '../tensor/stack.js';
 import type { Feeds } from '../types/tensor.js';
+import { MAX_TIMER_MS } from '../wire/protocol.js';
 import { SessionBroken } from './broken.js';
 import { createHistogram } from './histogram.js';
 import { createQueue, type Queued } from './queue.js';
@@ -105,9 +106,6 @@ interface Item extends Queued {
   readonly call: Call;
   readonly index: number;
 }
-
-/** setTimeout's longest delay; a longer one would fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { stacked, maxBatchSize, maxQueueDelayMs, run, onSettled } = options;

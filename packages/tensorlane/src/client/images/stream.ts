@@ -2,7 +2,7 @@
 // restart), hands over frames on the frames path, and turns the worker's results into StreamResults for onResult or
 // `for await`: the latest result wins there too, so a slow consumer never makes results pile up.
 import { TensorlaneError, isTensorlaneError, messageOf } from '../../errors.js';
-import type { ImageSpec, StreamCounts, StreamMessage, VideoStreamResult as WireResult } from '../../wire/protocol.js';
+import type { ImageSpec, VideoCounts, VideoMessage, VideoResultMessage as WireResult } from '../../wire/protocol.js';
 import { fromWireError } from '../../wire/wire-error.js';
 import { buffersOf, copied } from '../../tensor/transfer.js';
 import { pictureDims } from '../../tensor/image-fit.js';
@@ -76,8 +76,8 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
   let ended: { error?: TensorlaneError } | undefined;
   let latest: VideoStreamResult | undefined;
   let waiter: (() => void) | undefined;
-  const base: { -readonly [K in keyof StreamCounts]: number } = { offered: 0, run: 0, dropped: 0 };
-  let counts: StreamCounts = { offered: 0, run: 0, dropped: 0 };
+  const base: { -readonly [K in keyof VideoCounts]: number } = { offered: 0, run: 0, dropped: 0 };
+  let counts: VideoCounts = { offered: 0, run: 0, dropped: 0 };
   const times: number[] = [];
   const latencies: number[] = [];
   let latency = { count: 0, sum: 0, max: 0 };
@@ -100,7 +100,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
     waiter?.();
   }
 
-  const post = (message: StreamMessage, transfer: Transferable[] = []) => connection?.postStream(message, transfer);
+  const post = (message: VideoMessage, transfer: Transferable[] = []) => connection?.postVideo(message, transfer);
 
   function deliver(result: WireResult): void {
     counts = result.counts;
@@ -138,10 +138,10 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
       return finish(error as TensorlaneError);
     }
     if (ended) return;
-    for (const key of Object.keys(base) as (keyof StreamCounts)[]) base[key] += counts[key];
+    for (const key of Object.keys(base) as (keyof VideoCounts)[]) base[key] += counts[key];
     counts = { offered: 0, run: 0, dropped: 0 };
     const listening = connection;
-    unlisten = connection.onStream((result) => {
+    unlisten = connection.onVideo((result) => {
       if (result instanceof TensorlaneError) {
         // The worker went away: the next one (if the session restarts) gets the stream again.
         unlisten();
@@ -153,7 +153,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
     const { spec, geometry, feeds } = checked!;
     const readable = frames!.path === 'track' ? frames!.readable() : undefined;
     const moving = copied(feeds);
-    post({ tensorlane: 'stream-open', stream: id, input: spec.name, ...geometry, feeds: moving, ...(readable ? { readable } : {}) }, [
+    post({ tensorlane: 'video-open', stream: id, input: spec.name, ...geometry, feeds: moving, ...(readable ? { readable } : {}) }, [
       ...buffersOf([moving]), ...(readable ? [readable] : []),
     ]);
   }
@@ -168,8 +168,8 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
       void open().then(() => {
         if (frames!.path === 'frames') {
           frames!.start(
-            (frame, arrived) => (ended ? frame.close() : post({ tensorlane: 'stream-frame', stream: id, frame, arrived }, [frame])),
-            (error) => (error ? finish(error) : post({ tensorlane: 'stream-close', stream: id, drain: true })),
+            (frame, arrived) => (ended ? frame.close() : post({ tensorlane: 'video-frame', stream: id, frame, arrived }, [frame])),
+            (error) => (error ? finish(error) : post({ tensorlane: 'video-close', stream: id, drain: true })),
           );
         }
       });
@@ -194,7 +194,7 @@ export function createVideoStream(session: StreamSession, id: number, source: Vi
       stopping ??= new Promise<void>((resolve) => {
         onStopped = resolve;
         frames?.stop();
-        if (connection && !connection.closed) post({ tensorlane: 'stream-close', stream: id });
+        if (connection && !connection.closed) post({ tensorlane: 'video-close', stream: id });
         else finish();
       });
       return stopping;

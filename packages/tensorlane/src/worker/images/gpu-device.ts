@@ -1,8 +1,6 @@
-// The GPU device pictures are converted on: the one the model runs on, so that the tensor the conversion writes is a
-// buffer the model reads as it is. The parts of WebGPU the converter uses are typed here, structurally (no
-// @webgpu/types dependency, as backend-table.ts's GpuLike).
-import type { OrtModule } from '../backend-table.js';
-
+// The parts of WebGPU the picture converter uses, typed structurally (no @webgpu/types dependency, as
+// webgpu-device.ts's GpuLike). It converts on the session's own device (`Built.device`), the one the model runs on,
+// so that the tensor the conversion writes is a buffer the model reads as it is.
 /** A GPU buffer or texture: what the converter makes and lets go of. */
 export interface GpuResource {
   destroy(): void;
@@ -37,15 +35,4 @@ export interface GpuDevice {
   createCommandEncoder(): { beginComputePass(): GpuPass; finish(): unknown };
   pushErrorScope(filter: 'validation' | 'out-of-memory'): void;
   popErrorScope(): Promise<{ readonly message: string } | null>;
-}
-
-/**
- * The device the model runs on. Today that is onnxruntime-web's own (its JSEP build creates it and keeps it in
- * `ort.env.webgpu.device`, a device or a promise of one); this is the one place the converter asks, so a device
- * tensorlane creates and hands to onnxruntime-web would be given here instead.
- */
-export async function modelDevice(ort: OrtModule): Promise<GpuDevice> {
-  const device = (await (ort.env.webgpu.device as unknown as GpuDevice | Promise<GpuDevice> | undefined)) ?? undefined;
-  if (device === undefined) throw new Error('onnxruntime-web has no WebGPU device (ort.env.webgpu.device is undefined)');
-  return device;
 }

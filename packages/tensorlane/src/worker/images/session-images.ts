@@ -4,6 +4,7 @@ import type { LoadReply, LoadRequest } from '../../wire/protocol.js';
 import type { InputReader } from '../../tensor/validate.js';
 import type { LoadedModel } from '../load-model.js';
 import { createPictureConverter, type PictureConverter } from './convert.js';
+import type { GpuDevice } from './gpu-device.js';
 import { pictureReaders } from './read-pictures.js';
 import { resolveImageSpecs } from './specs.js';
 
@@ -17,8 +18,8 @@ export interface SessionImages {
  * The image inputs of `request`, for the model `loaded`.
  * @throws TensorlaneError `INVALID_OPTIONS` when an image input does not fit the model.
  */
-export function setUpImages(request: LoadRequest, { ort, reply }: LoadedModel): SessionImages {
+export function setUpImages(request: LoadRequest, { ort, reply, device }: LoadedModel): SessionImages {
   if (request.images === undefined) return { reply, readers: {}, converter: undefined };
   const specs = resolveImageSpecs(request.images, reply.inputs);
-  return { reply: { ...reply, images: specs }, readers: pictureReaders(specs), converter: createPictureConverter(ort, reply.backend, specs) };
+  return { reply: { ...reply, images: specs }, readers: pictureReaders(specs), converter: createPictureConverter(ort, reply.backend, specs, device as GpuDevice | undefined) };
 }

@@ -10,20 +10,20 @@ import { buffersOf } from '../../tensor/transfer.js';
 import type { Feeds, Tensor } from '../../types/tensor.js';
 import type { ImageTransform } from '../../types/images.js';
 import { toWireError } from '../../wire/wire-error.js';
-import type { ImageSpec, PictureFeed, StreamCounts, StreamFrame, StreamMessage, StreamOpen, VideoStreamResult } from '../../wire/protocol.js';
+import type { ImageSpec, PictureFeed, VideoCounts, VideoFrameMessage, VideoMessage, VideoOpen, VideoResultMessage } from '../../wire/protocol.js';
 import type { ItemRows, Outcome, RunAnswer } from '../scheduler.js';
 
 /** What streams need of the host. */
-export interface StreamHost {
-  /** Queues call `id`, a stream's frame; it is answered through {@link Streams.settled}. */
+export interface VideoHost {
+  /** Queues call `id`, a stream's frame; it is answered through {@link VideoStreams.settled}. */
   queue(id: number, items: readonly Feeds[]): void;
   /** Drops call `id` and closes its frames. */
   cancel(id: number): void;
-  post(message: VideoStreamResult, transfer: Transferable[]): void;
+  post(message: VideoResultMessage, transfer: Transferable[]): void;
 }
 
-export interface Streams {
-  handle(message: StreamMessage): void;
+export interface VideoStreams {
+  handle(message: VideoMessage): void;
   /** Answers the streams' calls among what a run settled; returns the rest, for the page's calls. */
   settled(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): { answer: RunAnswer | undefined; outcomes: Outcome[] };
   /** Stops every stream, telling the page nothing (the worker is going away). */
@@ -33,7 +33,7 @@ export interface Streams {
 type Frame = VideoFrame | ImageBitmap;
 
 interface Stream {
-  readonly open: StreamOpen;
+  readonly open: VideoOpen;
   readonly spec: ImageSpec;
   readonly target: { readonly width: number; readonly height: number };
   readonly counts: { offered: number; run: number; dropped: number };
@@ -50,13 +50,13 @@ interface Stream {
 const now = () => performance.timeOrigin + performance.now();
 const sizeOf = (frame: Frame) => ('displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : frame);
 
-export function createStreams(specs: readonly ImageSpec[], host: StreamHost): Streams {
+export function createVideoStreams(specs: readonly ImageSpec[], host: VideoHost): VideoStreams {
   const streams = new Map<number, Stream>();
   /** The stream each call in the queue belongs to. */
   const calls = new Map<number, Stream>();
   let nextCall = -1;
 
-  const counts = (stream: Stream): StreamCounts => ({ ...stream.counts });
+  const counts = (stream: Stream): VideoCounts => ({ ...stream.counts });
 
   /** Ends `stream`: stops reading, closes what it holds, and tells the page (unless `quiet`). */
   function end(stream: Stream, error?: TensorlaneError, quiet = false): void {
@@ -71,8 +71,8 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
       host.cancel(stream.busy.call);
     }
     if (!quiet) {
-      const message: VideoStreamResult = {
-        tensorlane: 'stream-result', stream: stream.open.stream, counts: counts(stream), ended: true,
+      const message: VideoResultMessage = {
+        tensorlane: 'video-result', stream: stream.open.stream, counts: counts(stream), ended: true,
         ...(error ? { error: toWireError(error, error.code) } : {}),
       };
       host.post(message, []);
@@ -145,7 +145,7 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
     }
   }
 
-  function open(message: StreamOpen): void {
+  function open(message: VideoOpen): void {
     const previous = streams.get(message.stream);
     if (previous) end(previous, undefined, true);
     const spec = specs.find((s) => s.name === message.input);
@@ -179,17 +179,17 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
 
   return {
     handle(message) {
-      if (message.tensorlane === 'stream-open') return open(message);
+      if (message.tensorlane === 'video-open') return open(message);
       const stream = streams.get(message.stream);
-      if (message.tensorlane === 'stream-close') {
+      if (message.tensorlane === 'video-close') {
         if (stream && message.drain) {
           stream.draining = true;
           pump(stream);
         } else if (stream) end(stream);
-        else host.post({ tensorlane: 'stream-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true }, []);
+        else host.post({ tensorlane: 'video-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true }, []);
         return;
       }
-      const { frame, arrived } = message as StreamFrame;
+      const { frame, arrived } = message as VideoFrameMessage;
       if (stream === undefined) return frame.close();
       void offer(stream, frame, arrived);
     },
@@ -205,7 +205,7 @@ export function createStreams(specs: readonly ImageSpec[], host: StreamHost): St
         stream.counts.run++;
         const outputs = outputsOf(answer!, item, rest.length === 0 && mine.length === 1);
         const { timestamp, transform, arrived } = busy;
-        const message: VideoStreamResult = { tensorlane: 'stream-result', stream: stream.open.stream, counts: counts(stream), outputs, timestamp, transform, arrived };
+        const message: VideoResultMessage = { tensorlane: 'video-result', stream: stream.open.stream, counts: counts(stream), outputs, timestamp, transform, arrived };
         host.post(message, buffersOf([outputs]));
         pump(stream);
       }

@@ -15,6 +15,7 @@ import * as conformance from './conformance.ts';
 import { benchEngines } from './engines-bench.ts';
 import * as streams from './streams.ts';
 import * as pictures from './pictures.ts';
+import * as picturesBench from './pictures-bench.ts';
 
 const harness = {
   tensorlane,
@@ -58,6 +59,8 @@ const harness = {
   frameCounts,
   /** Pictures of every kind from seeded pixels, and the reference conversion (pictures.ts). */
   pictures,
+  /** Live video through the page's hand-written pipeline and through tensorlane's pictures (pnpm bench --only pictures). */
+  picturesBench,
 };
 
 declare global {

@@ -9,6 +9,7 @@ import type { LoadRequest, OrtSessionOptions } from '../wire/protocol.js';
 import type { AdapterInfo, AdapterLimits } from '../types/backends.js';
 import type { Feeds } from '../types/tensor.js';
 import { SessionBroken } from './broken.js';
+import type { ThreadWorkers } from './thread-workers.js';
 
 /** The onnxruntime-web module: every build exports the same API. */
 export type OrtModule = typeof Ort;
@@ -34,6 +35,8 @@ export interface BackendEnv {
   secure(): boolean;
   /** Whether the worker is cross-origin isolated (threads need it), and how many cores the device has. */
   threading(): { readonly isolated: boolean; readonly cores: number };
+  /** onnxruntime-web's thread workers, watched while a runtime starts them (tensorlane's worker script sets it). */
+  readonly threadWorkers?: ThreadWorkers;
 }
 
 /** A backend attempt that failed in a way the next backend may get past. */

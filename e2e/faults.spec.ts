@@ -2,35 +2,69 @@
 // (harness/fault-worker.ts), through the real SDK, on the backends where it happens.
 import { expect, test } from './fixtures.ts';
 
-test('should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device', async ({ gpu, harness }) => {
-  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
-  const result = await harness.evaluate(async () => {
-    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
-    const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', worker: faultWorkers() });
-    const events: unknown[] = [];
-    session.addEventListener('restart', (event) => events.push(event.detail));
-    const inputs = Array.from({ length: 20 }, (_, i) => seededFloats(2 * 3, i));
-    const expected = inputs.map((x) => Array.from(x));
-    const settled = new Array<number>(inputs.length).fill(0);
-    const calls = inputs.map((data, i) =>
-      session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+// The device is tensorlane's own on every engine: its loss is seen, and the calls move to a new worker and device.
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
+  test(`should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device, on ${webgpuEngine}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (webgpuEngine) => {
+      const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', webgpuEngine, worker: faultWorkers() });
+      const events: unknown[] = [];
+      session.addEventListener('restart', (event) => events.push(event.detail));
+      const inputs = Array.from({ length: 20 }, (_, i) => seededFloats(2 * 3, i));
+      const expected = inputs.map((x) => Array.from(x));
+      const settled = new Array<number>(inputs.length).fill(0);
+      const calls = inputs.map((data, i) =>
+        session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+          (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
+          (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
+        ),
+      );
+      injectFault('destroy-device');
+      const outputs = await Promise.all(calls);
+      const stats = await session.stats();
+      await session.dispose();
+      return { outputs, expected, settled, events, engine: session.engine, restarts: stats.restarts, requests: stats.requests };
+    }, webgpuEngine);
+    expect(result.outputs).toEqual(result.expected);
+    expect(result.settled).toEqual(new Array(20).fill(1));
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', engine: webgpuEngine, restarts: 1 }]);
+    expect(result.engine).toBe(webgpuEngine);
+    expect(result.restarts).toMatchObject({ 'device-lost': 1 });
+    expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
+  });
+}
+
+// A loss mid-run: before any kernel ran (the calls just reached the worker), during onnxruntime-web's kernels (its first
+// compute dispatch), and during the read-back of the outputs (its mapAsync, which the loss rejects unhandled).
+for (const at of ['submit', 'kernels', 'read-back'] as const) {
+  test(`should answer all 20 calls in flight correctly, once each, on a new device when the GPU device is lost at ${at}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (at) => {
+      const { tensorlane, faultWorkers, injectFault, stress } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/lookup.onnx', backend: 'webgpu', worker: faultWorkers(), maxBatchSize: 4 });
+      await session.predict(stress.lookupCall(2, 0).feeds); // the session has run: its kernels are compiled
+      const events: unknown[] = [];
+      session.addEventListener('restart', (event) => events.push(event.detail));
+      injectFault('destroy-device', { at });
+      // Rows 1-3, so that runs stack several calls; every output row names the input row it came from.
+      const calls = Array.from({ length: 20 }, (_, i) => stress.lookupCall(1 + (i % 3), 100 * i));
+      const settled = new Array<number>(calls.length).fill(0);
+      const outputs = await Promise.all(calls.map(({ feeds }, i) => session.predict(feeds).then(
         (out) => (settled[i]!++, Array.from(out['y']!.data as Float32Array)),
         (error: { code: string; message: string }) => (settled[i]!++, `${error.code}: ${error.message}`),
-      ),
-    );
-    injectFault('destroy-device');
-    const outputs = await Promise.all(calls);
-    const stats = await session.stats();
-    await session.dispose();
-    return { outputs, expected, settled, events, backend: session.backend, restarts: stats.restarts, requests: stats.requests };
+      )));
+      const stats = await session.stats();
+      await session.dispose();
+      return { outputs, expected: calls.map((call) => call.expected), settled, events, restarts: stats.restarts, requests: stats.requests };
+    }, at);
+    expect(result.outputs).toEqual(result.expected);
+    expect(result.settled).toEqual(new Array(20).fill(1));
+    expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', engine: 'jsep', restarts: 1 }]);
+    expect(result.restarts).toEqual({ 'worker-crashed': 0, 'device-lost': 1, 'session-failed': 0, requested: 0 });
+    expect(result.requests).toEqual({ submitted: 21, resolved: 21, rejected: 0, pending: 0 });
   });
-  expect(result.outputs).toEqual(result.expected);
-  expect(result.settled).toEqual(new Array(20).fill(1));
-  expect(result.events).toEqual([{ cause: 'device-lost', message: expect.stringMatching(/^the GPU device was lost \(destroyed/), backend: 'webgpu', restarts: 1 }]);
-  expect(result.backend).toBe('webgpu');
-  expect(result.restarts).toMatchObject({ 'device-lost': 1 });
-  expect(result.requests).toEqual({ submitted: 20, resolved: 20, rejected: 0, pending: 0 });
-});
+}
 
 test('should rebuild on WASM when the GPU device is lost and no adapter comes back, saying why in fallback', async ({ gpu, harness }) => {
   void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
@@ -53,42 +87,44 @@ test('should rebuild on WASM when the GPU device is lost and no adapter comes ba
   });
   expect(result.before).toEqual({ backend: 'webgpu', fallback: [] });
   expect(result.after).toEqual({
-    backend: 'wasm', adapter: undefined, fallback: [{ backend: 'webgpu', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
+    backend: 'wasm', adapter: undefined, fallback: [{ backend: 'webgpu', engine: 'jsep', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
   });
   expect(result.detail).toMatchObject({ cause: 'device-lost', backend: 'wasm', restarts: 1 });
   expect(result.output).toEqual(result.expected);
 });
 
-test('should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it', async ({ gpu, harness }) => {
-  void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
-  const result = await harness.evaluate(async () => {
-    const { tensorlane, seededFloats } = window.harness;
-    const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu' });
-    const causes: string[] = [];
-    session.addEventListener('restart', (event) => causes.push(event.detail.cause));
-    const x = (rows: number, seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(rows * 3, seed), dims: [rows, 3] } });
-    const settle = (feeds: ReturnType<typeof x>) => {
-      const expected = Array.from(feeds.x.data);
-      return session.predict(feeds).then(
-        (out) => JSON.stringify(Array.from(out['y']!.data as Float32Array)) === JSON.stringify(expected) ? 'ok' : 'wrong values',
-        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
-      );
-    };
-    // Stacked into one run of 5 rows, which cannot split in pairs: the run fails natively and the session is wedged.
-    // Then each runs alone on a new session: the 1-row request fails (and wedges that one too), the others answer.
-    const outcomes = await Promise.all([settle(x(2, 1)), settle(x(1, 2)), settle(x(2, 3))]);
-    const after = await settle(x(2, 4));
-    const { restarts } = await session.stats();
-    await session.dispose();
-    return { outcomes, after, causes, restarts };
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
+  test(`should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it, on ${webgpuEngine}`, async ({ gpu, harness }) => {
+    void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
+    const result = await harness.evaluate(async (webgpuEngine) => {
+      const { tensorlane, seededFloats } = window.harness;
+      const session = await tensorlane.createSession({ model: 'models/even-rows.onnx', backend: 'webgpu', webgpuEngine });
+      const causes: string[] = [];
+      session.addEventListener('restart', (event) => causes.push(event.detail.cause));
+      const x = (rows: number, seed: number) => ({ x: { type: 'float32' as const, data: seededFloats(rows * 3, seed), dims: [rows, 3] } });
+      const settle = (feeds: ReturnType<typeof x>) => {
+        const expected = Array.from(feeds.x.data);
+        return session.predict(feeds).then(
+          (out) => JSON.stringify(Array.from(out['y']!.data as Float32Array)) === JSON.stringify(expected) ? 'ok' : 'wrong values',
+          (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+        );
+      };
+      // Stacked into one run of 5 rows, which cannot split in pairs: the run fails natively and the session is wedged.
+      // Then each runs alone on a new session: the 1-row request fails (and wedges that one too), the others answer.
+      const outcomes = await Promise.all([settle(x(2, 1)), settle(x(1, 2)), settle(x(2, 3))]);
+      const after = await settle(x(2, 4));
+      const { restarts } = await session.stats();
+      await session.dispose();
+      return { outcomes, after, causes, restarts };
+    }, webgpuEngine);
+    expect(result.outcomes[0]).toBe('ok');
+    expect(result.outcomes[1]).toMatch(/^RUN_FAILED: onnxruntime-web failed to run the model: .*failed to call OrtRun\(\)/);
+    expect(result.outcomes[2]).toBe('ok');
+    expect(result.after).toBe('ok');
+    expect(result.causes).toEqual(['session-failed', 'session-failed']);
+    expect(result.restarts).toMatchObject({ 'session-failed': 2 });
   });
-  expect(result.outcomes[0]).toBe('ok');
-  expect(result.outcomes[1]).toMatch(/^RUN_FAILED: onnxruntime-web failed to run the model: .*failed to call OrtRun\(\)/);
-  expect(result.outcomes[2]).toBe('ok');
-  expect(result.after).toBe('ok');
-  expect(result.causes).toEqual(['session-failed', 'session-failed']);
-  expect(result.restarts).toMatchObject({ 'session-failed': 2 });
-});
+}
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test.describe(backend, () => {
@@ -201,6 +237,33 @@ test('should wait for a running run before releasing on dispose, reject the rest
   expect(result.other).toBe(0);
   expect(result.terminatedOnDispose).toBe(true);
   expect(result.after).toBe(0);
+});
+
+test('should load a model given as bytes in yet another worker when a restart\'s worker crashes while loading it', async ({ harness }) => {
+  const result = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats, faultWorkers, injectFault } = window.harness;
+    const bytes = await (await fetch('models/even-rows.onnx')).arrayBuffer();
+    const size = bytes.byteLength;
+    // The first worker serves, the second dies as it is asked to load, the third serves.
+    const session = await tensorlane.createSession({ model: bytes, backend: 'wasm', worker: faultWorkers(['', 'crash-on-load', '']) });
+    const events: unknown[] = [];
+    const restarted = new Promise((resolve) => session.addEventListener('restart', (event) => resolve(events.push(event.detail))));
+    injectFault('throw');
+    await restarted;
+    const data = seededFloats(6, 5);
+    const expected = Array.from(data);
+    const out = await session.predict({ x: { type: 'float32', data, dims: [2, 3] } }).then(
+      (o) => Array.from(o['y']!.data as Float32Array),
+      (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
+    );
+    const { restarts, memory } = await session.stats();
+    await session.dispose();
+    return { out, expected, events, restarts, kept: memory.modelBytesKept, size };
+  });
+  expect(result.out).toEqual(result.expected);
+  expect(result.events).toEqual([{ cause: 'worker-crashed', message: expect.stringMatching(/injected crash/), backend: 'wasm', engine: 'wasm', restarts: 1 }]);
+  expect(result.restarts).toMatchObject({ 'worker-crashed': 1 });
+  expect(result.kept).toBe(result.size);
 });
 
 test('should restart a session whose model was given as bytes, again and again, the bytes moving each way', async ({ harness }) => {

@@ -11,7 +11,7 @@ test('should fall back to wasm with the reason when the browser has no WebGPU ad
   });
   expect(result).toEqual({
     backend: 'wasm',
-    fallback: [{ backend: 'webgpu', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
+    fallback: [{ backend: 'webgpu', engine: 'jsep', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
     dims: [1, 10],
   });
 });
@@ -23,5 +23,5 @@ test('should reject backend webgpu with BACKEND_UNAVAILABLE rather than run on w
       (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
     ),
   );
-  expect(error).toEqual({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/^no backend could run model "http:.*\/models\/mlp\.onnx": webgpu: /) });
+  expect(error).toEqual({ code: 'BACKEND_UNAVAILABLE', message: expect.stringMatching(/^no backend could run model "http:.*\/models\/mlp\.onnx": webgpu\/jsep: /) });
 });

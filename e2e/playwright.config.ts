@@ -2,11 +2,18 @@ import { defineConfig } from '@playwright/test';
 import { webgpu, type TensorlaneFixtures, type TensorlaneWorkerFixtures } from '@tensorlane/playwright';
 import { DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
 import { MODEL_DIR } from '../packages/playwright/test/models.ts';
+import { SPEECH_WAV } from '../test/vad.ts';
 
-/** The browser every project launches: WebGPU on, a fake camera (a generated video) for the demo's camera button, and
- * gc() for the soak's memory measurements (Chromium measures at the next garbage collection). */
+/** The browser every project launches: WebGPU on, a fake camera (a generated video) for the demo's camera button, a
+ * fake microphone playing test/audio/speech.wav over and over for the listening tests, and gc() for the soak's memory
+ * measurements (Chromium measures at the next garbage collection). */
 const WEBGPU = webgpu({
-  adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: ['--use-fake-device-for-media-stream', '--js-flags=--expose-gc'],
+  adapter: WEBGPU_ADAPTER,
+  executablePath: chromiumPath(),
+  args: [
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
+    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc',
+  ],
 });
 
 /** The consumer apps: fresh projects installed from the packed tarball, built and served by their own tools. */

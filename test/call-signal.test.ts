@@ -7,6 +7,7 @@ import { createSession, type Tensor } from '../packages/tensorlane/src/index.ts'
 import { abortError, callSignal } from '../packages/tensorlane/src/client/call-errors.ts';
 import { Returned } from '../packages/tensorlane/src/client/calls.ts';
 import type { Connection } from '../packages/tensorlane/src/client/connection.ts';
+import { createStreamCalls } from '../packages/tensorlane/src/client/stream-calls.ts';
 import { supervise, type Connect, type Link } from '../packages/tensorlane/src/client/supervisor.ts';
 import type { LoadReply } from '../packages/tensorlane/src/wire/protocol.ts';
 import type { Feeds } from '../packages/tensorlane/src/types/tensor.ts';
@@ -124,6 +125,7 @@ function holdingLink(log: string[], name: string): Link {
       for (const [items, reject] of held) reject(new Returned(items, false));
       held.clear();
     },
+    streams: createStreamCalls(() => undefined),
   };
   return { connection, reply: { backend: 'wasm' } as LoadReply };
 }

@@ -10,6 +10,7 @@ import {
 import { fromWireError } from '../packages/tensorlane/src/wire/wire-error.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, seededFloats } from './models/zoo.ts';
+import { buildDecoder } from './models/stateful.ts';
 import { loadRequest, portWorker } from './node-worker.ts';
 
 /** A real thread whose script throws as it starts, seen through the page's Worker events. */
@@ -27,6 +28,7 @@ function crashingWorker(): () => Worker {
 
 const open = (options: Partial<SessionOptions> = {}): Promise<Session> =>
   createSession({ model: MODELS['mlp.onnx'](), worker: portWorker(), ...options });
+const token = (id: number): Tensor<'int64'> => ({ type: 'int64', data: BigInt64Array.of(BigInt(id)), dims: [1, 1] });
 const row = (): Tensor<'float32'> => ({ type: 'float32', data: seededFloats(256, 1), dims: [1, 256] });
 
 let server: Server;
@@ -55,7 +57,7 @@ const CAUSES = {
     'this worker already holds a session; use one worker per model',
   ],
   MODEL_INVALID: [() => open({ model: new TextEncoder().encode('not a model') }), 'the model could not be loaded: '],
-  BACKEND_UNAVAILABLE: [() => open({ backend: 'webgpu' }), 'no backend could run the model: webgpu: navigator.gpu is undefined'],
+  BACKEND_UNAVAILABLE: [() => open({ backend: 'webgpu' }), 'no backend could run the model: webgpu/jsep: navigator.gpu is undefined'],
   INVALID_INPUT: [
     async () => {
       await using session = await open();
@@ -122,6 +124,26 @@ const CAUSES = {
       await listCachedModels(); // Node has no Cache API
     },
     'the model cache cannot be opened: the Cache API is unavailable here',
+  ],
+  STATE_LOST: [
+    async () => {
+      await using session = await createSession({ model: buildDecoder(), worker: portWorker() });
+      const stream = session.openStream({ carry: { present_key: 'past_key', present_value: 'past_value' }, dims: { past: 0 } });
+      await stream.step({ input_ids: token(1) });
+      await session.restart();
+      await stream.step({ input_ids: token(2) });
+    },
+    "step: stream 1's state went with a worker that restarted; reset() the stream",
+  ],
+  STATE_LIMIT: [
+    async () => {
+      await using session = await createSession({ model: buildDecoder(), worker: portWorker() });
+      const carry = { present_key: 'past_key', present_value: 'past_value' };
+      await using stream = session.openStream({ carry, dims: { past: 0 }, limits: { past: 1 } });
+      await stream.step({ input_ids: token(1) });
+      await stream.step({ input_ids: token(2) });
+    },
+    'stream 1: carried output "present_key" has dims [1,2,8]: past=2 at dim 1 is past its limit of 1',
   ],
 } satisfies Record<ErrorCode, readonly [() => Promise<unknown>, string]>;
 

@@ -4,7 +4,7 @@
 // how often, what is kept, what is said, and that 'fastest' fails only where 'auto' would.
 import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { createSession, type SessionOptions } from '../packages/tensorlane/src/index.ts';
+import { createSession, type Engine, type SessionOptions } from '../packages/tensorlane/src/index.ts';
 import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backend-table.ts';
 import { createHost } from '../packages/tensorlane/src/worker/host.ts';
 import { encodeModel } from './models/onnx.ts';
@@ -13,26 +13,36 @@ import { countingEnv, loadRequest, portWorker } from './node-worker.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Two backends in Node: "webgpu" is WASM under the webgpu entry, on a stand-in adapter. */
-function twoBackends({ slow }: { slow?: 'webgpu' | 'wasm' } = {}) {
-  const runs = { webgpu: 0, wasm: 0 };
-  const adapter = {
+/**
+ * Engines in Node: the WebGPU engines are WASM under their entries, on a stand-in adapter and device. `slow` engines'
+ * runs take 60 ms longer; `jspi` says whether the stand-in browser has JS Promise Integration.
+ */
+function twoBackends({ slow = [], jspi = false }: { slow?: Engine | readonly Engine[]; jspi?: boolean } = {}) {
+  const runs: Partial<Record<Engine, number>> = {};
+  const devices = { made: 0, destroyed: 0 };
+  const device = () => {
+    devices.made++;
+    return { lost: new Promise<never>(() => undefined), features: new Set(['shader-f16']), limits: {}, destroy: () => void devices.destroyed++ };
+  };
+  const adapter = () => ({
     info: { vendor: 'test', architecture: 'stand-in', device: '1', description: 'a stand-in adapter', isFallbackAdapter: false },
     features: new Set(['shader-f16']),
     limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 27 },
-  };
+    requestDevice: async () => device(),
+  });
   const env: BackendEnv = {
-    gpu: () => ({ requestAdapter: async () => adapter }),
+    gpu: () => ({ requestAdapter: async () => adapter() }),
     secure: () => true,
     threading: () => ({ isolated: false, cores: 1 }),
-    async importOrt(backend) {
+    jspi: () => jspi,
+    async importOrt(engine) {
       const ort = await browserEnv.importOrt('wasm');
       const create = async (model: Uint8Array, options: Ort.InferenceSession.SessionOptions) => {
         const session = await ort.InferenceSession.create(model, { ...options, executionProviders: ['wasm'] });
         const run = session.run.bind(session);
         session.run = (async (...args: Parameters<typeof run>) => {
-          runs[backend]++;
-          if (slow === backend) await sleep(60);
+          runs[engine] = (runs[engine] ?? 0) + 1;
+          if ([slow].flat().includes(engine)) await sleep(60);
           return run(...args);
         }) as typeof session.run;
         return session;
@@ -40,39 +50,62 @@ function twoBackends({ slow }: { slow?: 'webgpu' | 'wasm' } = {}) {
       return { ...ort, env: ort.env, InferenceSession: { ...ort.InferenceSession, create } } as unknown as typeof ort;
     },
   };
-  return { env, runs };
+  return { env, runs, devices };
 }
 
+/** 'fastest' between JSEP and WASM, unless `options` say otherwise. */
 const open = (env: BackendEnv, options: Partial<SessionOptions> = {}) =>
-  createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: portWorker(env), calibration: { runs: 3 }, ...options });
+  createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', webgpuEngine: 'jsep', worker: portWorker(env), calibration: { runs: 3 }, ...options });
 
 describe("backend: 'fastest'", () => {
   it('should keep the backend whose runs are faster, either way round, and release the other', async () => {
-    for (const slow of ['webgpu', 'wasm'] as const) {
-      const { env, runs } = twoBackends({ slow });
+    const label = { jsep: 'webgpu\\/jsep', wasm: 'wasm' } as const;
+    for (const slow of ['jsep', 'wasm'] as const) {
+      const { env, runs, devices } = twoBackends({ slow });
       await using session = await open(env);
-      const fast = slow === 'webgpu' ? 'wasm' : 'webgpu';
-      expect(session.backend).toBe(fast);
-      expect(session.selection).toMatchObject({ chosen: fast, fromCache: false });
-      expect(session.selection!.reason).toMatch(new RegExp(`^${fast}: [\\d.]+ ms vs ${slow} [\\d.]+ ms a run at batch 1 \\(median of 3\\)$`));
-      expect(session.selection!.timings[slow]![1]).toBeGreaterThanOrEqual(59);
-      expect(runs).toEqual({ webgpu: 4, wasm: 4 });
+      const fast = slow === 'jsep' ? 'wasm' : 'jsep';
+      expect(session.engine).toBe(fast);
+      expect(session.backend).toBe(fast === 'jsep' ? 'webgpu' : 'wasm');
+      expect(session.selection).toMatchObject({ chosen: session.backend, engine: fast, fromCache: false });
+      expect(session.selection!.reason).toMatch(new RegExp(`^${label[fast]}: [\\d.]+ ms vs ${label[slow]} [\\d.]+ ms a run at batch 1 \\(median of 3\\)$`));
+      expect(session.selection!.engineTimings![slow]![1]).toBeGreaterThanOrEqual(59);
+      expect(session.selection!.timings[slow === 'jsep' ? 'webgpu' : 'wasm']).toEqual(session.selection!.engineTimings![slow]);
+      expect(runs).toEqual({ jsep: 4, wasm: 4 });
+      // The WebGPU session ran on a device tensorlane made; the loser's went with its session.
+      expect(devices).toEqual({ made: 1, destroyed: fast === 'wasm' ? 1 : 0 });
       expect(await session.stats()).toMatchObject({ calibration: { runs: 8 }, runs: 0 });
       // The session serves on the kept backend only.
       await session.predict({ x: { type: 'float32', data: new Float32Array(256), dims: [1, 256] } });
       expect(runs[fast]).toBe(5);
       expect(runs[slow]).toBe(4);
       expect(session.adapter === undefined).toBe(fast === 'wasm');
-      if (fast === 'webgpu') expect(session.adapter).toMatchObject({ features: ['shader-f16'], limits: { maxStorageBufferBindingSize: 2 ** 27 } });
+      if (fast === 'jsep') expect(session.adapter).toMatchObject({ features: ['shader-f16'], limits: { maxStorageBufferBindingSize: 2 ** 27 } });
     }
   });
 
+  it("should measure every WebGPU engine under webgpuEngine 'auto', and say why one could not run", async () => {
+    const { env, runs } = twoBackends({ slow: ['jsep', 'wasm'] });
+    await using session = await open(env, { webgpuEngine: 'auto' });
+    expect(session.engine).toBe('native');
+    expect(session.backend).toBe('webgpu');
+    expect(runs).toEqual({ jsep: 4, native: 4, wasm: 4 }); // an untimed round, then three timed runs each
+    const { engineTimings, timings } = session.selection!;
+    expect(Object.keys(engineTimings!).sort()).toEqual(['jsep', 'native', 'wasm']);
+    expect(timings).toEqual({ webgpu: engineTimings!.native, wasm: engineTimings!.wasm }); // each backend's fastest engine
+    expect(session.selection!.reason).toMatch(/^webgpu\/native: [\d.]+ ms vs webgpu\/jsep [\d.]+ ms a run at batch 1; [\d.]+ ms vs wasm [\d.]+ ms a run at batch 1 \(median of 3\)$/);
+    expect(session.fallback).toEqual([
+      { backend: 'webgpu', engine: 'jspi', reason: expect.stringMatching(/^this browser has no JS Promise Integration/) },
+      { backend: 'webgpu', engine: 'jsep', reason: `slower: ${session.selection!.reason}` },
+      { backend: 'wasm', engine: 'wasm', reason: `slower: ${session.selection!.reason}` },
+    ]);
+  });
+
   it('should measure at the warm-up batch sizes and report a calibrate phase between compile and warmup', async () => {
-    const { env } = twoBackends({ slow: 'webgpu' });
+    const { env } = twoBackends({ slow: 'jsep' });
     const phases: string[] = [];
     await using session = await open(env, { warmup: { batchSizes: [1, 4] }, onProgress: (p) => phases.push(`${p.phase} ${p.loaded}/${p.total}`) });
     expect(Object.keys(session.selection!.timings.wasm!)).toEqual(['1', '4']);
-    expect(session.selection!.reason).toMatch(/^wasm: [\d.]+ ms vs webgpu [\d.]+ ms a run at batch 1, [\d.]+ ms vs [\d.]+ ms at batch 4 \(medians of 3\)$/);
+    expect(session.selection!.reason).toMatch(/^wasm: [\d.]+ ms vs webgpu\/jsep [\d.]+ ms a run at batch 1, [\d.]+ ms vs [\d.]+ ms at batch 4 \(medians of 3\)$/);
     expect(phases.map((p) => p.split(' ')[0]).filter((p, i, all) => p !== all[i - 1])).toEqual(['compile', 'calibrate', 'warmup']);
     expect(phases).toContain('calibrate 16/16');
   });
@@ -93,16 +126,16 @@ describe("backend: 'fastest'", () => {
     await using session = await open(env, { model: MODELS['even-rows.onnx']() });
     expect(session.backend).toBe('webgpu');
     expect(session.selection!.reason).toMatch(
-      /^webgpu: kept as 'auto' would, nothing was measured \(webgpu: its run at batch 1 failed: .+; wasm: its run at batch 1 failed: .+\)$/,
+      /^webgpu\/jsep: kept as 'auto' would, nothing was measured \(webgpu\/jsep: its run at batch 1 failed: .+; wasm: its run at batch 1 failed: .+\)$/,
     );
-    expect(runs).toEqual({ webgpu: 1, wasm: 1 });
+    expect(runs).toEqual({ jsep: 1, wasm: 1 });
     // With warm-up asked for, 'auto' would have failed its warm-up run: so does 'fastest', without running again.
     const failing = twoBackends();
     await expect(open(failing.env, { model: MODELS['even-rows.onnx'](), warmup: true })).rejects.toMatchObject({
       code: 'RUN_FAILED',
-      message: expect.stringMatching(/^the measuring run failed on every backend: webgpu: its run at batch 1 failed: /),
+      message: expect.stringMatching(/^the measuring run failed on every backend: webgpu\/jsep: its run at batch 1 failed: /),
     });
-    expect(failing.runs).toEqual({ webgpu: 1, wasm: 1 });
+    expect(failing.runs).toEqual({ jsep: 1, wasm: 1 });
   });
 
   it('should keep what auto would, saying why, when the warm-up inputs cannot be shaped', async () => {
@@ -117,17 +150,21 @@ describe("backend: 'fastest'", () => {
     await using session = await open(env, { model });
     expect(session.backend).toBe('webgpu');
     expect(session.selection!.reason).toBe(
-      `webgpu: kept as 'auto' would: the model could not be measured (warm-up cannot shape input "x" [batch,sequence]: give dim "sequence" a size in warmup.freeDimensions, e.g. { sequence: 128 })`,
+      `webgpu/jsep: kept as 'auto' would: the model could not be measured (warm-up cannot shape input "x" [batch,sequence]: give dim "sequence" a size in warmup.freeDimensions, e.g. { sequence: 128 })`,
     );
-    expect(session.fallback).toEqual([{ backend: 'wasm', reason: expect.stringMatching(/^not measured: warm-up cannot shape input "x"/) }]);
-    expect(runs).toEqual({ webgpu: 0, wasm: 0 });
+    expect(session.fallback).toEqual([{ backend: 'wasm', engine: 'wasm', reason: expect.stringMatching(/^not measured: warm-up cannot shape input "x"/) }]);
+    expect(runs).toEqual({});
   });
 
   it('should build one session and say so when only one backend can run here', async () => {
     await using session = await createSession({ model: MODELS['mlp.onnx'](), backend: 'fastest', worker: portWorker() });
     expect(session.selection).toEqual({
       chosen: 'wasm',
-      reason: 'wasm: the only backend that can run here (webgpu: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off))',
+      engine: 'wasm',
+      reason:
+        'wasm: the only engine that can run here (webgpu/jsep: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off); ' +
+        'webgpu/native: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off); ' +
+        "webgpu/jspi: this browser has no JS Promise Integration (WebAssembly.Suspending), which the jspi build needs; webgpuEngine: 'native' runs the same kernels without it)",
       timings: {},
       fromCache: false,
     });
@@ -147,7 +184,7 @@ describe("backend: 'fastest'", () => {
     await sleep(50);
     await host.api.dispose();
     expect(await load).toMatchObject({ ok: false, error: { code: 'DISPOSED' } });
-    await expect.poll(() => counts.released.sort()).toEqual(['wasm', 'webgpu']);
+    await expect.poll(() => counts.released.sort()).toEqual(['jsep', 'native', 'wasm']);
   });
 
   it('should reject bad calibration options and bad variants with INVALID_OPTIONS naming them', async () => {

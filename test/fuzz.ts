@@ -76,6 +76,26 @@ const wrongArray = fc.constantFrom(
   () => new Float32Array(WIDTH - 1), () => new Float32Array(WIDTH + 1), () => 'data', () => ({ length: WIDTH }),
 );
 
+/**
+ * Arrays that lie about what they are (a tag, a Proxy, a subclass's getters, a DataView dressed up), each wrong in
+ * truth for a float32 [1, 256] input: every check must read what the array is, not what it says.
+ */
+const forgedArray = fc.constantFrom<[string, () => unknown]>(
+  ['Int32Array tagged Float32Array', () => Object.defineProperty(new Int32Array(WIDTH), Symbol.toStringTag, { value: 'Float32Array' })],
+  ['Int32Array with the Float32Array prototype', () => Object.setPrototypeOf(new Int32Array(WIDTH), Float32Array.prototype)],
+  ['Proxy of a Float32Array', () => new Proxy(new Float32Array(WIDTH), {})],
+  ['Float32Array(1) whose length says 256', () => new (class extends Float32Array { override get length() { return WIDTH; } })(1)],
+  ['Float32Array(1) whose byteLength and length say 256', () => Object.defineProperties(new Float32Array(1), { length: { value: WIDTH }, byteLength: { value: WIDTH * 4 } })],
+  ['detached Float32Array whose buffer getter gives a live one', () => {
+    const buffer = new ArrayBuffer(WIDTH * 4);
+    const data = new (class extends Float32Array { override get buffer() { return new ArrayBuffer(WIDTH * 4); } })(buffer);
+    structuredClone(buffer, { transfer: [buffer] });
+    return data;
+  }],
+  ['DataView tagged Float32Array with a length', () => Object.defineProperties(new DataView(new ArrayBuffer(WIDTH * 4)), { [Symbol.toStringTag]: { value: 'Float32Array' }, length: { value: WIDTH } })],
+  ['plain object shaped like a Float32Array', () => ({ [Symbol.toStringTag]: 'Float32Array', length: WIDTH, buffer: new ArrayBuffer(WIDTH * 4), byteOffset: 0, byteLength: WIDTH * 4, BYTES_PER_ELEMENT: 4 })],
+);
+
 const predict = (kind: string, code: ErrorCode, feeds: () => unknown, options?: () => unknown, mayResolve = false): Case => ({
   kind, code, mayResolve,
   call: (session) => session.predict(feeds() as never, options?.() as never),
@@ -114,12 +134,23 @@ const feedsCases: fc.Arbitrary<Case> = fc.oneof(
     // eslint-disable-next-line no-sparse-arrays
     ['sparse array', () => [, WIDTH]],
   ).map(([label, make]) => predict(`dims: ${label}`, 'INVALID_INPUT', () => ({ x: { ...row(), dims: make() } }))),
+  forgedArray.map(([label, make]) => predict(`forged data: ${label}`, 'INVALID_INPUT', () => ({ x: { ...row(), data: make() } }))),
+  fc.constant(predict('forged dims: [5,256] whose iterator says [1,256]', 'INVALID_INPUT', () => ({
+    x: { ...row(), dims: Object.defineProperty([5, WIDTH], Symbol.iterator, { value: function* () { yield 1; yield WIDTH; } }) },
+  }))),
+  fc.constant(predict('forged buffer: an ArrayBuffer with the SharedArrayBuffer prototype', 'INVALID_INPUT', () => {
+    const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
+    const t = row();
+    if (Shared) Object.setPrototypeOf(t.data.buffer, Shared.prototype);
+    return { x: t };
+  }, undefined, true)),
   fc.constant(predict('data: detached buffer', 'INVALID_INPUT', () => ({ x: detachedRow() }))),
+  // A Float32Array of 256 in truth: its length is read from its slot, so the throwing getter is never called.
   fc.constant(predict('data: typed array whose length getter throws', 'INVALID_INPUT', () => {
     const data = new Float32Array(WIDTH);
     Object.defineProperty(data, 'length', { get: thrower('data.length') });
     return { x: { ...row(), data } };
-  })),
+  }, undefined, true)),
   fc.constant(predict('data: shared buffer', 'INVALID_INPUT', () => {
     const Shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer;
     return { x: { ...row(), data: Shared ? new Float32Array(new Shared(WIDTH * 4)) : new Float32Array(WIDTH) } };

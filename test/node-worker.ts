@@ -3,7 +3,7 @@
 // that a session on the MLP still serves.
 import type * as Ort from 'onnxruntime-web';
 import { expect } from 'vitest';
-import type { Backend } from '../packages/tensorlane/src/types/backends.ts';
+import type { Engine } from '../packages/tensorlane/src/types/backends.ts';
 import type { Session } from '../packages/tensorlane/src/index.ts';
 import type { LoadRequest } from '../packages/tensorlane/src/wire/protocol.ts';
 import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backend-table.ts';
@@ -22,23 +22,23 @@ export function portWorker(env: BackendEnv = browserEnv): () => Worker {
 /** A load request for the worker host, as the client would send it: the MLP on wasm, unless `overrides` say otherwise. */
 export function loadRequest(overrides: Partial<LoadRequest> = {}): LoadRequest {
   return {
-    model: MODELS['mlp.onnx'](), backend: 'wasm', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0,
+    model: MODELS['mlp.onnx'](), backend: 'wasm', webgpuEngine: 'auto', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0,
     cache: false, returnBytes: false, numThreads: 1, ...overrides,
   };
 }
 
-/** `base`, recording the backend of each session onnxruntime-web creates and of each it releases. */
+/** `base`, recording the engine of each session onnxruntime-web creates and of each it releases. */
 export function countingEnv(base: BackendEnv = browserEnv) {
-  const counts = { created: [] as Backend[], released: [] as Backend[] };
+  const counts = { created: [] as Engine[], released: [] as Engine[] };
   const env: BackendEnv = {
     ...base,
-    async importOrt(backend) {
-      const ort = await base.importOrt(backend);
+    async importOrt(engine) {
+      const ort = await base.importOrt(engine);
       const create = async (...args: Parameters<typeof ort.InferenceSession.create>): Promise<Ort.InferenceSession> => {
         const session = await (ort.InferenceSession.create as (...a: typeof args) => Promise<Ort.InferenceSession>)(...args);
-        counts.created.push(backend);
+        counts.created.push(engine);
         const release = session.release.bind(session);
-        session.release = () => (counts.released.push(backend), release());
+        session.release = () => (counts.released.push(engine), release());
         return session;
       };
       return { ...ort, InferenceSession: { ...ort.InferenceSession, create } } as unknown as typeof ort;

@@ -25,11 +25,12 @@ interface Published {
 
 const PACKAGES: readonly Published[] = [
   {
-    // onnxruntime-web and comlink are dependencies, not counted.
+    // onnxruntime-web and comlink are dependencies, not counted. Streams and listening (issue 21) added 50 KiB packed,
+    // half of it source maps.
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 90, unpackedKiB: 320 },
+    budget: { packedKiB: 130, unpackedKiB: 460 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

@@ -11,15 +11,26 @@ import { serve } from '../packages/tensorlane/src/worker/host.ts';
 import { MODELS, mlpReference, seededFloats } from './models/zoo.ts';
 import { expectServes } from './node-worker.ts';
 
-/** Workers on MessageChannels, each one's two ends kept, so that a test can make the current one fail. */
-function workers(options: { crashOnSubmit?: boolean } = {}) {
+/**
+ * Workers on MessageChannels, each one's two ends kept, so that a test can make the current one fail.
+ * @param options.crashOnSubmit - every call that reaches a worker kills it.
+ * @param options.crashLoading - the workers (by start order, from 0) that die when asked to load the model.
+ */
+function workers(options: { crashOnSubmit?: boolean; crashLoading?: readonly number[] } = {}) {
   const started: { page: MessagePort; worker: MessagePort }[] = [];
   const factory = () => {
     const { port1, port2 } = new MessageChannel();
     serve(port2);
+    const kill = (message: string) => port1.dispatchEvent(Object.assign(new Event('error'), { message }));
     if (options.crashOnSubmit) {
       port2.addEventListener('message', (event) => {
-        if (isSubmit(event.data)) port1.dispatchEvent(Object.assign(new Event('error'), { message: 'killed by every run' }));
+        if (isSubmit(event.data)) kill('killed by every run');
+      });
+    }
+    if (options.crashLoading?.includes(started.length)) {
+      port2.addEventListener('message', (event) => {
+        const { type, path } = event.data as { type?: string; path?: string[] };
+        if (type === 'APPLY' && path?.[0] === 'load') kill('killed while loading');
       });
     }
     started.push({ page: port1, worker: port2 });
@@ -63,7 +74,7 @@ describe('a session that restarts itself', () => {
     });
     await expectServes(session, 2); // waits for the restart
     expect(w.count).toBe(2);
-    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: out of memory', backend: 'wasm', restarts: 1 }]);
+    expect(events).toEqual([{ cause: 'worker-crashed', message: 'the worker threw: out of memory', backend: 'wasm', engine: 'wasm', restarts: 1 }]);
     expect((await session.stats()).restarts).toEqual({ 'worker-crashed': 1, 'device-lost': 0, 'session-failed': 0, requested: 0 });
   });
 
@@ -90,19 +101,51 @@ describe('a session that restarts itself', () => {
     const outputs = await Promise.all([...before, ...during]);
     outputs.forEach(({ y }, i) => expect(Array.from(y!.data as Float32Array)).toEqual(expected[i]!.map((v) => expect.closeTo(v, 5))));
     expect(w.count).toBe(2);
-    expect(events).toEqual([{ cause: 'requested', message: 'session.restart() was called', backend: 'wasm', restarts: 1 }]);
+    expect(events).toEqual([{ cause: 'requested', message: 'session.restart() was called', backend: 'wasm', engine: 'wasm', restarts: 1 }]);
     const stats = await session.stats();
     expect(stats.requests).toEqual({ submitted: 40, resolved: 40, rejected: 0, pending: 0 });
     expect(stats.restarts.requested).toBe(1);
   });
 
-  it('should load the model again from the bytes it was given, however many times it restarts', async () => {
+  it('should load the model again from the bytes it was given, however many times it restarts, counting them as kept', async () => {
     const w = workers();
     const { opened } = open(w.factory);
+    const bytes = MODELS['mlp.onnx']().byteLength;
     await using session = await opened;
     for (let i = 0; i < 3; i++) await session.restart();
     await expectServes(session, 4);
     expect(w.count).toBe(4);
+    expect((await session.stats()).memory).toMatchObject({ gpuBufferBytes: 0, modelBytesKept: bytes });
+  });
+
+  it('should start another worker when a restart\'s worker crashes while loading the model\'s bytes, which stay on the page', async () => {
+    const w = workers({ crashLoading: [1, 2] });
+    const { opened, events } = open(w.factory);
+    await using session = await opened;
+    w.throwInWorker('injected crash');
+    await expect.poll(() => events.length).toBe(1);
+    await expectServes(session, 7);
+    expect(w.count).toBe(4); // the first, two that died loading, the one that serves
+    expect(events).toEqual([{ cause: 'worker-crashed', engine: 'wasm', message: 'the worker threw: injected crash', backend: 'wasm', restarts: 1 }]);
+    expect((await session.stats()).memory.modelBytesKept).toBe(MODELS['mlp.onnx']().byteLength);
+  });
+
+  it('should stop with WORKER_CRASHED saying why when every restart\'s worker crashes while loading, past maxRestarts', async () => {
+    const w = workers({ crashLoading: [1, 2, 3, 4] });
+    const { opened } = open(w.factory, { maxRestarts: 2 });
+    await using session = await opened;
+    w.throwInWorker('injected crash');
+    await expect.poll(() => session.predict({ x: mlpInput(8) }).catch((e: Error) => e.message)).toMatch(
+      /^the session stopped: restarting after "the worker threw: injected crash" failed: the new worker crashed while loading the model \(3 faults within 60 s, more than maxRestarts \(2\) allows\): the worker threw: killed while loading/,
+    );
+    await expect(session.predict({ x: mlpInput(9) })).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    expect(w.count).toBe(3);
+  });
+
+  it('should count no model bytes kept with restart: \'off\', where the worker keeps them', async () => {
+    const { opened } = open(workers().factory, { restart: 'off' });
+    await using session = await opened;
+    expect((await session.stats()).memory).toMatchObject({ gpuBufferBytes: 0, modelBytesKept: 0 });
   });
 
   it('should stop after maxRestarts when every call kills the worker, and then reject every call at once', async () => {

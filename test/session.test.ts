@@ -37,8 +37,9 @@ describe('a session on the WASM backend in Node', () => {
 
   it('should fall back from webgpu to wasm with the reason when there is no navigator.gpu', () => {
     expect(mlp.backend).toBe('wasm');
+    expect(mlp.engine).toBe('wasm');
     expect(mlp.fallback).toEqual([
-      { backend: 'webgpu', reason: 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)' },
+      { backend: 'webgpu', engine: 'jsep', reason: 'navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)' },
     ]);
     expect(mlp.adapter).toBeUndefined();
   });
@@ -288,7 +289,7 @@ describe('loading', () => {
     await expect(createSession({ model: `${base}/unsupported.onnx`, worker: portWorker(), cache: false })).rejects.toMatchObject({
       code: 'BACKEND_UNAVAILABLE',
       message: expect.stringMatching(
-        new RegExp(`^no backend could run model "${base}/unsupported.onnx": webgpu: .*; wasm: session creation failed: .*Could not find an implementation for Relu\\(14\\)`),
+        new RegExp(`^no backend could run model "${base}/unsupported.onnx": webgpu\\/jsep: .*; wasm: session creation failed: .*Could not find an implementation for Relu\\(14\\)`),
       ),
     });
   });
@@ -362,7 +363,7 @@ describe('loading', () => {
     const error = await createSession({ model: MODELS['mlp.onnx'](), backend: 'webgpu', worker: portWorker() }).catch((e: unknown) => e);
     expect(isTensorlaneError(error, 'BACKEND_UNAVAILABLE')).toBe(true);
     expect(error).toMatchObject({
-      message: 'no backend could run the model: webgpu: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)',
+      message: 'no backend could run the model: webgpu/jsep: navigator.gpu is undefined (this browser has no WebGPU, or it is turned off)',
       details: { attempts: [{ backend: 'webgpu', reason: expect.any(String) }] },
     });
   });

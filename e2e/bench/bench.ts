@@ -3,7 +3,7 @@
 //   pnpm bench                    every section, full size (~10 min)
 //   pnpm bench --quick            smaller rounds, WASM only (under a minute)
 //   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
-//                                 latency, warmup, calibration, recovery
+//                                 latency, warmup, calibration, engines, recovery, streams, chaos
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
@@ -11,6 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { batching } from './batching.ts';
 import { calibration } from './calibration.ts';
+import { chaos } from './chaos.ts';
+import { engines } from './engines.ts';
 import { boundary } from './boundary.ts';
 import { runBench, withPage, type Bench, type Mode, type Section } from './harness.ts';
 import { latency } from './latency.ts';
@@ -21,10 +23,11 @@ import { renderReport, renderSection, spliceReadme, type Meta, type Report, type
 import { saturated } from './saturated.ts';
 import { smoothness } from './smoothness.ts';
 import { checkTargets } from './targets.ts';
+import { streams } from './streams.ts';
 import { threads } from './threads.ts';
 import { warmup } from './warmup.ts';
 
-export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, recovery];
+export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, engines, recovery, streams, chaos];
 
 const root = new URL('../../', import.meta.url);
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as { version: string };

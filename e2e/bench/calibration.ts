@@ -37,10 +37,10 @@ export const calibration: Section = {
       id: 'calibration',
       title: "Backend choice: what `backend: 'fastest'` costs at load",
       text:
-        `Per model, ${sessions} rounds of a first load with the stored choices cleared, a load that finds the stored ` +
-        `choice, and a load on the chosen backend named outright; medians (min–max), ms, extras of the medians, on a ` +
+        `Per model, ${sessions} rounds of a first load with the stored choices cleared (it measures every engine), a load ` +
+        `that finds the stored choice, and a load on the chosen engine named outright; medians (min–max), ms, extras of the medians, on a ` +
         `page that is not cross-origin isolated. Why each was chosen: ${reasons.join('; ')}.`,
-      header: ['model', 'chosen', 'load, chosen backend', 'load, fastest (first)', 'of which measuring', 'first: extra', 'load, fastest (remembered)', 'remembered: extra'],
+      header: ['model', 'chosen', 'load, chosen engine', 'load, fastest (first)', 'of which measuring', 'first: extra', 'load, fastest (remembered)', 'remembered: extra'],
       rows,
       figures: {},
     };

@@ -10,6 +10,7 @@ const CASES: ReadonlyArray<{ kind: FaultKind; label: string; backends: readonly 
   { kind: 'throw', label: 'worker-crashed (uncaught error)', backends: ['webgpu', 'wasm'] },
   { kind: 'reject', label: 'worker-crashed (unhandled rejection)', backends: ['webgpu', 'wasm'] },
   { kind: 'destroy-device', label: 'device-lost (device.destroy())', backends: ['webgpu'] },
+  { kind: 'destroy-device at read-back', label: 'device-lost mid-run (during the read-back)', backends: ['webgpu'] },
   { kind: 'session-failed', label: 'session-failed (native run failure)', backends: ['webgpu'] },
   { kind: 'restart()', label: 'requested (session.restart())', backends: ['webgpu', 'wasm'] },
 ];

@@ -1,5 +1,5 @@
 // In-page measurement for the bench scripts (bundled by Vite, so the scripts only pass parameters).
-import { createSession, deleteBackendChoices, type Backend, type Session } from 'tensorlane';
+import { createSession, deleteBackendChoices, type Backend, type Session, type WebGpuEngineOption } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { sampleOf, type Sample } from '../bench/report.ts';
 import type { ThroughputCase } from './throughput.ts';
@@ -108,18 +108,18 @@ export interface CalibrationCost {
 
 /**
  * What `backend: 'fastest'` costs at load, `sessions` times over: a first load (stored choices cleared: it measures),
- * a remembered load (the stored choice: it does not), and a load on the backend it chose, named outright.
+ * a remembered load (the stored choice: it does not), and a load on the engine it chose, named outright.
  */
 export async function measureCalibration(model: ThroughputCase, sessions: number): Promise<CalibrationCost> {
   // Dims other than the batch are fixed for every load alike, so that measuring can shape its inputs without warm-up.
   const overrides = model.freeDimensions ? { freeDimensionOverrides: model.freeDimensions } : {};
-  const open = async (backend: 'fastest' | Backend) => {
+  const open = async (backend: 'fastest' | Backend, webgpuEngine: WebGpuEngineOption = 'auto') => {
     const t0 = performance.now();
-    const session = await createSession({ model: `models/${model.file}`, backend, allowSoftwareAdapter: true, ...overrides });
+    const session = await createSession({ model: `models/${model.file}`, backend, webgpuEngine, allowSoftwareAdapter: true, ...overrides });
     const load = performance.now() - t0;
     const { calibration } = await session.stats();
     await session.dispose();
-    return { load, calibration, selection: session.selection, backend: session.backend };
+    return { load, calibration, selection: session.selection, backend: session.backend, engine: session.engine };
   };
   const baseline: number[] = [];
   const first = { load: [] as number[], calibrationMs: [] as number[], runs: [] as number[] };
@@ -136,8 +136,8 @@ export async function measureCalibration(model: ThroughputCase, sessions: number
     const again = await open('fastest');
     remembered.load.push(again.load);
     remembered.runs.push(again.calibration!.runs);
-    baseline.push((await open(measured.backend)).load);
-    chosen = measured.backend;
+    baseline.push((await open(measured.backend, measured.engine === 'wasm' ? 'auto' : measured.engine)).load);
+    chosen = measured.engine === 'wasm' ? 'wasm' : `webgpu/${measured.engine}`;
     reason = measured.selection!.reason;
   }
   return {

@@ -6,9 +6,14 @@ import { seededFloats } from '../../test/models/zoo.ts';
 import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
+import { memorySteps } from './memory.ts';
+import { chaos } from './chaos.ts';
 import { measureRecovery } from './recovery.ts';
 import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
+import * as conformance from './conformance.ts';
+import { benchEngines } from './engines-bench.ts';
+import * as streams from './streams.ts';
 
 const harness = {
   tensorlane,
@@ -21,8 +26,14 @@ const harness = {
   measureWarmup,
   measureCalibration,
   measureRecovery,
+  /** The WebGPU engines and WASM taking turns: load, first predict, run (engines-bench.ts). */
+  benchEngines,
   /** Load, soak and create/dispose cycles (stress.ts). */
   stress,
+  /** What stats().memory says as a session's memory moves (memory.ts). */
+  memorySteps,
+  /** Sessions under load while faults strike (chaos.ts). */
+  chaos,
   /** The seeded malformed calls that test/fuzz.test.ts also runs in Node. */
   fuzz,
   /** A worker whose navigator has no gpu, as in a browser without WebGPU. */
@@ -31,13 +42,17 @@ const harness = {
   slowStartWorker: () => new Worker(new URL('./slow-start-worker.ts', import.meta.url), { type: 'module' }),
   /** A worker whose Cache API rejects every put() with QuotaExceededError. */
   fullCacheWorker: () => new Worker(new URL('./full-cache-worker.ts', import.meta.url), { type: 'module' }),
-  /** A worker in which every run on `backend` takes 100 ms longer. */
-  slowBackendWorker: (backend: tensorlane.Backend) => () =>
-    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${backend}` }),
+  /** A worker in which every run on `engine` takes 100 ms longer. */
+  slowBackendWorker: (engine: tensorlane.Engine) => () =>
+    new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${engine}` }),
   /** Workers with test hooks and the faults to inject into them (fault-workers.ts). */
   faultWorkers,
   injectFault,
   faultWorkerCount,
+  /** Raw onnxruntime-web of each build, and tensorlane on each engine, for the conformance suite. */
+  conformance,
+  /** Streams and listening (e2e/streams.spec.ts). */
+  streams,
 };
 
 declare global {

@@ -2,9 +2,10 @@
 // worker serves), and to the first answer after it. For `pnpm bench:recovery`.
 import { createSession, type Backend, type Session } from 'tensorlane';
 import { sampleOf } from '../bench/report.ts';
-import { faultWorkers, injectFault, type Fault } from './fault-workers.ts';
+import { faultWorkers, type Fault, type LossPoint } from './fault-workers.ts';
 
-export type FaultKind = Fault | 'session-failed' | 'restart()';
+/** A fault: injected at once, a device lost mid-run (at a point of the run in flight), a failed session, restart(). */
+export type FaultKind = Fault | `destroy-device at ${LossPoint}` | 'session-failed' | 'restart()';
 
 /** How long a fault may take to bring the 'restart' event before the bench gives up on it. */
 const RESTART_TIMEOUT_MS = 30_000;
@@ -36,7 +37,11 @@ export async function measureRecovery(kind: FaultKind, backend: Backend, trials:
     const started = performance.now();
     if (kind === 'restart()') void session.restart();
     else if (kind === 'session-failed') void session.predict(rows(1)).catch(() => undefined);
-    else injectFault(kind);
+    else if (kind.startsWith('destroy-device at ')) {
+      // The run this call starts meets the loss; the call itself is answered by replay.
+      worker.inject('destroy-device', { at: kind.slice('destroy-device at '.length) as LossPoint });
+      void session.predict(rows(2));
+    } else worker.inject(kind as Fault);
     try {
       const event = await restarted;
       await session.predict(rows(2));

@@ -1,11 +1,12 @@
-// A tensorlane worker in which every run of one backend takes 100 ms longer, the backend named by the worker's name
-// (`slow:webgpu` or `slow:wasm`): it proves that backend: 'fastest' measures rather than assumes. The delay is a
-// timer, not work, so the other backend's runs are not slowed down.
+// A tensorlane worker in which every run of one engine takes 100 ms longer, the engine named by the worker's name
+// (`slow:jsep`, `slow:native`, `slow:jspi` or `slow:wasm`): it proves that backend: 'fastest' measures rather than
+// assumes. The delay is a timer, not work, so the other engines' runs are not slowed down.
 import type * as Ort from 'onnxruntime-web';
+import { importOrtBuild } from './ort-builds.ts';
 
-const backend = (globalThis as { name?: string }).name?.replace(/^slow:/, '');
-// The same modules tensorlane's worker imports for each backend (see the backend table).
-const ort: typeof Ort = backend === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
+const engine = (globalThis as { name?: string }).name?.replace(/^slow:/, '');
+// The same modules tensorlane's worker imports for each engine (see the backend table).
+const ort = await importOrtBuild(engine);
 // Every session onnxruntime-web creates is an instance of the class it exports as InferenceSession.
 const { prototype } = ort.InferenceSession as unknown as { prototype: Ort.InferenceSession };
 const run = prototype.run;

@@ -75,7 +75,8 @@ export async function memory(): Promise<{ workers: number; total: number }> {
 
 /**
  * `predictions` predictions in bursts, mixing `predict` and `predictBatch` and row counts 1-4, each answer checked;
- * worker memory after a first tenth (the start), at the end, and after `session.restart()`.
+ * what the session holds (stats().memory, counted in its worker) after a first tenth (the start), at the end, and
+ * after `session.restart()`.
  */
 export async function soak(backend: Backend, predictions: number, burst: number) {
   const session: Session = await createSession({ model: 'models/lookup.onnx', backend });
@@ -97,13 +98,14 @@ export async function soak(backend: Backend, predictions: number, burst: number)
   const run = async (until: number) => {
     while (done < until) await Promise.all(Array.from({ length: burst }, () => one().catch(() => void failed++)));
   };
+  const memoryNow = async () => (await session.stats()).memory;
   await run(predictions / 10);
-  const start = await memory();
+  const start = await memoryNow();
   await run(predictions);
-  const end = await memory();
+  const end = await memoryNow();
   await session.restart();
   await run(done + burst);
-  const restarted = await memory();
+  const restarted = await memoryNow();
   const stats = await session.stats();
   await session.dispose();
   return { backend: session.backend, done, wrong, failed, start, end, restarted, runs: stats.runs, restarts: stats.restarts };

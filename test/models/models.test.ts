@@ -19,6 +19,11 @@ describe('test models', () => {
     ['even-rows.onnx', '2de7bed4a2792b594bab4bb62358bc501448f46fce6c7d3424302fb7ccb2544e'],
     ['identity.onnx', 'ede23365edc9503867658ecc759e7a2401388cc2c7f90ee851509e33745cc839'],
     ['unsupported.onnx', 'f75ebc2463e03fa26e6b475488eb7f467214a4028f372ffac495fd8c8908a038'],
+    ['lstm.onnx', '27822ad03ebff359e7cb8ce70b7843d7c3fdd059beeed8059870116b4c16c8fa'],
+    ['half.onnx', '0f64949eeae3b9b7727742f464260666c5230be6dc8869480265343464ec1fdf'],
+    ['double.onnx', '4f10567c927ac0a05382d2cfcd701b7f2ef8213da3531a4a986022b120cd065e'],
+    ['int16.onnx', '5b27bef36a68f36e4a9735488ef08be5930dddd16abd73419cd4d85d093fb4a9'],
+    ['binarizer.onnx', '7093f29add0d7753ee740137c01c00503590e0d92466453e3d2b82b067ca08b7'],
     ['mlp-external.onnx', '4ae91b4224dbd0970a330cdc6bc755eea577888fdeaf15135a146f92987c9897'],
     ['mlp-external.onnx.data', '2b6e5a2fd57cf31035bdc12ce67e0c4c2ee6933d724a84e8931507e978280701'],
   ] as const)('should build %s with the same bytes every time', (name, hash) => {

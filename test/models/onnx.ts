@@ -20,6 +20,8 @@ export interface ExternalLocation { location: string; offset: number; length: nu
 export type AttrValue = number | readonly number[] | { float: number };
 export interface NodeSpec {
   op: string;
+  /** The operator set the op is from, e.g. `'ai.onnx.ml'`; the default domain (`ai.onnx`) when absent. */
+  domain?: string;
   inputs: readonly string[];
   outputs: readonly string[];
   attrs?: Readonly<Record<string, AttrValue>>;
@@ -31,6 +33,8 @@ export interface GraphSpec {
   initializers?: readonly Initializer[];
   nodes: readonly NodeSpec[];
   opset?: number;
+  /** Versions of the other operator sets the nodes use, e.g. `{ 'ai.onnx.ml': 3 }`. */
+  opsets?: Readonly<Record<string, number>>;
 }
 
 class Writer {
@@ -136,6 +140,7 @@ export function encodeModel(graph: GraphSpec, external: ReadonlyMap<string, Exte
         for (const input of node.inputs) n.string(1, input);
         for (const output of node.outputs) n.string(2, output);
         n.string(4, node.op);
+        if (node.domain !== undefined) n.string(7, node.domain);
         for (const [name, value] of Object.entries(node.attrs ?? {})) n.message(5, (a) => attribute(a, name, value));
       });
     }
@@ -160,6 +165,7 @@ export function encodeModel(graph: GraphSpec, external: ReadonlyMap<string, Exte
     for (const output of graph.outputs) g.message(12, (v) => valueInfo(v, output));
   });
   w.message(8, (o) => o.string(1, '').int(2, graph.opset ?? 17));
+  for (const [domain, version] of Object.entries(graph.opsets ?? {})) w.message(8, (o) => o.string(1, domain).int(2, version));
   return w.finish();
 }
 

@@ -1,11 +1,22 @@
 import { extname } from 'node:path';
 import type { Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
 import { MIME_TYPES } from '../../packages/playwright/src/mime-types.ts';
 import { readTextDirection } from './pretrained.ts';
+import { buildDecoder, buildRecurrent } from './stateful.ts';
 import { MODELS } from './zoo.ts';
+import { SPEECH_WAV, readSilero } from '../vad.ts';
 
-/** Every model the browser tests load, by file name under /models/. */
-export const SERVED_MODELS: Record<string, () => Uint8Array> = { ...MODELS, 'text-direction.onnx': readTextDirection };
+/** Every model (and the speech file) the browser tests load, by file name under /models/. */
+export const SERVED_MODELS: Record<string, () => Uint8Array> = {
+  ...MODELS,
+  'text-direction.onnx': readTextDirection,
+  'decoder.onnx': buildDecoder,
+  'recurrent-small.onnx': () => buildRecurrent(256),
+  'recurrent-large.onnx': () => buildRecurrent(256 * 1024),
+  'silero_vad_v5.onnx': readSilero,
+  'speech.wav': () => readFileSync(SPEECH_WAV),
+};
 
 /**
  * Serves `files` (path under the site root, e.g. `models/mlp.onnx` → bytes) from the dev server, and emits them

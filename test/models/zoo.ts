@@ -288,6 +288,89 @@ export function buildEvenRows(): Uint8Array {
   });
 }
 
+// ---- what the WebGPU engines differ on (see e2e/conformance.spec.ts) ------------------------------------------
+
+const LSTM = { seq: 16, in: 8, hidden: 16 } as const;
+
+/**
+ * A one-layer LSTM over a sequence, x[seq, batch, 8] -> y[seq, 1, batch, 16], seeded weights: recurrent state, where
+ * the WebGPU engines have drifted from WASM (JSEP runs LSTM on the CPU, the native engine on the GPU).
+ */
+export function buildLstm(): Uint8Array {
+  const gates = 4 * LSTM.hidden;
+  return encodeModel({
+    name: 'lstm',
+    inputs: [{ name: 'x', type: 'float32', dims: [LSTM.seq, 'batch', LSTM.in] }],
+    outputs: [{ name: 'y', type: 'float32', dims: [LSTM.seq, 1, 'batch', LSTM.hidden] }],
+    initializers: [
+      { name: 'w', dims: [1, gates, LSTM.in], data: seededFloats(gates * LSTM.in, 21, 1 / Math.sqrt(LSTM.in)) },
+      { name: 'r', dims: [1, gates, LSTM.hidden], data: seededFloats(gates * LSTM.hidden, 22, 1 / Math.sqrt(LSTM.hidden)) },
+      { name: 'b', dims: [1, 2 * gates], data: seededFloats(2 * gates, 23, 0.1) },
+    ],
+    nodes: [{ op: 'LSTM', inputs: ['x', 'w', 'r', 'b'], outputs: ['y'], attrs: { hidden_size: LSTM.hidden } }],
+  });
+}
+
+/**
+ * y = float32(float16(x) * float16(x)): computes in half precision inside, float32 at the edges. WebGPU runs float16
+ * in shaders only where the device has `shader-f16`.
+ */
+export function buildHalf(): Uint8Array {
+  return encodeModel({
+    name: 'half',
+    inputs: [{ name: 'x', type: 'float32', dims: ['batch', 8] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', 8] }],
+    nodes: [
+      { op: 'Cast', inputs: ['x'], outputs: ['h'], attrs: { to: 10 } },
+      { op: 'Mul', inputs: ['h', 'h'], outputs: ['hh'] },
+      { op: 'Cast', inputs: ['hh'], outputs: ['y'], attrs: { to: 1 } },
+    ],
+  });
+}
+
+/** A graph from x[batch, 4] to y[batch, 4] of `type`, through `nodes`. */
+const rowsOfFour = (name: string, type: ElemType, nodes: GraphSpec['nodes'], opsets?: GraphSpec['opsets']): Uint8Array =>
+  encodeModel({
+    name,
+    inputs: [{ name: 'x', type, dims: ['batch', 4] }],
+    outputs: [{ name: 'y', type, dims: ['batch', 4] }],
+    nodes,
+    ...(opsets ? { opsets } : {}),
+  });
+
+/** y = x + x in float64: onnxruntime runs double on the CPU, and the native WebGPU build has fewer CPU kernels. */
+export const buildDouble = () => rowsOfFour('double', 'float64', [{ op: 'Add', inputs: ['x', 'x'], outputs: ['y'] }]);
+
+/** y = float32(int16(x)): a round trip through int16, a type the native WebGPU build leaves out. */
+export const buildInt16 = () =>
+  rowsOfFour('int16', 'float32', [
+    { op: 'Cast', inputs: ['x'], outputs: ['i'], attrs: { to: 5 } },
+    { op: 'Cast', inputs: ['i'], outputs: ['y'], attrs: { to: 1 } },
+  ]);
+
+/** y = x > 0 ? 1 : 0 by ai.onnx.ml's Binarizer: the classic-ML operator set, which the native WebGPU build leaves out. */
+export const buildBinarizer = () =>
+  rowsOfFour('binarizer', 'float32', [{ op: 'Binarizer', domain: 'ai.onnx.ml', inputs: ['x'], outputs: ['y'], attrs: { threshold: { float: 0 } } }], {
+    'ai.onnx.ml': 3,
+  });
+
+/**
+ * y = table[i]: for each index, one row of a rows × width table of seeded values, so that the model is as large as
+ * the memory tests need (4 × rows × width bytes of weights) while a run costs next to nothing. Stacks along `batch`;
+ * y[r] is row i[r] of `table`, exactly.
+ */
+export function buildTable(rows: number, width: number): { model: Uint8Array; table: Float32Array } {
+  const table = seededFloats(rows * width, 5);
+  const model = encodeModel({
+    name: 'table',
+    inputs: [{ name: 'i', type: 'int64', dims: ['batch'] }],
+    outputs: [{ name: 'y', type: 'float32', dims: ['batch', width] }],
+    initializers: [{ name: 'table', dims: [rows, width], data: table }],
+    nodes: [{ op: 'Gather', inputs: ['table', 'i'], outputs: ['y'], attrs: { axis: 0 } }],
+  });
+  return { model, table };
+}
+
 /** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
@@ -300,6 +383,11 @@ export const MODELS = {
   'even-rows.onnx': buildEvenRows,
   'identity.onnx': buildIdentity,
   'unsupported.onnx': buildUnsupported,
+  'lstm.onnx': buildLstm,
+  'half.onnx': buildHalf,
+  'double.onnx': buildDouble,
+  'int16.onnx': buildInt16,
+  'binarizer.onnx': buildBinarizer,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,
 } as const satisfies Record<string, () => Uint8Array>;

@@ -17,7 +17,9 @@
  * - `DISPOSED`: the session was disposed before or while the call ran.
  * - `WORKER_CRASHED`: the worker failed to start, threw, or could not deliver a message.
  * - `ENVIRONMENT_UNSUPPORTED`: this JavaScript environment lacks what the call needs: `Worker` for `createSession`
- *   (Node, a server render), or the Cache API for the cache helpers (not a secure context).
+ *   (Node, a server render), the Cache API for the cache helpers (not a secure context), or Web Audio for `listen`.
+ * - `STATE_LOST`: a stream's state went with a worker that restarted; `stream.reset()` starts it again.
+ * - `STATE_LIMIT`: a stream's carried value would grow past a limit of its `limits`; the state stays as it was.
  * @example
  * ```ts
  * import { isTensorlaneError, type ErrorCode } from 'tensorlane';
@@ -40,7 +42,9 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'DISPOSED'
   | 'WORKER_CRASHED'
-  | 'ENVIRONMENT_UNSUPPORTED';
+  | 'ENVIRONMENT_UNSUPPORTED'
+  | 'STATE_LOST'
+  | 'STATE_LIMIT';
 
 /**
  * Options of {@link TensorlaneError}.

@@ -59,7 +59,8 @@ describe('public API', () => {
     expectTypeOf(deleteBackendChoices).parameter(0).toEqualTypeOf<string | undefined>();
     expectTypeOf(deleteBackendChoices).returns.resolves.toEqualTypeOf<number>();
     expectTypeOf<keyof BackendChoice>().toEqualTypeOf<
-      'model' | 'adapter' | 'browser' | 'batchSizes' | 'threads' | 'tensorlane' | 'onnxruntime' | 'chosen' | 'reason' | 'timings' | 'storedAt'
+      | 'model' | 'adapter' | 'browser' | 'batchSizes' | 'threads' | 'webgpuEngine' | 'tensorlane' | 'onnxruntime' | 'chosen' | 'engine'
+      | 'reason' | 'timings' | 'engineTimings' | 'storedAt'
     >();
     expectTypeOf<BackendChoice>().toExtend<BackendChoiceKey>();
   });
@@ -92,7 +93,7 @@ describe('public API', () => {
     expectTypeOf<ErrorCode>().toEqualTypeOf<
       | 'MODEL_FETCH_FAILED' | 'MODEL_LOAD_FAILED' | 'MODEL_INVALID' | 'INTEGRITY_MISMATCH' | 'BACKEND_UNAVAILABLE'
       | 'INVALID_OPTIONS' | 'INVALID_INPUT' | 'RUN_FAILED' | 'QUEUE_FULL' | 'ABORTED' | 'TIMEOUT' | 'DISPOSED'
-      | 'WORKER_CRASHED' | 'ENVIRONMENT_UNSUPPORTED'
+      | 'WORKER_CRASHED' | 'ENVIRONMENT_UNSUPPORTED' | 'STATE_LOST' | 'STATE_LIMIT'
     >();
   });
 });

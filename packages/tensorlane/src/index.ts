@@ -7,19 +7,22 @@ export { deleteCachedModels, listCachedModels } from './cache/model-cache.js';
 export type { CachedModel } from './cache/model-cache.js';
 export { deleteBackendChoices, listBackendChoices } from './cache/backend-choices.js';
 export type { BackendChoice, BackendChoiceKey } from './cache/backend-choices.js';
-export type { Backend, BackendOption } from './types/backends.js';
+export type { Backend, BackendOption, Engine, WebGpuEngine, WebGpuEngineOption } from './types/backends.js';
 export type {
   BatchingMode, ExternalDataFile, OutputLocation, PredictBatchOptions, PredictOptions,
   SessionOptions, WarmupOptions,
 } from './types/options.js';
 export type { LoadPhase, LoadProgress } from './types/options.js';
 export type {
-  AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, FallbackAttempt,
+  AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, EngineTimings, FallbackAttempt,
   ModelVariant,
 } from './types/backends.js';
 export type {
-  BatchingInfo, Counts, Distribution, Outputs, SchedulerStats, Session,
+  BatchingInfo, Counts, Distribution, MemoryStats, Outputs, SchedulerStats, Session,
   SessionStats, WarmupInfo,
 } from './types/session.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
+export type {
+  AudioSource, Heard, InitialValue, Listening, ListenOptions, ListenStats, StepOptions, Stream, StreamOptions, StreamStats,
+} from './types/streams.js';
 export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';

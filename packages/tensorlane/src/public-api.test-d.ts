@@ -17,7 +17,10 @@ import type {
   Dim,
   Distribution,
   DType,
+  Engine,
+  EngineTimings,
   FallbackAttempt,
+  MemoryStats,
   PredictBatchOptions,
   PredictOptions,
   RestartCause,
@@ -29,6 +32,20 @@ import type {
   TensorInfo,
   TensorlaneError,
   TensorlaneErrorOptions,
+  AudioSource,
+  Feeds,
+  Heard,
+  InitialValue,
+  Listening,
+  ListenOptions,
+  ListenStats,
+  StepOptions,
+  Stream,
+  StreamOptions,
+  StreamStats,
+  Tensor,
+  WebGpuEngine,
+  WebGpuEngineOption,
 } from './index.js';
 
 describe('public surface', () => {
@@ -41,11 +58,14 @@ describe('public surface', () => {
 
   it('should take exactly the documented options', () => {
     expectTypeOf<keyof SessionOptions>().toEqualTypeOf<
-      | 'model' | 'backend' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
+      | 'model' | 'backend' | 'webgpuEngine' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
       | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
     >();
+    expectTypeOf<SessionOptions['webgpuEngine']>().toEqualTypeOf<WebGpuEngineOption | undefined>();
+    expectTypeOf<WebGpuEngineOption>().toEqualTypeOf<'auto' | 'jsep' | 'native' | 'jspi'>();
+    expectTypeOf<WebGpuEngine>().toEqualTypeOf<'jsep' | 'native' | 'jspi'>();
     expectTypeOf<SessionOptions['restart']>().toEqualTypeOf<'auto' | 'off' | undefined>();
     expectTypeOf<SessionOptions['maxRestarts']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['numThreads']>().toEqualTypeOf<'auto' | number | undefined>();
@@ -59,15 +79,17 @@ describe('public surface', () => {
 
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
-      | 'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
-      | 'predict' | 'predictBatch' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+      | 'predict' | 'predictBatch' | 'openStream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
     expectTypeOf<Session>().toExtend<EventTarget>();
     expectTypeOf<Session['restart']>().toEqualTypeOf<() => Promise<void>>();
     expectTypeOf<Session['threads']>().toEqualTypeOf<number>();
     expectTypeOf<Session['fallback']>().toEqualTypeOf<readonly FallbackAttempt[]>();
-    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly reason: string }>();
+    expectTypeOf<Session['engine']>().toEqualTypeOf<Engine>();
+    expectTypeOf<Engine>().toEqualTypeOf<'jsep' | 'native' | 'jspi' | 'wasm'>();
+    expectTypeOf<FallbackAttempt>().toEqualTypeOf<{ readonly backend: 'webgpu' | 'wasm'; readonly engine?: Engine; readonly reason: string }>();
     expectTypeOf<Session['adapter']>().toEqualTypeOf<AdapterInfo | undefined>();
     expectTypeOf<keyof AdapterInfo>().toEqualTypeOf<
       'vendor' | 'architecture' | 'device' | 'description' | 'isFallbackAdapter' | 'features' | 'limits'
@@ -75,7 +97,13 @@ describe('public surface', () => {
     expectTypeOf<AdapterInfo['features']>().toEqualTypeOf<readonly string[]>();
     expectTypeOf<AdapterLimits>().toEqualTypeOf<{ readonly maxBufferSize: number; readonly maxStorageBufferBindingSize: number }>();
     expectTypeOf<Session['selection']>().toEqualTypeOf<BackendSelection | undefined>();
-    expectTypeOf<keyof BackendSelection>().toEqualTypeOf<'chosen' | 'reason' | 'timings' | 'fromCache'>();
+    expectTypeOf<keyof BackendSelection>().toEqualTypeOf<'chosen' | 'engine' | 'reason' | 'timings' | 'engineTimings' | 'fromCache'>();
+    expectTypeOf<BackendSelection['engine']>().toEqualTypeOf<Engine | undefined>();
+    expectTypeOf<BackendSelection['engineTimings']>().toEqualTypeOf<EngineTimings | undefined>();
+    expectTypeOf<EngineTimings>().toEqualTypeOf<{
+      readonly jsep?: Readonly<Record<number, number>>; readonly native?: Readonly<Record<number, number>>;
+      readonly jspi?: Readonly<Record<number, number>>; readonly wasm?: Readonly<Record<number, number>>;
+    }>();
     expectTypeOf<BackendSelection['timings']>().toEqualTypeOf<BackendTimings>();
     expectTypeOf<BackendTimings>().toEqualTypeOf<{
       readonly webgpu?: Readonly<Record<number, number>>; readonly wasm?: Readonly<Record<number, number>>;
@@ -87,8 +115,16 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts'
+      | 'calibration' | 'restarts' | 'streams' | 'memory'
     >();
+    expectTypeOf<SessionStats['streams']>().toEqualTypeOf<StreamStats>();
+    expectTypeOf<keyof StreamStats>().toEqualTypeOf<'open' | 'steps' | 'runs' | 'rowsRun'>();
+    expectTypeOf<SessionStats['memory']>().toEqualTypeOf<MemoryStats>();
+    expectTypeOf<MemoryStats>().toEqualTypeOf<{
+      readonly wasmHeapBytes: number;
+      readonly gpuBufferBytes: number;
+      readonly modelBytesKept: number;
+    }>();
     expectTypeOf<SessionStats['calibration']>().toEqualTypeOf<CalibrationInfo | undefined>();
     expectTypeOf<CalibrationInfo>().toEqualTypeOf<{ readonly runs: number; readonly ms: number }>();
     expectTypeOf<SessionStats['restarts']>().toEqualTypeOf<Readonly<Record<RestartCause, number>>>();
@@ -98,10 +134,35 @@ describe('public surface', () => {
     expectTypeOf<keyof Distribution>().toEqualTypeOf<'count' | 'mean' | 'p50' | 'p95' | 'max'>();
   });
 
+  it('should open streams as documented', () => {
+    expectTypeOf<Session['openStream']>().toEqualTypeOf<(options: StreamOptions) => Stream>();
+    expectTypeOf<keyof StreamOptions>().toEqualTypeOf<'carry' | 'initial' | 'dims' | 'outputs' | 'limits' | 'axes'>();
+    expectTypeOf<StreamOptions['carry']>().toEqualTypeOf<Readonly<Record<string, string>>>();
+    expectTypeOf<StreamOptions['initial']>().toEqualTypeOf<Readonly<Record<string, InitialValue>> | undefined>();
+    expectTypeOf<InitialValue>().toEqualTypeOf<Tensor | { readonly dims: readonly number[] }>();
+    expectTypeOf<keyof StepOptions>().toEqualTypeOf<'signal' | 'timeoutMs' | 'copy'>();
+    expectTypeOf<keyof Stream>().toEqualTypeOf<
+      'carry' | 'outputs' | 'steps' | 'step' | 'read' | 'reset' | 'listen' | 'close' | typeof Symbol.asyncDispose
+    >();
+    expectTypeOf<Stream['step']>().toEqualTypeOf<(feeds: Feeds, options?: StepOptions) => Promise<Record<string, Tensor>>>();
+    expectTypeOf<Stream['read']>().toEqualTypeOf<(name: string) => Promise<Tensor>>();
+    expectTypeOf<Stream['listen']>().toEqualTypeOf<(source: AudioSource, options: ListenOptions) => Promise<Listening>>();
+    expectTypeOf<AudioSource>().toEqualTypeOf<MediaStreamTrack | MediaStream | HTMLMediaElement | AudioNode>();
+    expectTypeOf<keyof ListenOptions>().toEqualTypeOf<
+      'sampleRate' | 'frame' | 'hop' | 'input' | 'feeds' | 'behind' | 'maxWaiting' | 'onResult' | 'onError'
+    >();
+    expectTypeOf<ListenOptions['behind']>().toEqualTypeOf<'drop' | 'catch-up' | undefined>();
+    expectTypeOf<Heard>().toEqualTypeOf<{ readonly frame: number; readonly time: number; readonly outputs: Record<string, Tensor> }>();
+    expectTypeOf<keyof Listening>().toEqualTypeOf<'transport' | 'sourceRate' | 'stats' | 'pause' | 'resume' | 'stop'>();
+    expectTypeOf<Listening['transport']>().toEqualTypeOf<'shared-memory' | 'messages'>();
+    expectTypeOf<keyof ListenStats>().toEqualTypeOf<'frames' | 'dropped' | 'waiting' | 'samples' | 'resets'>();
+  });
+
   it('should dispatch typed restart events', () => {
     expectTypeOf<RestartCause>().toEqualTypeOf<'worker-crashed' | 'device-lost' | 'session-failed' | 'requested'>();
     expectTypeOf<RestartDetail>().toEqualTypeOf<{
-      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly restarts: number;
+      readonly cause: RestartCause; readonly message: string; readonly backend: 'webgpu' | 'wasm'; readonly engine?: Engine;
+      readonly restarts: number;
     }>();
     expectTypeOf<SessionEventMap['restart']>().toEqualTypeOf<CustomEvent<RestartDetail>>();
     const session = {} as Session;

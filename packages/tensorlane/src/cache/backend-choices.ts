@@ -1,11 +1,11 @@
 // The stored backend choices of `backend: 'fastest'`: one Cache API entry per measurement, keyed by everything that
 // decides which backend is faster (the model's bytes, the WebGPU adapter, the browser, the batch sizes measured,
-// the WebAssembly threads, tensorlane's and onnxruntime-web's versions), so that a later load of the same model on the same device builds one
+// the WebAssembly threads, the WebGPU engines asked for, tensorlane's and onnxruntime-web's versions), so that a later load of the same model on the same device builds one
 // session and measures nothing. The worker finds and stores them; the page lists and deletes them with the helpers
 // below. Beside the model cache (model-cache.ts), in a cache of its own: deleting models keeps the choices.
 import { digestOf } from './integrity.js';
 import { cacheStorage, openForHelper } from './model-cache.js';
-import type { AdapterInfo, BackendSelection } from '../types/backends.js';
+import type { AdapterInfo, BackendSelection, WebGpuEngineOption } from '../types/backends.js';
 
 /** The Cache API cache that holds backend choices. */
 export const CHOICE_CACHE_NAME = 'tensorlane-backends';
@@ -33,6 +33,8 @@ export interface BackendChoiceKey {
   readonly batchSizes: readonly number[];
   /** The WebAssembly threads the sessions measured ran on (`session.threads`), which WASM's speed depends on. */
   readonly threads: number;
+  /** The `webgpuEngine` option, which decides the WebGPU engines measured. Always set by tensorlane. */
+  readonly webgpuEngine?: WebGpuEngineOption;
   /** tensorlane's version. */
   readonly tensorlane: string;
   /** onnxruntime-web's version. */
@@ -57,8 +59,8 @@ export interface BackendChoice extends BackendChoiceKey, Omit<BackendSelection, 
 
 /** The entry's URL: the key's fields, in a fixed order, hashed. */
 async function entryUrl(key: BackendChoiceKey): Promise<string> {
-  const { model, adapter, browser, batchSizes, threads, tensorlane, onnxruntime } = key;
-  const fields = [model, adapter?.vendor, adapter?.architecture, adapter?.device, adapter?.description, browser, batchSizes, threads, tensorlane, onnxruntime];
+  const { model, adapter, browser, batchSizes, threads, webgpuEngine, tensorlane, onnxruntime } = key;
+  const fields = [model, adapter?.vendor, adapter?.architecture, adapter?.device, adapter?.description, browser, batchSizes, threads, tensorlane, onnxruntime, webgpuEngine];
   const digest = await digestOf(new TextEncoder().encode(JSON.stringify(fields)));
   return `${ENTRY_BASE}${encodeURIComponent(digest)}`;
 }
@@ -72,8 +74,8 @@ export async function findChoice(key: BackendChoiceKey): Promise<BackendChoice |
 
 /** Stores `selection` under `key`. Rejects as the Cache API does, e.g. with `QuotaExceededError`. */
 export async function storeChoice(key: BackendChoiceKey, selection: BackendSelection): Promise<void> {
-  const { chosen, reason, timings } = selection;
-  const choice: BackendChoice = { ...key, chosen, reason, timings, storedAt: new Date().toISOString() };
+  const { fromCache, ...chosen } = selection;
+  const choice: BackendChoice = { ...key, ...chosen, storedAt: new Date().toISOString() };
   const cache = await cacheStorage().open(CHOICE_CACHE_NAME);
   await cache.put(await entryUrl(key), new Response(JSON.stringify(choice), { headers: { 'content-type': 'application/json' } }));
 }

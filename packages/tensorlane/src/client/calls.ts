@@ -9,6 +9,7 @@ import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, transitError } from './call-errors.js';
+import { arm, untrack, type Tracked } from './tracked.js';
 
 /** How a call to the worker is made: the same options from the session down to here. */
 export interface CallOptions {
@@ -35,14 +36,12 @@ export class Returned {
 }
 
 /** A call sent to the scheduler and not yet answered. */
-interface Call {
+interface Call extends Tracked {
   readonly what: string;
   /** Its items' outputs, as their parts come. */
   readonly outputs: Feeds[];
   resolve(outputs: Feeds[]): void;
   reject(error: TensorlaneError | Returned): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
   /** Posted to the worker; until then, giving up needs no cancel message. */
   sent?: boolean;
 }
@@ -122,14 +121,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     }
   }
 
-  /** Forgets call `id` and its abort listener; returns it, to settle, if it was still pending. */
-  function settle(id: number): Call | undefined {
-    const call = calls.get(id);
-    if (call === undefined) return undefined;
-    calls.delete(id);
-    if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
-    return call;
-  }
+  const settle = (id: number) => untrack(calls, id);
 
   /** The page gives up first: the call rejects, and the worker, if the call reached it, is told to drop it. */
   function giveUp(id: number, error: TensorlaneError): void {
@@ -149,11 +141,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
         // One record per call; a listener only for a call with a signal: this runs for every predict.
         const call: Call = { what, outputs: new Array<Feeds>(items.length), resolve, reject };
         calls.set(id, call);
-        if (signal) {
-          call.signal = signal;
-          call.onAbort = () => giveUp(id, abortError(signal, what));
-          signal.addEventListener('abort', call.onAbort, { once: true });
-        }
+        arm(call, signal, what, (error) => giveUp(id, error));
         outbox.push({ id, items, ...(alone ? { alone } : {}) });
         if (!listening) return; // sent once the worker is ready
         if (outbox.length >= SEND_EVERY) flush();

@@ -1,22 +1,23 @@
 // Option checking, on the page, before anything is sent: every option of createSession, predict and predictBatch,
 // each rejected with INVALID_OPTIONS naming the option, the value and what was expected. The lists of option names
 // derive from the option interfaces, so an option added there and not here fails to compile.
-import { BACKENDS, BACKEND_MODES } from '../types/backends.js';
+import { BACKENDS, BACKEND_MODES, ENGINES } from '../types/backends.js';
 import { TensorlaneError } from '../errors.js';
-import type { CalibrationOptions, ModelVariant } from '../types/backends.js';
+import type { CalibrationOptions, ModelVariant, WebGpuEngine } from '../types/backends.js';
 import type { ExternalDataFile, PredictOptions, SessionOptions, WarmupOptions } from '../types/options.js';
 import {
   CALIBRATION_DEFAULTS, MAX_TIMER_MS, buffersOfSources, type CalibrationRequest, type ExternalDataRequest, type LoadRequest, type OrtSessionOptions,
   type VariantRequest, type WarmupRequest,
 } from '../wire/protocol.js';
-import { describe, typedArrayName } from '../tensor/dtypes.js';
+import { describe } from '../tensor/dtypes.js';
+import { detachedFlag, isArrayBuffer, placeOf, typedArrayName } from '../tensor/intrinsics.js';
 import { resolveUrl } from './url.js';
 import {
   badOption, checkBoolean, checkFunction, checkIntegrity, checkKeys, checkNumber, checkObject, checkOneOf, checkSignal, keysOf,
 } from './check-values.js';
 
 const SESSION_OPTIONS = keysOf({
-  model: true, backend: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
+  model: true, backend: true, webgpuEngine: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
   preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
@@ -30,24 +31,31 @@ const GRAPH_OPTIMIZATION_LEVELS = keysOf({
   disabled: true, basic: true, extended: true, layout: true, all: true,
 } satisfies Record<NonNullable<SessionOptions['graphOptimizationLevel']>, true>);
 
+const WEBGPU_ENGINE_OPTIONS = ['auto', ...ENGINES.filter((e): e is WebGpuEngine => e !== 'wasm')] as const;
+
 function checkThreads(value: unknown): 'auto' | number {
   if (value === undefined || value === 'auto') return 'auto';
   if (Number.isSafeInteger(value) && (value as number) >= 1) return value as number;
   throw badOption(`option "numThreads" is ${describe(value)}; expected 'auto' or an integer >= 1`);
 }
 
-/** Model bytes or a URL, as the worker takes them (the bytes' buffer moves with the request: buffersOfSources). */
+/**
+ * Model bytes or a URL, as the worker takes them (the bytes' buffer moves with the request: buffersOfSources). What
+ * the bytes are is read from their internal slots (tensor/intrinsics.ts), never from properties the caller can set.
+ */
 function checkSource(value: unknown, name: string): string | Uint8Array {
   if (typeof value === 'string' || value instanceof URL) return resolveUrl(value, name);
   // Empty bytes are the worker's to report (MODEL_INVALID); only a buffer the engine says is detached stops here.
-  const detached = (buffer: ArrayBufferLike) => (buffer as { detached?: boolean }).detached === true;
-  const view = value instanceof ArrayBuffer && !detached(value) ? new Uint8Array(value) : value;
-  if (typedArrayName(view) === 'Uint8Array') {
-    const { buffer } = view as Uint8Array;
-    if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
-    return view as Uint8Array;
+  const detached = (buffer: ArrayBufferLike) => detachedFlag(buffer) === true;
+  if (isArrayBuffer(value)) {
+    if (detached(value)) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
+    return new Uint8Array(value);
   }
-  if (value instanceof ArrayBuffer) throw badOption(`${name} is a detached ArrayBuffer (it was transferred already); pass the bytes again`);
+  if (typedArrayName(value) === 'Uint8Array') {
+    const { buffer, byteOffset, length } = placeOf(value as Uint8Array);
+    if (detached(buffer)) throw badOption(`${name} is a detached buffer (it was transferred already); pass the bytes again`);
+    return new Uint8Array(buffer, byteOffset, length);
+  }
   throw badOption(`${name} is ${describe(value)}; expected a URL (string or URL), an ArrayBuffer or a Uint8Array`);
 }
 
@@ -223,6 +231,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const request: LoadRequest = {
     model,
     backend: checkOneOf(options.backend, [...BACKEND_MODES, ...BACKENDS] as const, 'option "backend"') ?? 'auto',
+    webgpuEngine: checkOneOf(options.webgpuEngine, WEBGPU_ENGINE_OPTIONS, 'option "webgpuEngine"') ?? 'auto',
     ...(calibration ? { calibration } : {}),
     allowSoftwareAdapter: checkBoolean(options.allowSoftwareAdapter, 'option "allowSoftwareAdapter"'),
     batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',

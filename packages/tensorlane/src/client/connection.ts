@@ -3,10 +3,11 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
-import { isFault, isReady, isResults, type Fault, type HostApi, type Result } from '../wire/protocol.js';
+import { isFault, isHeard, isReady, isResults, isStreamAnswers, type Fault, type HostApi, type Result } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
 import { createCalls, type CallOptions } from './calls.js';
+import { createStreamCalls, type StreamCalls } from './stream-calls.js';
 
 /** What the page talks to: a Worker, or (in tests) a MessagePort, whose `close` stands in for `terminate`. */
 export type WorkerLike = Endpoint & { terminate?(): void; close?(): void };
@@ -28,6 +29,8 @@ export interface Connection {
    * timeout) the call rejects at once, and the worker drops it if it has not run.
    */
   request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The stream operations in flight to this worker; they reject `STATE_LOST` when it is surrendered. */
+  readonly streams: StreamCalls;
   /**
    * Rejects the calls in flight, and every later call, with `error`; then, with `release`, asks the worker to
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
@@ -53,11 +56,13 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
   const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
+  const streams = createStreamCalls((message, transfer) => endpoint.postMessage(message, transfer));
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
     if (isFault(data)) fault(data.cause, data.message);
     else if (isResults(data)) calls.receive(data);
+    else if (isStreamAnswers(data) || isHeard(data)) streams.receive(data);
   };
   endpoint.addEventListener('message', onResults);
 
@@ -94,6 +99,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     if (mismatch) return void close(mismatch);
     started();
     calls.open();
+    streams.open();
   };
   endpoint.addEventListener('message', onMessage);
   endpoint.start?.();
@@ -110,6 +116,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     for (const reject of [...pending]) reject(error);
     pending.clear();
     calls.close(error);
+    streams.close(error);
     const released = release
       ? Promise.race([api.dispose(), new Promise((resolve) => setTimeout(resolve, 500))]).catch(() => undefined)
       : Promise.resolve();
@@ -160,6 +167,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     try {
       const returned = await Promise.race([call((api) => api.surrender(), { what: 'restart' }), timeout]);
       calls.returned(returned);
+      streams.close(new TensorlaneError('STATE_LOST', 'the worker restarted, and the stream state went with it; reset() the stream'));
       await close(crashed('the worker stopped without handing back this call'), { release: true });
     } catch (error) {
       await close(error as TensorlaneError); // it crashed meanwhile, or does not answer
@@ -174,6 +182,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     },
     call,
     request: calls.request,
+    streams,
     close,
     surrender,
   };

@@ -6,7 +6,8 @@ import type { Session } from '../types/session.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
 import { connect, type FaultListener, type WorkerLike } from './connection.js';
-import { SessionImpl, unreadable } from './session.js';
+import { SessionImpl } from './session.js';
+import { unreadable } from './unreadable.js';
 import type { Connect } from './supervisor.js';
 import { buffersOfSources, type LoadRequest } from '../wire/protocol.js';
 
@@ -54,16 +55,19 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const makeWorker = page.worker ?? defaultWorker;
   const sink = page.onProgress === undefined ? undefined : proxy(progressSink(page.onProgress));
 
-  // The model's bytes (if given as bytes) go to each worker and come back with its reply (returnBytes), or when its
-  // threads could not start, so that the next worker can load them: moved each way, never copied, and kept on the
-  // page only between loads.
+  // The model's bytes (if given as bytes) move to the first worker and come back with its reply (returnBytes), or
+  // when its threads could not start: the page keeps them for restarts. A restart's worker gets a copy, so that the
+  // bytes stay on the page if it crashes while loading them (the next worker then loads them, see supervisor.ts).
   let sources: { request: LoadRequest; transfer: ArrayBuffer[] } = { request, transfer: transferList };
+  let loads = 0;
   /** Why the session runs on one thread, once its threads could not start: every later worker starts with one. */
   let threadsFailed: string | undefined;
   const load = async (signal: AbortSignal | undefined, onFault: FaultListener) => {
     const connection = connect(makeWorker() as WorkerLike, onFault);
     try {
-      const { request: sent, transfer: moved } = sources;
+      const first = loads++ === 0;
+      const sent = first || sources.transfer.length === 0 ? sources.request : { ...structuredClone(sources.request), returnBytes: false };
+      const moved = sent === sources.request ? sources.transfer : buffersOfSources(sent);
       const reply = await connection.call((api) => api.load(transfer(sent, moved), sink), { signal, what: 'createSession' });
       if (reply.returned) sources = { request: { ...sent, ...reply.returned }, transfer: buffersOfSources(reply.returned) };
       if ('threadsFailed' in reply) void connection.close(new TensorlaneError('DISPOSED', reply.threadsFailed));
@@ -74,10 +78,13 @@ export async function createSession(options: SessionOptions): Promise<Session> {
     }
   };
   const start: Connect = async (signal, onFault) => {
+    const loaded = loads;
     let { connection, reply } = await load(signal, onFault);
     if ('threadsFailed' in reply) {
-      // onnxruntime-web starts its runtime once per worker: this and every later worker runs one thread.
+      // onnxruntime-web starts its runtime once per worker: this and every later worker runs one thread. The load
+      // again takes the failed one's place (the first moves the bytes, as the options say).
       threadsFailed = reply.threadsFailed;
+      loads = loaded;
       sources = { ...sources, request: { ...sources.request, numThreads: 1 } };
       ({ connection, reply } = await load(signal, onFault));
       // Never on one thread: the worker watches thread starts only with more.
@@ -89,5 +96,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const cannotReload = transferList.length > 0 && !request.returnBytes
     ? "session.restart() needs the model's bytes again, but they were not kept (restart: 'off'): create a new session, or pass restart: 'auto' or the model as a URL"
     : undefined;
-  return SessionImpl.open(start, { ...page, ...(cannotReload ? { cannotReload } : {}) }, page.signal);
+  // Kept between loads only when the worker hands them back (returnBytes); while a worker loads, they are there.
+  const modelBytesKept = () => (request.returnBytes ? sources.transfer.reduce((sum, buffer) => sum + buffer.byteLength, 0) : 0);
+  return SessionImpl.open(start, { ...page, modelBytesKept, ...(cannotReload ? { cannotReload } : {}) }, page.signal);
 }

@@ -1,5 +1,5 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { TensorlaneError, isTensorlaneError, messageOf, type ErrorCode } from '../errors.js';
+import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js';
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
 import type { RestartDetail } from '../types/session.js';
@@ -13,6 +13,9 @@ import { checkPredictOptions } from './check-options.js';
 import { keysOf } from './check-values.js';
 import { abortError, callSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
+import { unreadable } from './unreadable.js';
+import { StreamImpl } from './stream.js';
+import type { Stream, StreamOptions } from '../types/streams.js';
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
@@ -46,22 +49,9 @@ function createCounters() {
   };
 }
 
-/**
- * Runs a check of what the caller gave; anything it throws that is not a TensorlaneError (a getter or a proxy trap
- * of the caller's that throws, a revoked proxy) becomes one with `code`, naming `what` and keeping it as `cause`.
- */
-export function unreadable<T>(code: ErrorCode, what: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (isTensorlaneError(error)) throw error;
-    throw new TensorlaneError(code, `${what} could not be read: ${messageOf(error)}`, { cause: error });
-  }
-}
-
 /** The facts a session reports: the compiler keeps this list equal to SessionFacts. */
 const FACTS = keysOf({
-  backend: true, fallback: true, adapter: true, selection: true, model: true,
+  backend: true, engine: true, fallback: true, adapter: true, selection: true, model: true,
   inputs: true, outputs: true, batching: true, threads: true, warnings: true,
 } satisfies Record<keyof SessionFacts, true>);
 
@@ -74,20 +64,30 @@ export interface SessionImpl extends SessionFacts {}
  */
 export class SessionImpl extends EventTarget implements Session {
   readonly #maxQueueSize: number;
+  /** The bytes of the model the page keeps for restarts (see create-session.ts). */
+  readonly #modelBytesKept: () => number;
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
   /** Checks feeds against the inputs of the load reply it was made for. */
   #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
-  private constructor(maxQueueSize: number) {
+  private constructor(maxQueueSize: number, modelBytesKept: () => number) {
     super();
     this.#maxQueueSize = maxQueueSize;
+    this.#modelBytesKept = modelBytesKept;
   }
 
-  /** Opens a session on the first worker `connect` starts; later ones come from it too. */
-  static async open(connect: Connect, policy: RestartPolicy & { maxQueueSize: number }, signal: AbortSignal | undefined): Promise<SessionImpl> {
-    const session = new SessionImpl(policy.maxQueueSize);
+  /**
+   * Opens a session on the first worker `connect` starts; later ones come from it too.
+   * @param policy - how to restart, the backpressure limit, and the bytes of the model kept for restarts.
+   */
+  static async open(
+    connect: Connect,
+    policy: RestartPolicy & { readonly maxQueueSize: number; readonly modelBytesKept: () => number },
+    signal: AbortSignal | undefined,
+  ): Promise<SessionImpl> {
+    const session = new SessionImpl(policy.maxQueueSize, policy.modelBytesKept);
     const onRestart = (detail: RestartDetail) => session.dispatchEvent(new CustomEvent('restart', { detail }));
     session.#supervisor = await supervise(connect, signal, policy, onRestart);
     return session;
@@ -164,12 +164,23 @@ export class SessionImpl extends EventTarget implements Session {
     }
   }
 
+  #streams = 0;
+
+  openStream(options: StreamOptions): Stream {
+    const supervisor = this.#supervisor;
+    if (supervisor.stopped) throw supervisor.stopped;
+    return new StreamImpl({ supervisor, events: this, id: ++this.#streams }, options);
+  }
+
   async stats(): Promise<SessionStats> {
     const supervisor = this.#supervisor;
-    const scheduler = await supervisor.call((api) => api.stats(), { what: 'stats' });
+    const { memory, ...scheduler } = await supervisor.call((api) => api.stats(), { what: 'stats' });
     const meanRowsPerRun = scheduler.runs === 0 ? 0 : scheduler.rowsRun / scheduler.runs;
     const restarts = { ...supervisor.restarts };
-    return { ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts };
+    return {
+      ...this.#counters.snapshot(), ...scheduler, meanRowsPerRun, warmup: supervisor.reply.warmup, calibration: supervisor.reply.calibration, restarts,
+      memory: { ...memory, modelBytesKept: this.#modelBytesKept() },
+    };
   }
 
   restart(): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TensorlaneError } from '../errors.js';
 import type { LoadReply } from '../wire/protocol.js';
 import type { Connection } from './connection.js';
+import { createStreamCalls } from './stream-calls.js';
 import { supervise, type Connect, type Link } from './supervisor.js';
 
 /** A link whose connection answers every request with its inputs, and records being closed. */
@@ -18,6 +19,7 @@ function fakeLink(log: string[], name: string): Link {
       log.push(`${name} closed: ${error.code}`);
     },
     surrender: async () => void log.push(`${name} surrendered`),
+    streams: createStreamCalls(() => undefined),
   };
   return { connection, reply: { backend: 'wasm' } as LoadReply };
 }

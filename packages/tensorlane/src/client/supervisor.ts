@@ -51,6 +51,8 @@ export interface Supervisor {
   readonly restarts: Readonly<Record<RestartCause, number>>;
   /** Sends `items` as one call; a call the worker hands back goes to the next one. Waits while a restart runs. */
   request(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]>;
+  /** The worker in use, once it serves: waits while a restart runs, as long as the call's signal allows. */
+  link(options: CallOptions): Promise<Link>;
   /** A comlink call to the current worker, once it serves. */
   call<T>(invoke: (api: Remote<HostApi>) => Promise<Result<T>>, options: CallOptions): Promise<T>;
   /** Restarts on demand; resolves once the new worker serves. */
@@ -105,17 +107,46 @@ export async function supervise(
     return before.kind === 'up' ? before.link.connection.close(error, { release: error.code === 'DISPOSED' }) : Promise.resolve();
   }
 
-  function onFault(link: Link, { cause, message }: Pick<Fault, 'cause' | 'message'>): void {
+  /**
+   * Counts one more restart if the policy allows it (restart on, at most `maxRestarts` within the window); otherwise
+   * says why not, in a few words.
+   */
+  function allowRestart(): string | undefined {
     const now = performance.now();
     while (recent.length > 0 && now - recent[0]! > RESTART_WINDOW_MS) recent.shift();
-    if (!policy.restart) {
-      void stop(new TensorlaneError(FAULT_CODES[cause], `${message} (restart is 'off': the session stopped; create a new one)`, { details: { cause } }));
-    } else if (recent.length >= policy.maxRestarts) {
-      const stopped = `the session stopped: ${recent.length + 1} faults within ${RESTART_WINDOW_MS / 1000} s, more than maxRestarts (${policy.maxRestarts}) allows; the last: ${message}`;
-      void stop(new TensorlaneError(FAULT_CODES[cause], stopped, { details: { cause, restarts: { ...restarts } } }));
-    } else {
-      recent.push(now);
-      void replace(link, cause, message).catch(() => undefined);
+    if (!policy.restart) return "restart is 'off'";
+    if (recent.length >= policy.maxRestarts) {
+      return `${recent.length + 1} faults within ${RESTART_WINDOW_MS / 1000} s, more than maxRestarts (${policy.maxRestarts}) allows`;
+    }
+    recent.push(now);
+    return undefined;
+  }
+
+  function onFault(link: Link, { cause, message }: Pick<Fault, 'cause' | 'message'>): void {
+    const refused = allowRestart();
+    if (refused === undefined) return void replace(link, cause, message).catch(() => undefined);
+    const stopped = policy.restart
+      ? `the session stopped: ${refused}; the last: ${message}`
+      : `${message} (restart is 'off': the session stopped; create a new one)`;
+    void stop(new TensorlaneError(FAULT_CODES[cause], stopped, { details: { cause, ...(policy.restart ? { restarts: { ...restarts } } : {}) } }));
+  }
+
+  /**
+   * Starts the next worker. One that crashes while it loads (before it serves) is one more fault: another is started,
+   * as long as `maxRestarts` allows; the model's bytes, if given as bytes, are still on the page (see create-session.ts).
+   */
+  async function startAgain(signal: AbortSignal): Promise<Link> {
+    for (;;) {
+      try {
+        return await start(signal);
+      } catch (error) {
+        const failed = toTensorlaneError(error, 'WORKER_CRASHED');
+        if (failed.code !== 'WORKER_CRASHED' || signal.aborted) throw failed;
+        const refused = allowRestart();
+        if (refused !== undefined) {
+          throw new TensorlaneError('WORKER_CRASHED', `the new worker crashed while loading the model (${refused}): ${failed.message}`, { cause: failed });
+        }
+      }
     }
   }
 
@@ -125,7 +156,7 @@ export async function supervise(
     const controller = new AbortController();
     const next = old.connection.surrender().then(() => {
       controller.signal.throwIfAborted();
-      return start(controller.signal);
+      return startAgain(controller.signal);
     });
     const cancel = (error: TensorlaneError) => {
       controller.abort(error);
@@ -140,7 +171,7 @@ export async function supervise(
         reply = link.reply;
         restarts[cause]++;
         const total = Object.values(restarts).reduce((a, b) => a + b, 0);
-        onRestart({ cause, message, backend: link.reply.backend, restarts: total });
+        onRestart({ cause, message, backend: link.reply.backend, engine: link.reply.engine, restarts: total });
       },
       (error: unknown) => {
         const failed = toTensorlaneError(error, 'WORKER_CRASHED');
@@ -184,6 +215,8 @@ export async function supervise(
         }
       }
     },
+
+    link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
 
     async call(invoke, options) {
       const { connection } = await inUse(options);

@@ -1,4 +1,5 @@
 import type { DType, TensorData } from '../types/tensor.js';
+import { placeOf, typedArrayName } from './intrinsics.js';
 
 type ArrayClass = new (length: number) => TensorData;
 
@@ -40,16 +41,6 @@ export function viewOf(type: DType, buffer: ArrayBufferLike, byteOffset: number,
   return new View(buffer, byteOffset, length);
 }
 
-/**
- * The class name of a typed array (`'Float32Array'`), or undefined for anything else, DataView included. Read from
- * `Symbol.toStringTag`, which typed arrays of any realm answer without allocating.
- */
-export function typedArrayName(value: unknown): string | undefined {
-  if (!ArrayBuffer.isView(value)) return undefined;
-  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
-  return typeof tag === 'string' && tag !== 'DataView' ? tag : undefined;
-}
-
 /** The typed array classes that may hold `type`, e.g. `['Float16Array', 'Uint16Array']`. */
 export function arraysOf(type: DType): readonly string[] {
   return DTYPE_ARRAYS[type].names;
@@ -64,7 +55,7 @@ export function holds(type: DType, data: unknown): data is TensorData {
 /** A short description of any value for an error message: `Float64Array(6)`, `Array(3)`, `"x"`, `null`. */
 export function describe(value: unknown): string {
   const name = typedArrayName(value);
-  if (name !== undefined) return `${name}(${(value as TensorData).length})`;
+  if (name !== undefined) return `${name}(${placeOf(value as TensorData).length})`;
   if (Array.isArray(value)) return `Array(${value.length})`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return String(value);

@@ -22,9 +22,9 @@ type View = new (buffer: ArrayBufferLike, byteOffset: number, length: number) =>
 
 /**
  * The parts as one view, when each starts where the one before ends in the same buffer (items packed one after
- * another on the wire): then stacking them copies nothing.
+ * another on the wire, the states of streams cut from one run): then stacking them copies nothing.
  */
-function contiguous(parts: readonly TensorData[]): TensorData | undefined {
+export function contiguous(parts: readonly TensorData[]): TensorData | undefined {
   const [first] = parts;
   let end = first!.byteOffset + first!.byteLength;
   for (let i = 1; i < parts.length; i++) {

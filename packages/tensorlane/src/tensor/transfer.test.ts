@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buffersOf, copied, isDetached, moved } from './transfer.js';
+import { isDetached } from './intrinsics.js';
+import { buffersOf, copied, moved } from './transfer.js';
 
 describe('buffersOf', () => {
   it('should list each buffer once even when tensors share it', () => {
@@ -38,6 +39,24 @@ describe('moved', () => {
     expect(first!['a']!.data.buffer).toBe(second!['b']!.data.buffer);
     expect(Array.from(first!['a']!.data as Float32Array)).toEqual([1, 1, 1, 1]);
     expect(Array.from(second!['b']!.data as Float32Array)).toEqual([2, 2, 2, 2]);
+  });
+});
+
+describe('moved, given buffers that lie', () => {
+  it('should move an ArrayBuffer given the SharedArrayBuffer prototype, as the ArrayBuffer it is', () => {
+    const buffer = new ArrayBuffer(16);
+    Object.setPrototypeOf(buffer, SharedArrayBuffer.prototype);
+    const [sent] = moved([{ x: { type: 'float32', data: new Float32Array(buffer), dims: [4] } }]);
+    expect(isDetached(buffer)).toBe(true);
+    expect(sent!['x']!.data.length).toBe(4);
+  });
+
+  it('should move with the engine\'s transfer, never one set on the buffer', () => {
+    const buffer = Object.assign(new ArrayBuffer(16), { transfer: () => new ArrayBuffer(16) });
+    const data = new Float32Array(buffer).fill(7);
+    const [sent] = moved([{ x: { type: 'float32', data, dims: [4] } }]);
+    expect(isDetached(buffer)).toBe(true);
+    expect(Array.from(sent!['x']!.data as Float32Array)).toEqual([7, 7, 7, 7]);
   });
 });
 

@@ -2,26 +2,16 @@
 // over (moved, or copied on request). Transfers never copy; `copied` is the one deliberate copy, for `copy: true`.
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
+import { honestView, isSharedBuffer, placeOf, transferBuffer, typedArrayName, viewOfClass } from './intrinsics.js';
 
-type Movable = ArrayBuffer & { transfer?(): ArrayBuffer };
-
-function isShared(buffer: ArrayBufferLike): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
-}
-
-/** Whether a buffer was transferred away (`detached` where the engine has it, else an empty buffer). */
-export function isDetached(buffer: ArrayBufferLike): boolean {
-  const flag = (buffer as { detached?: unknown }).detached;
-  return typeof flag === 'boolean' ? flag : buffer.byteLength === 0;
-}
 
 /** The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred). */
 export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const feed of feeds) {
     for (const tensor of Object.values(feed)) {
-      const { buffer } = tensor.data;
-      if (!isShared(buffer)) buffers.add(buffer as ArrayBuffer);
+      const { buffer } = placeOf(tensor.data);
+      if (!isSharedBuffer(buffer)) buffers.add(buffer as ArrayBuffer);
     }
   }
   return [...buffers];
@@ -30,13 +20,8 @@ export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
 /** Copies each tensor's viewed bytes into a buffer of its own, so the caller's buffers are left alone. */
 export function copied(feeds: Feeds): Feeds {
   const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) out[name] = { ...t, data: t.data.slice() as Tensor['data'] };
+  for (const [name, t] of Object.entries(feeds)) out[name] = { ...t, data: honestView(t.data, typedArrayName(t.data)!).slice() as Tensor['data'] };
   return out;
-}
-
-/** `buffer.transfer()`, or where the engine lacks it (Node 20), a structured clone that transfers it: no copy either way. */
-function transferOf(buffer: Movable): ArrayBuffer {
-  return typeof buffer.transfer === 'function' ? buffer.transfer() : structuredClone(buffer, { transfer: [buffer] });
 }
 
 /**
@@ -50,10 +35,10 @@ export function moved(items: readonly Feeds[]): Feeds[] {
   // Where each view sits is read before any buffer is detached (a detached view reads as empty); a buffer several
   // views share moves once.
   const places = items.map((feeds) => {
-    const out: Record<string, { t: Tensor; byteOffset: number; length: number }> = {};
+    const out: Record<string, { t: Tensor; tag: string; buffer: ArrayBufferLike; byteOffset: number; length: number }> = {};
     for (const name in feeds) {
       const t = feeds[name]!;
-      out[name] = { t, byteOffset: t.data.byteOffset, length: t.data.length };
+      out[name] = { t, tag: typedArrayName(t.data)!, ...placeOf(t.data) };
     }
     return out;
   });
@@ -61,16 +46,15 @@ export function moved(items: readonly Feeds[]): Feeds[] {
   return places.map((tensors, i) => {
     const out: Record<string, Tensor> = {};
     for (const name in tensors) {
-      const { t, byteOffset, length } = tensors[name]!;
-      const { buffer } = t.data;
-      if (isShared(buffer)) {
+      const { t, tag, buffer, byteOffset, length } = tensors[name]!;
+      if (isSharedBuffer(buffer)) {
         out[name] = t;
         continue;
       }
       let target = done.get(buffer);
       if (target === undefined) {
         try {
-          target = transferOf(buffer as Movable);
+          target = transferBuffer(buffer as ArrayBuffer);
         } catch (error) {
           throw new TensorlaneError(
             'INVALID_INPUT',
@@ -80,8 +64,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
         }
         done.set(buffer, target);
       }
-      const View = t.data.constructor as new (buffer: ArrayBuffer, byteOffset: number, length: number) => Tensor['data'];
-      out[name] = { type: t.type, data: new View(target, byteOffset, length), dims: t.dims };
+      out[name] = { type: t.type, data: viewOfClass(tag, target, byteOffset, length), dims: t.dims };
     }
     return out;
   });

@@ -95,6 +95,40 @@ describe('createFeedsReader', () => {
     });
   });
 
+  it('should reject an Int32Array tagged Float32Array as the Int32Array it is', () => {
+    const data = Object.defineProperty(new Int32Array(8), Symbol.toStringTag, { value: 'Float32Array' });
+    expect(rejection(() => readFeeds({ ...feeds(), x: { ...feeds().x, data } }, inputs))).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'input "x" data is a Int32Array but type "float32" needs a Float32Array',
+    });
+  });
+
+  it('should send a typed array\'s own elements in a plain array of its class, whatever its getters say', () => {
+    const elsewhere = new Float32Array(8).fill(9);
+    class Lying extends Float32Array {
+      override get buffer() {
+        return elsewhere.buffer;
+      }
+      override get length() {
+        return 8;
+      }
+    }
+    const data = new Lying(new ArrayBuffer(64), 16, 8).fill(1);
+    const out = readFeeds({ ...feeds(), x: { ...feeds().x, data } }, inputs)['x']!.data;
+    expect(Object.getPrototypeOf(out)).toBe(Float32Array.prototype);
+    expect(Array.from(out as Float32Array)).toEqual(new Array(8).fill(1));
+    expect(out.byteOffset).toBe(16);
+  });
+
+  it('should check and send a copy of dims read by index, never through their iterator', () => {
+    const dims = Object.defineProperty([3, 4], Symbol.iterator, { value: function* () { yield 2; yield 4; } });
+    expect(rejection(() => readFeeds({ ...feeds(), x: { ...feeds().x, dims }, mask: feeds(3).mask }, inputs))).toMatchObject({
+      message: 'input "x" has 8 elements but dims [3,4] need 12',
+    });
+    const sent = readFeeds(feeds(), inputs)['x']!.dims;
+    expect(Array.isArray(sent) && Object.getPrototypeOf(sent)).toBe(Array.prototype);
+  });
+
   it('should skip rank checks when the model declares no shape', () => {
     const any: TensorInfo[] = [{ name: 'x', type: 'float32', dims: [] }];
     expect(readFeeds({ x: { type: 'float32', data: new Float32Array(6), dims: [2, 3] } }, any)['x']!.dims).toEqual([2, 3]);

@@ -1,7 +1,7 @@
 import { TensorlaneError, messageOf } from '../errors.js';
-import { arraysOf, describe, holds, isDType, typedArrayName } from './dtypes.js';
+import { arraysOf, describe, isDType } from './dtypes.js';
+import { isDetached, placeOf, typedArrayName, viewOfClass } from './intrinsics.js';
 import { formatDims, sizeOf } from './shape.js';
-import { isDetached } from './transfer.js';
 import type { Tensor, TensorInfo } from '../types/tensor.js';
 
 function invalid(message: string): TensorlaneError {
@@ -12,11 +12,20 @@ function labelOf(info: TensorInfo, prefix: string): string {
   return `${prefix}input "${info.name}"`;
 }
 
-/** Whether `dims` is an array of non-negative safe integers. */
-function isDims(dims: unknown): dims is number[] {
-  if (!Array.isArray(dims)) return false;
-  for (const d of dims) if (!Number.isSafeInteger(d) || d < 0) return false;
-  return true;
+/**
+ * `dims` copied into an array of its own, if it is an array of non-negative safe integers: each element is read once,
+ * by index (never through an iterator or `slice` the caller may have replaced), and the copy is what is checked and sent.
+ */
+function readDims(dims: unknown): number[] | undefined {
+  if (!Array.isArray(dims)) return undefined;
+  const length = dims.length;
+  const out = new Array<number>(length);
+  for (let axis = 0; axis < length; axis++) {
+    const d: unknown = dims[axis];
+    if (!Number.isSafeInteger(d) || (d as number) < 0) return undefined;
+    out[axis] = d as number;
+  }
+  return out;
 }
 
 /**
@@ -38,39 +47,45 @@ function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
   if (type !== info.type) {
     throw invalid(isDType(type) ? `${labelOf(info, prefix)} has type "${type}" but the model expects "${info.type}"` : `${labelOf(info, prefix)} has type ${describe(type)}; expected "${info.type}"`);
   }
-  if (!holds(info.type, data)) {
+  // The array's class, place and length are read from its internal slots; what is sent is a view of this realm's
+  // class over the same elements, so no getter, tag or subclass of the caller's can make it say otherwise.
+  const tag = typedArrayName(data);
+  if (tag === undefined || !arraysOf(info.type).includes(tag)) {
     throw invalid(
-      typedArrayName(data) === undefined
+      tag === undefined
         ? `${labelOf(info, prefix)} data is ${describe(data)}, not a typed array; use a ${arraysOf(info.type).join(' or ')}`
-        : `${labelOf(info, prefix)} data is a ${typedArrayName(data)} but type "${info.type}" needs a ${arraysOf(info.type).join(' or ')}`,
+        : `${labelOf(info, prefix)} data is a ${tag} but type "${info.type}" needs a ${arraysOf(info.type).join(' or ')}`,
     );
   }
-  if (!isDims(dims)) {
-    const shown = Array.isArray(dims) ? `[${dims.map((d) => describe(d)).join(',')}]` : describe(dims);
+  const read = readDims(dims);
+  if (read === undefined) {
+    const shown = Array.isArray(dims) ? `[${Array.from({ length: dims.length }, (_, axis) => describe(dims[axis])).join(',')}]` : describe(dims);
     throw invalid(`${labelOf(info, prefix)} has dims ${shown}; expected an array of non-negative integers`);
   }
   const expected = info.dims;
   if (expected.length > 0) {
-    if (dims.length !== expected.length) {
-      throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(dims)} but the model expects rank ${expected.length} (${formatDims(expected)})`);
+    if (read.length !== expected.length) {
+      throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(read)} but the model expects rank ${expected.length} (${formatDims(expected)})`);
     }
     for (let axis = 0; axis < expected.length; axis++) {
       const want = expected[axis];
-      if (typeof want === 'number' && dims[axis] !== want) {
-        throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(dims)} but the model expects ${want} at dim ${axis} (${formatDims(expected)})`);
+      if (typeof want === 'number' && read[axis] !== want) {
+        throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(read)} but the model expects ${want} at dim ${axis} (${formatDims(expected)})`);
       }
     }
   }
-  const size = sizeOf(dims);
-  if (size > 0 && isDetached(data.buffer)) {
+  const size = sizeOf(read);
+  const { buffer, byteOffset, length } = placeOf(data as Tensor['data']);
+  const detached = isDetached(buffer);
+  if (size > 0 && detached) {
     throw invalid(
       `${labelOf(info, prefix)} data is detached (its buffer was transferred by an earlier call); pass a fresh array, or { copy: true } to keep yours`,
     );
   }
-  if (data.length !== size) {
-    throw invalid(`${labelOf(info, prefix)} has ${data.length} elements but dims ${formatDims(dims)} need ${size}`);
+  if (length !== size) {
+    throw invalid(`${labelOf(info, prefix)} has ${length} elements but dims ${formatDims(read)} need ${size}`);
   }
-  return { type: info.type, data, dims: dims.slice() };
+  return { type: info.type, data: viewOfClass(tag, detached ? new ArrayBuffer(0) : buffer, detached ? 0 : byteOffset, length), dims: read };
 }
 
 /**

@@ -2,8 +2,9 @@
 // `Backend` type and the option check derive from that list; worker/backend-table.ts holds one entry per name), and
 // what backend choice reports: the backends tried and not used, the WebGPU adapter (features, limits), how
 // `backend: 'fastest'` measures (`calibration`), the model variants chosen by the adapter's features, and what a
-// session reports of its choice. Both threads use the report types. Adding a backend is a name here plus an entry
-// in the backend table.
+// session reports of its choice. Both threads use the report types. Each backend runs on one or more engines (the
+// onnxruntime-web builds: JSEP, native and JSPI WebGPU, WASM); worker/backend-table.ts holds one entry per engine.
+// Adding a backend or an engine is a name here plus an entry in the backend table.
 
 /** Every backend, in the order `'auto'` tries them. */
 export const BACKENDS = ['webgpu', 'wasm'] as const;
@@ -18,6 +19,55 @@ export const BACKENDS = ['webgpu', 'wasm'] as const;
  * ```
  */
 export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * Every engine: the onnxruntime-web build, and its execution provider, that runs a model. On WebGPU: `'jsep'`
+ * (`onnxruntime-web`, JavaScript WebGPU kernels, deprecated upstream and frozen to bug fixes), `'native'`
+ * (`onnxruntime-web/webgpu`, the C++ WebGPU execution provider, where onnxruntime's new work goes) and `'jspi'` (the
+ * same native provider, built with JS Promise Integration: a smaller wasm, where the browser has
+ * `WebAssembly.Suspending`). On WASM: `'wasm'` (`onnxruntime-web/wasm`).
+ */
+export const ENGINES = ['jsep', 'native', 'jspi', 'wasm'] as const;
+
+/**
+ * The engine that runs a model: which onnxruntime-web build (see {@link SessionOptions.webgpuEngine}).
+ * @example
+ * ```ts
+ * import type { Engine } from 'tensorlane';
+ *
+ * const engine: Engine = session.engine; // 'jsep', 'native' or 'jspi' on WebGPU, 'wasm' on WASM
+ * ```
+ */
+export type Engine = (typeof ENGINES)[number];
+
+/**
+ * The engines that run WebGPU.
+ * @example
+ * ```ts
+ * import { createSession, type WebGpuEngine } from 'tensorlane';
+ *
+ * const webgpuEngine: WebGpuEngine = 'native';
+ * const session = await createSession({ model: '/models/net.onnx', backend: 'webgpu', webgpuEngine });
+ * ```
+ */
+export type WebGpuEngine = Exclude<Engine, 'wasm'>;
+
+/**
+ * What `createSession`'s `webgpuEngine` option takes: an engine, or `'auto'` (see {@link SessionOptions.webgpuEngine}).
+ * @example
+ * ```ts
+ * import type { WebGpuEngineOption } from 'tensorlane';
+ *
+ * const webgpuEngine: WebGpuEngineOption = navigator.userAgent.includes('Chrome') ? 'jspi' : 'auto';
+ * ```
+ */
+export type WebGpuEngineOption = 'auto' | WebGpuEngine;
+
+/** The backend each engine runs on. */
+export const ENGINE_BACKEND: { readonly [E in Engine]: Backend } = { jsep: 'webgpu', native: 'webgpu', jspi: 'webgpu', wasm: 'wasm' };
+
+/** How messages name an engine: `webgpu/jsep`, `webgpu/native`, `webgpu/jspi`, `wasm`. */
+export const engineLabel = (engine: Engine): string => (engine === 'wasm' ? 'wasm' : `${ENGINE_BACKEND[engine]}/${engine}`);
 
 /**
  * How a backend is chosen, beside naming one: `'auto'` takes the first of {@link BACKENDS} that runs here;
@@ -52,6 +102,8 @@ export type BackendOption = (typeof BACKEND_MODES)[number] | Backend;
 export interface FallbackAttempt {
   /** The backend tried. */
   readonly backend: Backend;
+  /** The engine tried (several WebGPU engines may be, each with its reason). Always set by tensorlane. */
+  readonly engine?: Engine;
   /** Why it was not used, in one line. */
   readonly reason: string;
 }
@@ -176,10 +228,17 @@ export interface CalibrationOptions {
 export interface BackendSelection {
   /** The backend kept: the same as `session.backend`. */
   readonly chosen: Backend;
+  /** The engine kept: the same as `session.engine`. Always set by tensorlane. */
+  readonly engine?: Engine;
   /** Why, in one line, e.g. `'wasm: 0.21 ms vs webgpu 1.9 ms a run at batch 1 (median of 7)'`. */
   readonly reason: string;
-  /** Median ms per run, by backend and batch size; a backend that was not measured is absent. */
+  /**
+   * Median ms per run, by backend and batch size; a backend that was not measured is absent. With several WebGPU
+   * engines measured, `webgpu` holds the fastest one's (`engineTimings` has each).
+   */
   readonly timings: BackendTimings;
+  /** Median ms per run, by engine and batch size, as measured; an engine that was not measured is absent. */
+  readonly engineTimings?: EngineTimings;
   /** True when the choice was read from the stored choices (no measuring runs); the rest is as stored. */
   readonly fromCache: boolean;
 }
@@ -195,6 +254,18 @@ export interface BackendSelection {
  * ```
  */
 export type BackendTimings = { readonly [B in Backend]?: Readonly<Record<number, number>> };
+
+/**
+ * Median ms per run, by engine and then by batch size, as `backend: 'fastest'` measured them.
+ * @example
+ * ```ts
+ * import type { EngineTimings } from 'tensorlane';
+ *
+ * const timings: EngineTimings = session.selection?.engineTimings ?? {};
+ * const ratio = timings.native && timings.jsep ? timings.native[1]! / timings.jsep[1]! : undefined; // native/jsep at batch 1
+ * ```
+ */
+export type EngineTimings = { readonly [E in Engine]?: Readonly<Record<number, number>> };
 
 /**
  * What measuring cost at load (`backend: 'fastest'`): runs made and ms they took; both 0 when the choice was

@@ -1,6 +1,6 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
-import type { BackendOption, CalibrationOptions, ModelVariant } from './backends.js';
+import type { BackendOption, CalibrationOptions, ModelVariant, WebGpuEngineOption } from './backends.js';
 
 /**
  * Options of {@link createSession}.
@@ -28,6 +28,19 @@ export interface SessionOptions {
    * @defaultValue `'auto'`
    */
   backend?: BackendOption;
+  /**
+   * Which WebGPU engine (onnxruntime-web build) runs a WebGPU session; `session.engine` says which ran. `'jsep'`: the
+   * default build's JavaScript kernels (deprecated upstream, bug fixes only). `'native'`: `onnxruntime-web/webgpu`,
+   * the C++ WebGPU execution provider (onnxruntime's new kernels and speed-ups go there; its build has no double,
+   * int16/uint16 or `ai.onnx.ml` kernels). `'jspi'`: the same provider built with JS Promise Integration (a smaller
+   * wasm), where the browser has it. `'auto'` runs `'jsep'` under `backend: 'auto'` and `'webgpu'`, which ran
+   * every test model at least as correctly as the native engine (see the README, "Backends"), and measures every
+   * engine that runs here under `backend: 'fastest'`. Naming an engine restricts WebGPU to it; a model it cannot
+   * load falls through to the next backend (WASM under `'auto'` and `'fastest'`) with the reason in
+   * `session.fallback`. Ignored by `backend: 'wasm'`.
+   * @defaultValue `'auto'`
+   */
+  webgpuEngine?: WebGpuEngineOption;
   /**
    * Let `'auto'` and `'fastest'` use a software WebGPU adapter (such as SwiftShader), which is usually far slower
    * than WASM. `backend: 'webgpu'` uses whatever adapter there is regardless.
@@ -162,8 +175,11 @@ export interface SessionOptions {
   enableGraphCapture?: boolean;
   /**
    * Where onnxruntime-web leaves outputs on WebGPU: `'gpu-buffer'` (for all or some outputs, by name) keeps them on
-   * the GPU until the worker reads them back to send them; outputs always reach the page as arrays. Ignored on WASM.
-   * @defaultValue `'cpu'`
+   * the GPU until the worker reads back what it sends (a prediction's outputs, a stream step's returned ones), so that
+   * a stream's carried outputs never leave the GPU; `'cpu'` has onnxruntime-web read every output back within the
+   * run. Outputs always reach the page as arrays. Ignored on WASM.
+   * @defaultValue `'gpu-buffer'` for every output whose type a GPU buffer holds (float32, float16, int32, int64,
+   * uint32, uint8, bool), `'cpu'` for the others
    */
   preferredOutputLocation?: OutputLocation | Readonly<Record<string, OutputLocation>>;
   /**

@@ -1,8 +1,9 @@
 // What a session is and what it reports: the public Session interface, its stats, restarts and batching (the facts of
 // its backend are in backends.ts). Both threads use the report types; the worker sends them in its load reply and stats.
-import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, FallbackAttempt } from './backends.js';
+import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, Engine, FallbackAttempt } from './backends.js';
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
+import type { Stream, StreamOptions, StreamStats } from './streams.js';
 import type { Feeds, Tensor, TensorInfo } from './tensor.js';
 
 /**
@@ -107,6 +108,39 @@ export interface Counts {
 }
 
 /**
+ * What a session holds in memory, in bytes, counted by tensorlane itself: in the worker, without
+ * `performance.measureUserAgentSpecificMemory()` (which does not answer while onnxruntime-web runs WASM threads:
+ * see the README, "Threads"); part of {@link SessionStats}. Read when `stats()` is called.
+ * @example
+ * ```ts
+ * import type { MemoryStats } from 'tensorlane';
+ *
+ * const { memory }: { memory: MemoryStats } = await session.stats();
+ * const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+ * console.log(`heap ${mb(memory.wasmHeapBytes)}, GPU ${mb(memory.gpuBufferBytes)}, kept ${mb(memory.modelBytesKept)}`);
+ * if (memory.wasmHeapBytes > 512 * 2 ** 20) await session.restart(); // the heap never shrinks; a restart gives it back
+ * ```
+ */
+export interface MemoryStats {
+  /**
+   * onnxruntime-web's WebAssembly memory in the session's worker: its heap, which holds the model's weights on WASM,
+   * the tensors of runs and its arenas. It grows with the largest batch run so far and never shrinks;
+   * `restart()` gives it back. A worker that loaded two builds of onnxruntime-web (`backend: 'fastest'`) counts both.
+   */
+  readonly wasmHeapBytes: number;
+  /**
+   * GPU buffers onnxruntime-web created on the session's WebGPU device and has not destroyed: the weights, the
+   * tensors of runs, the buffers it keeps for reuse, staging for read-backs. 0 on WASM.
+   */
+  readonly gpuBufferBytes: number;
+  /**
+   * The model's bytes the page keeps to load them again after a restart: a model given as bytes with
+   * `restart: 'auto'` (see the README, "Restarts"). 0 for a model given as a URL, which the cache keeps on disk.
+   */
+  readonly modelBytesKept: number;
+}
+
+/**
  * What a session has done since it was created. See {@link Session.stats}.
  * @example
  * ```ts
@@ -131,6 +165,10 @@ export interface SessionStats extends SchedulerStats {
   readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** What the session holds in memory now, in bytes: the worker's WebAssembly heap, its GPU buffers, the model kept for restarts. */
+  readonly memory: MemoryStats;
+  /** What the streams of the current worker have done (see {@link Session.openStream}). */
+  readonly streams: StreamStats;
 }
 
 /**
@@ -151,7 +189,7 @@ export type Outputs = Record<string, Tensor>;
  */
 export type SessionFacts = Pick<
   Session,
-  'backend' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
+  'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
 >;
 
 /**
@@ -168,6 +206,11 @@ export type SessionFacts = Pick<
 export interface Session extends EventTarget {
   /** The backend that runs the model; after a restart, the one the new worker runs on. */
   readonly backend: Backend;
+  /**
+   * The engine that runs the model: the onnxruntime-web build (`'jsep'`, `'native'` or `'jspi'` on WebGPU, `'wasm'`
+   * on WASM; see {@link SessionOptions.webgpuEngine}). Live, as `backend`.
+   */
+  readonly engine: Engine;
   /** The backends tried and not used, with their reasons; empty when the first choice worked. Live, as `backend`. */
   readonly fallback: readonly FallbackAttempt[];
   /** The WebGPU adapter in use, when `backend` is `'webgpu'`. Live, as `backend`. */
@@ -207,8 +250,18 @@ export interface Session extends EventTarget {
    */
   predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
   /**
+   * Opens a stream: a model stepped with state, each step's carried outputs fed back as inputs at the next step,
+   * kept in the worker (on WebGPU, on the GPU). The state is made in the worker when first needed. See
+   * {@link Stream}, and the README, "Streams and state".
+   * @param options - what to carry, and the first values; see {@link StreamOptions}.
+   * @throws TensorlaneError `INVALID_OPTIONS` naming the option, `INVALID_INPUT` (an initial tensor), `DISPOSED`,
+   * or the error of a session that stopped.
+   */
+  openStream(options: StreamOptions): Stream;
+  /**
    * Counters and distributions since the session was created: calls and rows by outcome, runs and rows per run,
-   * queue wait and run time (p50/p95/max), rejections by code. Recording them costs O(1) per request.
+   * queue wait and run time (p50/p95/max), rejections by code; and what it holds in memory now (`memory`). Recording
+   * them costs O(1) per request.
    * @throws TensorlaneError `DISPOSED`, `WORKER_CRASHED`.
    */
   stats(): Promise<SessionStats>;
@@ -287,6 +340,8 @@ export interface RestartDetail {
   readonly message: string;
   /** The backend the session runs on now (`session.backend`). */
   readonly backend: Backend;
+  /** The engine the session runs on now (`session.engine`). Always set by tensorlane. */
+  readonly engine?: Engine;
   /** Restarts of this session so far, this one included. */
   readonly restarts: number;
 }

@@ -4,13 +4,15 @@
 // client/ and worker/ both import this file and never import each other. Bump PROTOCOL_VERSION on any change here.
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, LoadProgress, SessionOptions } from '../types/options.js';
-import type { BackendOption, CalibrationInfo } from '../types/backends.js';
-import type { RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
-import type { DType, Feeds } from '../types/tensor.js';
+import type { BackendOption, CalibrationInfo, WebGpuEngineOption } from '../types/backends.js';
+import type { MemoryStats, RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
+import type { DType, Feeds, Tensor } from '../types/tensor.js';
+import type { StreamStats } from '../types/streams.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 7;
+export const PROTOCOL_VERSION = 10;
+
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
 export type OrtSessionOptions = Readonly<
@@ -62,6 +64,8 @@ export interface LoadRequest {
    */
   readonly model: string | Uint8Array | readonly VariantRequest[];
   readonly backend: BackendOption;
+  /** The WebGPU engine asked for (`'auto'`: see SessionOptions.webgpuEngine). */
+  readonly webgpuEngine: WebGpuEngineOption;
   readonly calibration?: CalibrationRequest;
   readonly allowSoftwareAdapter: boolean;
   readonly batching: BatchingMode;
@@ -132,10 +136,16 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
+/** What the worker reports of itself: its scheduler's runs, its streams', and what its onnxruntime-web holds in memory now. */
+export interface WorkerStats extends SchedulerStats {
+  readonly streams: StreamStats;
+  readonly memory: Omit<MemoryStats, 'modelBytesKept'>;
+}
+
 /** The API the worker exposes through comlink: the calls the page waits on. */
 export interface HostApi {
   load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply | ThreadsFailed>>;
-  stats(): Result<SchedulerStats>;
+  stats(): Result<WorkerStats>;
   /**
    * Stops serving and hands back every call not yet answered, queued or running, with its inputs (moved back): the
    * page sends them to another worker. Calls sent before it are included; their outputs, if a run ends later, are not
@@ -235,8 +245,103 @@ export interface Fault {
   readonly message: string;
 }
 
+/**
+ * A stream as the worker opens it (client/stream.ts checked it against the model): what it carries and returns, its
+ * first values, the limits of its carried dims, and the axis each input and output stacks along (`-1`: not stacked,
+ * the same in every step of a run).
+ */
+export interface StreamSpec {
+  /** Output name → input name. */
+  readonly carry: Readonly<Record<string, string>>;
+  /** Every carried input's first value: a tensor, or the dims of zeros. */
+  readonly initial: Readonly<Record<string, Tensor | { readonly dims: readonly number[] }>>;
+  /** The outputs a step returns. */
+  readonly outputs: readonly string[];
+  /** Largest sizes of the carried inputs' symbolic dims, by dim name. */
+  readonly limits: Readonly<Record<string, number>>;
+  /** Every input's and output's stacking axis, by name. */
+  readonly axes: Readonly<Record<string, number>>;
+}
+
+/** How the worker listens to audio for a stream (see `stream.listen`), with the page's options resolved. */
+export interface ListenSpec {
+  /** The audio's own rate, and the model's. */
+  readonly sourceRate: number;
+  readonly sampleRate: number;
+  readonly frame: number;
+  readonly hop: number;
+  /** The input the frames feed, as [1, frame] float32. */
+  readonly input: string;
+  /** The other inputs that are not carried, the same at every step. */
+  readonly feeds: Feeds;
+  readonly behind: 'drop' | 'catch-up';
+  readonly maxWaiting: number;
+  /** Where the samples come from: a port the audio worklet posts `AudioChunk`s to, or a ring it writes (AUDIO_RING). */
+  readonly port: MessagePort;
+  readonly ring?: SharedArrayBuffer;
+  /** Read the ring from its oldest sample (the first listen), not from what comes next (after a restart). */
+  readonly replay: boolean;
+}
+
+/**
+ * The shared-memory ring an audio worklet writes and the worker reads: a header of Int32s (the total samples
+ * written, modulo 2^32), then `capacity` float32 samples.
+ */
+export const AUDIO_RING = { written: 0, header: 16 } as const;
+
+/** Audio worklet → worker, without shared memory: samples, and where the first sits in the audio (sample index). */
+export interface AudioChunk {
+  readonly at: number;
+  readonly samples: Float32Array;
+}
+
+/**
+ * One operation on a stream, page → worker. Every one but `open` is answered (`StreamAnswer` with its `id`). The ops
+ * of one stream run in the order sent; a step waits for the one before it.
+ */
+export type StreamOp =
+  | { readonly op: 'open'; readonly stream: number; readonly spec: StreamSpec }
+  | { readonly op: 'step'; readonly id: number; readonly stream: number; readonly feeds: Feeds }
+  | { readonly op: 'reset'; readonly id: number; readonly stream: number; readonly initial: StreamSpec['initial'] }
+  | { readonly op: 'read'; readonly id: number; readonly stream: number; readonly name: string }
+  | { readonly op: 'close'; readonly id: number; readonly stream: number }
+  | { readonly op: 'listen'; readonly id: number; readonly stream: number; readonly listen: ListenSpec }
+  | { readonly op: 'pause' | 'resume' | 'unlisten'; readonly id: number; readonly stream: number }
+  /** Drops op `id` if it has not started. */
+  | { readonly op: 'cancel'; readonly id: number };
+
+/** Page → worker: stream operations, in order. */
+export interface StreamOps {
+  readonly tensorlane: 'stream-ops';
+  readonly ops: readonly StreamOp[];
+}
+
+/** What an op came to: a step's outputs, a read's value, or an error; `steps` counts the stream's steps so far. */
+export interface StreamAnswer {
+  readonly id: number;
+  readonly steps: number;
+  readonly outputs?: Feeds;
+  readonly error?: WireError;
+}
+
+/** Worker → page: answers to stream ops, their outputs' buffers transferred. */
+export interface StreamAnswers {
+  readonly tensorlane: 'stream-answers';
+  readonly answers: readonly StreamAnswer[];
+}
+
+/** Worker → page: a listening stream's results, and its counts (ListenStats without `resets`, which the page keeps). */
+export interface HeardMessage {
+  readonly tensorlane: 'heard';
+  readonly stream: number;
+  readonly results: ReadonlyArray<{ readonly frame: number; readonly time: number; readonly outputs: Feeds }>;
+  readonly stats: { readonly frames: number; readonly dropped: number; readonly waiting: number; readonly samples: number };
+  /** Listening stopped on its own (the run failed): why. */
+  readonly error?: WireError;
+}
+
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel | Fault;
+export type Message = Ready | Results | Submit | Cancel | Fault | StreamOps | StreamAnswers | HeardMessage;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -267,6 +372,18 @@ export function isSubmit(data: unknown): data is Submit {
 
 export function isFault(data: unknown): data is Fault {
   return tagOf(data) === 'fault' && typeof (data as Fault).cause === 'string' && typeof (data as Fault).message === 'string';
+}
+
+export function isStreamOps(data: unknown): data is StreamOps {
+  return tagOf(data) === 'stream-ops' && Array.isArray((data as StreamOps).ops);
+}
+
+export function isStreamAnswers(data: unknown): data is StreamAnswers {
+  return tagOf(data) === 'stream-answers' && Array.isArray((data as StreamAnswers).answers);
+}
+
+export function isHeard(data: unknown): data is HeardMessage {
+  return tagOf(data) === 'heard' && Array.isArray((data as HeardMessage).results);
 }
 
 export function isCancel(data: unknown): data is Cancel {

@@ -22,3 +22,10 @@ export class SessionBroken extends TensorlaneError {
     super(fault.cause === 'worker-crashed' ? 'WORKER_CRASHED' : 'RUN_FAILED', message, options);
   }
 }
+
+/** A backend attempt that failed in a way the next engine or backend may get past. */
+export class AttemptFailed extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}

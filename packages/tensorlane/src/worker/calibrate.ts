@@ -1,14 +1,14 @@
 // Measuring for `backend: 'fastest'`, in domain terms: contenders that can each run the model at a batch size, a plan
 // (batch sizes, timed runs, time budget), and a decision with its reason. No onnxruntime-web here; choose-fastest.ts
 // builds the sessions and hands their runs in.
-import type { Backend } from '../types/backends.js';
+import { ENGINE_BACKEND, engineLabel, type Backend, type Engine } from '../types/backends.js';
 import { messageOf } from '../errors.js';
 import { MAX_TIMER_MS, type CalibrationRequest } from '../wire/protocol.js';
-import type { BackendTimings } from '../types/backends.js';
+import type { BackendTimings, EngineTimings } from '../types/backends.js';
 
-/** A backend to measure: runs the model once at `batchSizes[index]` of the plan. */
+/** An engine to measure: runs the model once at `batchSizes[index]` of the plan. */
 export interface Contender {
-  readonly backend: Backend;
+  readonly engine: Engine;
   run(index: number): Promise<void>;
 }
 
@@ -21,14 +21,17 @@ export interface Calibration {
    * The fastest contender measured at every batch size; when none was, the first that neither failed nor outlasted
    * the budget; else undefined.
    */
-  readonly chosen: Backend | undefined;
+  readonly chosen: Engine | undefined;
   /** Why, in one line: the medians side by side, then what happened to the contenders not measured. */
   readonly reason: string;
-  readonly timings: BackendTimings;
+  /** Median ms per run, by engine measured and batch size. */
+  readonly timings: EngineTimings;
+  /** By backend: each backend's fastest engine's medians. */
+  readonly backendTimings: BackendTimings;
   /** Contenders whose run failed, with the error: none of them was run again. */
-  readonly failed: ReadonlyMap<Backend, unknown>;
+  readonly failed: ReadonlyMap<Engine, unknown>;
   /** The run still going when the budget ran out, by contender: await it before using or releasing its session. */
-  readonly pending: ReadonlyMap<Backend, Promise<unknown>>;
+  readonly pending: ReadonlyMap<Engine, Promise<unknown>>;
   /** Runs started, and ms from the first to the decision. */
   readonly runs: number;
   readonly ms: number;
@@ -79,17 +82,17 @@ export async function calibrate(
 ): Promise<Calibration> {
   const start = clock.now();
   const deadline = start + plan.budgetMs;
-  const samples = new Map(contenders.map((c) => [c.backend, plan.batchSizes.map((): number[] => [])]));
-  const failed = new Map<Backend, unknown>();
-  const failedAt = new Map<Backend, number>();
-  const pending = new Map<Backend, Promise<unknown>>();
+  const samples = new Map(contenders.map((c) => [c.engine, plan.batchSizes.map((): number[] => [])]));
+  const failed = new Map<Engine, unknown>();
+  const failedAt = new Map<Engine, number>();
+  const pending = new Map<Engine, Promise<unknown>>();
   const total = contenders.length * plan.batchSizes.length * (plan.runs + 1);
   let runs = 0;
   measuring: for (let round = 0; round <= plan.runs; round++) {
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
     for (const [index] of plan.batchSizes.entries()) {
-      for (const { backend, run } of order) {
-        if (failed.has(backend)) continue;
+      for (const { engine, run } of order) {
+        if (failed.has(engine)) continue;
         const left = deadline - clock.now();
         if (left <= 0) break measuring;
         const t0 = clock.now();
@@ -97,63 +100,67 @@ export async function calibrate(
         const outcome = await within(running, left, clock);
         onRun(++runs, total);
         if (outcome === 'late') {
-          pending.set(backend, running.catch(() => undefined));
+          pending.set(engine, running.catch(() => undefined));
           break measuring;
         }
         if (outcome !== 'done') {
-          failed.set(backend, outcome.error);
-          failedAt.set(backend, plan.batchSizes[index]!);
-        } else if (round > 0) samples.get(backend)![index]!.push(clock.now() - t0);
+          failed.set(engine, outcome.error);
+          failedAt.set(engine, plan.batchSizes[index]!);
+        } else if (round > 0) samples.get(engine)![index]!.push(clock.now() - t0);
       }
     }
   }
 
-  const timings: { [B in Backend]?: Record<number, number> } = {};
-  const scores = new Map<Backend, number>();
-  for (const { backend } of contenders) {
-    const runsAt = samples.get(backend)!;
-    if (failed.has(backend) || runsAt.some((s) => s.length === 0)) continue;
+  const timings: { [E in Engine]?: Record<number, number> } = {};
+  const scores = new Map<Engine, number>();
+  for (const { engine } of contenders) {
+    const runsAt = samples.get(engine)!;
+    if (failed.has(engine) || runsAt.some((s) => s.length === 0)) continue;
     const medians = runsAt.map(median);
-    timings[backend] = Object.fromEntries(plan.batchSizes.map((b, i) => [b, medians[i]!]));
-    scores.set(backend, medians.reduce((a, b) => a + b, 0));
+    timings[engine] = Object.fromEntries(plan.batchSizes.map((b, i) => [b, medians[i]!]));
+    scores.set(engine, medians.reduce((a, b) => a + b, 0));
   }
-  let chosen: Backend | undefined;
-  for (const [backend, score] of scores) if (chosen === undefined || score < scores.get(chosen)!) chosen = backend;
+  let chosen: Engine | undefined;
+  for (const [engine, score] of scores) if (chosen === undefined || score < scores.get(chosen)!) chosen = engine;
+  // Each backend's timings are its fastest engine's.
+  const backendTimings: { [B in Backend]?: Record<number, number> } = {};
+  for (const [engine] of [...scores].sort((a, b) => a[1] - b[1])) backendTimings[ENGINE_BACKEND[engine]] ??= timings[engine]!;
   // Nothing measured: a contender whose one run outlasted the whole budget is known to be slow; one that did not
   // fail and is not still running is not.
-  const unmeasured = chosen === undefined && pending.size > 0 ? contenders.find((c) => !failed.has(c.backend) && !pending.has(c.backend)) : undefined;
-  chosen ??= unmeasured?.backend;
+  const unmeasured = chosen === undefined && pending.size > 0 ? contenders.find((c) => !failed.has(c.engine) && !pending.has(c.engine)) : undefined;
+  chosen ??= unmeasured?.engine;
 
   const why: string[] = [];
-  if (unmeasured !== undefined) why.push(`${unmeasured.backend}: kept without measuring`);
+  if (unmeasured !== undefined) why.push(`${engineLabel(unmeasured.engine)}: kept without measuring`);
   if (chosen !== undefined && unmeasured === undefined) {
     const n = Math.min(...[...scores.keys()].flatMap((b) => samples.get(b)!.map((s) => s.length)));
     const others = [...scores.keys()].filter((b) => b !== chosen);
-    // 'wasm: 0.21 ms vs webgpu 1.90 ms a run at batch 1, 1.10 ms vs 2.40 ms at batch 8 (medians of 7)'
-    const at = (other: Backend | undefined) =>
+    // 'wasm: 0.21 ms vs webgpu/jsep 1.90 ms a run at batch 1, 1.10 ms vs 2.40 ms at batch 8 (medians of 7)'
+    const at = (other: Engine | undefined) =>
       plan.batchSizes
         .map((b, i) => {
           const mine = `${formatMs(timings[chosen!]![b]!)} ms`;
           if (other === undefined) return `${mine} ${i === 0 ? 'a run ' : ''}at batch ${b}`;
-          return `${mine} vs ${i === 0 ? `${other} ` : ''}${formatMs(timings[other]![b]!)} ms ${i === 0 ? 'a run ' : ''}at batch ${b}`;
+          return `${mine} vs ${i === 0 ? `${engineLabel(other)} ` : ''}${formatMs(timings[other]![b]!)} ms ${i === 0 ? 'a run ' : ''}at batch ${b}`;
         })
         .join(', ');
     const medians = `median${plan.batchSizes.length > 1 ? 's' : ''} of ${n}`;
     why.push(
       others.length > 0
-        ? `${chosen}: ${others.map(at).join('; ')} (${medians})`
-        : `${chosen}: ${at(undefined)} (${medians}), the only backend measured`,
+        ? `${engineLabel(chosen)}: ${others.map(at).join('; ')} (${medians})`
+        : `${engineLabel(chosen)}: ${at(undefined)} (${medians}), the only engine measured`,
     );
   }
-  for (const { backend } of contenders) {
-    if (scores.has(backend) || backend === unmeasured?.backend) continue;
+  for (const { engine } of contenders) {
+    if (scores.has(engine) || engine === unmeasured?.engine) continue;
+    const label = engineLabel(engine);
     why.push(
-      failed.has(backend)
-        ? `${backend}: its run at batch ${failedAt.get(backend)} failed: ${messageOf(failed.get(backend))}`
-        : pending.has(backend)
-          ? `${backend}: its run was still going when the ${plan.budgetMs} ms calibration budget ran out`
-          : `${backend}: not measured within the ${plan.budgetMs} ms calibration budget`,
+      failed.has(engine)
+        ? `${label}: its run at batch ${failedAt.get(engine)} failed: ${messageOf(failed.get(engine))}`
+        : pending.has(engine)
+          ? `${label}: its run was still going when the ${plan.budgetMs} ms calibration budget ran out`
+          : `${label}: not measured within the ${plan.budgetMs} ms calibration budget`,
     );
   }
-  return { chosen, reason: why.join('; '), timings, failed, pending, runs, ms: clock.now() - start };
+  return { chosen, reason: why.join('; '), timings, backendTimings, failed, pending, runs, ms: clock.now() - start };
 }

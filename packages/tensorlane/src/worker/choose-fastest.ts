@@ -1,7 +1,7 @@
-// `backend: 'fastest'`: build the session on every backend that runs here, time this model on each (calibrate.ts),
+// `backend: 'fastest'`: build the session on every engine that runs here, time this model on each (calibrate.ts),
 // keep the faster and release the others, and remember the choice (backend-choices.ts) so that the next load of the
 // same model on the same device builds one session and measures nothing.
-import type { Backend } from '../types/backends.js';
+import { engineLabel } from '../types/backends.js';
 import { findChoice, storeChoice, type BackendChoiceKey } from '../cache/backend-choices.js';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { CALIBRATION_DEFAULTS, type LoadRequest } from '../wire/protocol.js';
@@ -12,7 +12,8 @@ import { AttemptFailed, type BackendEnv } from './backend-table.js';
 import { calibrate, type Calibration } from './calibrate.js';
 import { COMPILED, type Progress } from './progress.js';
 import {
-  buildSession, describeAttempts, noBackend, resolveBackend, type Built, type Candidates, type ModelFiles, type ResolvedBackend,
+  attempt, buildSession, describeAttempts, noBackend, releaseBuilt, resolveBackend, type Built, type Candidates, type ModelFiles,
+  type ResolvedBackend,
 } from './resolve-backend.js';
 import { runFeed, warmupFeeds } from './warmup.js';
 
@@ -25,7 +26,7 @@ export interface FastestBackend extends ResolvedBackend {
 
 const NOTHING_RUN: CalibrationInfo = { runs: 0, ms: 0 };
 
-function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, batchSizes: readonly number[], threads: number): BackendChoiceKey {
+function keyOf(model: ModelFiles & { digest: string }, request: LoadRequest, prepared: Candidates, batchSizes: readonly number[], threads: number): BackendChoiceKey {
   const adapter = prepared.candidates.find((c) => c.prepared.adapter)?.prepared.adapter;
   return {
     model: model.digest,
@@ -33,6 +34,7 @@ function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, bat
     browser: (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown',
     batchSizes,
     threads,
+    webgpuEngine: request.webgpuEngine,
     tensorlane: VERSION,
     onnxruntime: ORT_VERSION,
   };
@@ -40,7 +42,7 @@ function keyOf(model: ModelFiles & { digest: string }, prepared: Candidates, bat
 
 async function release(built: Built, pending: Promise<unknown> | undefined): Promise<void> {
   await pending;
-  await built.session.release().catch(() => undefined);
+  await releaseBuilt(built);
 }
 
 /** Times the built sessions side by side on the warm-up inputs. */
@@ -48,9 +50,9 @@ async function measure(built: readonly Built[], request: LoadRequest, batchSizes
   const inputs = built[0]!.session.inputMetadata.map((m) => toTensorInfo(m, 'input'));
   const warmup = { batchSizes, ...(request.warmup?.freeDimensions ? { freeDimensions: request.warmup.freeDimensions } : {}) };
   const overrides = request.sessionOptions?.freeDimensionOverrides ?? {};
-  const contenders = built.map(({ ort, session, backend }) => {
+  const contenders = built.map(({ ort, session, engine }) => {
     const feeds = warmupFeeds(ort, inputs, warmup, overrides);
-    return { backend, run: (index: number) => runFeed(session, feeds[index]!) };
+    return { engine, run: (index: number) => runFeed(session, feeds[index]!) };
   });
   const { budgetMs, runs } = request.calibration ?? CALIBRATION_DEFAULTS;
   const total = contenders.length * batchSizes.length * (runs + 1);
@@ -81,31 +83,32 @@ export async function chooseFastest(
   const batchSizes = request.warmup?.batchSizes ?? [1];
   const only = (resolved: ResolvedBackend, why: string): FastestBackend => ({
     ...resolved,
-    selection: { chosen: resolved.backend, reason: `${resolved.backend}: ${why}`, timings: {}, fromCache: false },
+    selection: { chosen: resolved.backend, engine: resolved.engine, reason: `${engineLabel(resolved.engine)}: ${why}`, timings: {}, fromCache: false },
     calibration: NOTHING_RUN,
     warnings: [],
   });
   if (prepared.candidates.length < 2) {
     const resolved = await resolveBackend(model, request, env, threads, prepared);
     progress.report(COMPILED, true);
-    return only(resolved, `the only backend that can run here (${describeAttempts(prepared.fallback)})`);
+    return only(resolved, `the only engine that can run here (${describeAttempts(prepared.fallback)})`);
   }
 
   const warnings: string[] = [];
   const fallback = [...prepared.fallback];
   let candidates = prepared.candidates;
-  const key = keyOf(model, prepared, batchSizes, threads);
+  const key = keyOf(model, request, prepared, batchSizes, threads);
   const stored = remember ? await findChoice(key).catch(() => undefined) : undefined;
-  const storedCandidate = candidates.find((c) => c.backend === stored?.chosen);
+  const storedCandidate = stored && candidates.find((c) => c.engine === stored.engine);
   if (stored !== undefined && storedCandidate !== undefined) {
     try {
       const built = await buildSession(storedCandidate, model, request, env, threads);
       progress.report(COMPILED, true);
-      const { chosen, reason, timings } = stored;
-      return { ...built, fallback, selection: { chosen, reason, timings, fromCache: true }, calibration: NOTHING_RUN, warnings };
+      const { chosen, engine, reason, timings, engineTimings } = stored;
+      const selection = { chosen, engine: engine ?? storedCandidate.engine, reason, timings, ...(engineTimings ? { engineTimings } : {}), fromCache: true };
+      return { ...built, fallback, selection, calibration: NOTHING_RUN, warnings };
     } catch (error) {
       if (!(error instanceof AttemptFailed)) throw error;
-      fallback.push({ backend: storedCandidate.backend, reason: error.reason });
+      fallback.push(attempt(storedCandidate.engine, error.reason));
       candidates = candidates.filter((c) => c !== storedCandidate);
     }
   }
@@ -117,7 +120,7 @@ export async function chooseFastest(
         built.push(await buildSession(candidate, model, request, env, threads));
       } catch (error) {
         if (!(error instanceof AttemptFailed)) throw error;
-        fallback.push({ backend: candidate.backend, reason: error.reason });
+        fallback.push(attempt(candidate.engine, error.reason));
       }
     }
   } catch (error) {
@@ -126,7 +129,7 @@ export async function chooseFastest(
   }
   if (built.length === 0) throw noBackend(model, fallback);
   progress.report(COMPILED, true);
-  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only backend that could build the session (${describeAttempts(fallback)})`);
+  if (built.length === 1) return only({ ...built[0]!, fallback }, `the only engine that could build the session (${describeAttempts(fallback)})`);
 
   let calibration: Calibration;
   try {
@@ -135,27 +138,29 @@ export async function chooseFastest(
     // The warm-up inputs cannot be shaped (a dim nothing sizes): keep what 'auto' would have, and say why.
     const [kept, ...others] = built;
     await Promise.all(others.map((b) => release(b, undefined)));
-    for (const other of others) fallback.push({ backend: other.backend, reason: `not measured: ${messageOf(error)}` });
+    for (const other of others) fallback.push(attempt(other.engine, `not measured: ${messageOf(error)}`));
     return only({ ...kept!, fallback }, `kept as 'auto' would: the model could not be measured (${messageOf(error)})`);
   }
 
   const { chosen, failed, pending } = calibration;
-  const winner = chosen === undefined ? built.find((b) => !failed.has(b.backend)) ?? built[0]! : built.find((b) => b.backend === chosen)!;
+  const winner = chosen === undefined ? built.find((b) => !failed.has(b.engine)) ?? built[0]! : built.find((b) => b.engine === chosen)!;
   if (chosen === undefined && failed.size === built.length && request.warmup !== undefined) {
-    await Promise.all(built.map((b) => release(b, pending.get(b.backend))));
-    const error = failed.get(winner.backend);
+    await Promise.all(built.map((b) => release(b, pending.get(b.engine))));
+    const error = failed.get(winner.engine);
     throw new TensorlaneError('RUN_FAILED', `the measuring run failed on every backend: ${calibration.reason}`, { cause: error });
   }
   // A loser's run still going is left to finish before its session goes; the winner's is awaited (its session serves next).
-  for (const b of built) if (b !== winner) void release(b, pending.get(b.backend));
-  await pending.get(winner.backend);
+  for (const b of built) if (b !== winner) void release(b, pending.get(b.engine));
+  await pending.get(winner.engine);
   for (const b of built) {
     if (b === winner) continue;
-    fallback.push({ backend: b.backend, reason: chosen === undefined ? `not used: ${calibration.reason}` : `slower: ${calibration.reason}` });
+    fallback.push(attempt(b.engine, chosen === undefined ? `not used: ${calibration.reason}` : `slower: ${calibration.reason}`));
   }
   const reason =
-    chosen === undefined ? `${winner.backend}: kept as 'auto' would, nothing was measured (${calibration.reason})` : calibration.reason;
-  const selection: BackendSelection = { chosen: winner.backend, reason, timings: calibration.timings, fromCache: false };
+    chosen === undefined ? `${engineLabel(winner.engine)}: kept as 'auto' would, nothing was measured (${calibration.reason})` : calibration.reason;
+  const selection: BackendSelection = {
+    chosen: winner.backend, engine: winner.engine, reason, timings: calibration.backendTimings, engineTimings: calibration.timings, fromCache: false,
+  };
   if (chosen !== undefined && remember) {
     await storeChoice(key, selection).catch((error: unknown) => warnings.push(`the backend choice was not stored: ${messageOf(error)}; the next load measures again`));
   }

@@ -1,7 +1,7 @@
 // The worker script: exposes the host to the page. Import it (`import 'tensorlane/worker'`) from your own worker
 // module when you build the worker yourself and pass it as `createSession({ worker })`.
 import type { Endpoint } from 'comlink';
-import type { Backend } from '../types/backends.js';
+import type { Engine } from '../types/backends.js';
 import { BACKEND_TABLE, browserEnv } from './backend-table.js';
 import { resolveRootRelativeFetches, type FetchScope } from './blob-urls.js';
 import { serve } from './host.js';
@@ -20,6 +20,6 @@ if (inWorker) {
     // One of onnxruntime-web's threads, started from this very file: the bundler put onnxruntime-web in it (Vite's
     // default `iife` workers). Importing the build runs its thread code, which answers the runtime; the threads
     // must not answer the page's messages (that would hang multi-threaded WASM).
-    void BACKEND_TABLE[thread.build as Backend].importOrt();
+    void BACKEND_TABLE[thread.build as Engine].importOrt();
   }
 }

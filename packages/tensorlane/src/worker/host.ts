@@ -2,18 +2,21 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isSubmit, type Fault, type HostApi, type LoadReply, type LoadRequest, type ModelSources,
-  type PackedCalls, type ProgressSink, type Result, type Results, type Submission, type ThreadsFailed, type WireError,
+  READY, buffersOfSources, isCancel, isStreamOps, isSubmit, type Fault, type HeardMessage, type HostApi, type LoadReply, type LoadRequest,
+  type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission,
+  type ThreadsFailed, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
-import type { SchedulerStats } from '../types/session.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds, TensorInfo } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
 import { browserEnv, type BackendEnv } from './backend-table.js';
 import { loadModel } from './load-model.js';
-import { createRun } from './run-model.js';
+import type { WorkerMemory } from './memory.js';
+import { releaseBuilt } from './resolve-backend.js';
+import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
+import { createStreams, type Streams } from './streams.js';
 import { ThreadStartFailed } from './thread-workers.js';
 
 /**
@@ -24,18 +27,33 @@ import { ThreadStartFailed } from './thread-workers.js';
 type State =
   | { readonly kind: 'idle' }
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly reply: LoadReply; readonly read: FeedsReader; readonly scheduler: Scheduler; release(): Promise<void> }
+  | {
+      readonly kind: 'ready';
+      readonly reply: LoadReply;
+      readonly read: FeedsReader;
+      readonly scheduler: Scheduler;
+      readonly streams: Streams;
+      /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
+      explains(reason: unknown): Promise<boolean>;
+      memory(): WorkerMemory;
+      release(): Promise<void>;
+    }
   | { readonly kind: 'disposed' };
 
 /** The worker side of one connection: the comlink API, and the raw messages that need no reply. */
 export interface Host {
   readonly api: HostApi;
-  /** Reports that the worker crashed (an unhandled rejection), unless a fault was reported already. */
-  crash(message: string): void;
+  /**
+   * Reports that the worker crashed with an unhandled rejection, unless a fault was reported already or the session's
+   * guard reports the rejection as a symptom of its end (a lost GPU device).
+   */
+  rejected(reason: unknown): void;
   /** Queues calls, small ones `packed`; each is answered by `Results` messages. */
   submit(submissions: readonly Submission[], packed?: PackedCalls): void;
   /** Drops the queued items of call `id`; those running finish, and their outputs are not sent. */
   cancel(id: number): void;
+  /** Takes stream operations (see worker/streams.ts); each is answered by a `StreamAnswers` message. */
+  streamOps(ops: readonly StreamOp[]): void;
 }
 
 async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promise<Result<T>> {
@@ -84,7 +102,7 @@ const disposedError = () => new TensorlaneError('DISPOSED', 'the session was dis
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Results | Fault) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Results | Fault | StreamAnswers | HeardMessage) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
@@ -110,20 +128,20 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
       if (error instanceof ThreadStartFailed) return { threadsFailed: error.message, returned: sources };
       throw error;
     }
-    const { ort, session, reply } = loaded;
+    const { reply, memory } = loaded;
     if (state.kind !== 'loading') {
       // Disposed while loading: the session it built must not outlive the worker's use.
-      await session.release().catch(() => undefined);
+      await releaseBuilt(loaded);
       throw disposedError();
     }
-    const scheduler = createScheduler({
-      stacked: reply.batching.stacked,
-      maxBatchSize: request.maxBatchSize,
-      maxQueueDelayMs: request.maxQueueDelayMs,
-      run: createRun(ort, session, reply.backend, ({ fault }) => report(fault.cause, fault.message)),
-      onSettled,
+    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message));
+    const { maxBatchSize } = request;
+    const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
+    const streams = createStreams({
+      ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
+      post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, release: () => session.release() };
+    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => releaseBuilt(loaded) };
     return request.returnBytes ? { ...reply, returned: sources } : reply;
   }
 
@@ -152,13 +170,14 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         return result.ok && result.value.returned ? transfer(result, buffersOfSources(result.value.returned)) : result;
       },
 
-      stats(): Result<SchedulerStats> {
+      stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: state.scheduler.stats() };
+        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats(), memory: state.memory() } };
       },
 
       surrender(): Result<readonly Submission[]> {
         if (state.kind !== 'ready') return { ok: true, value: [] };
+        state.streams.stop();
         const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
         return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
@@ -170,12 +189,15 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
         // Never release a session while it runs; the page terminates a worker whose run does not end.
-        await before.scheduler.idle();
+        await Promise.all([before.scheduler.idle(), before.streams.dispose()]);
         await before.release().catch(() => undefined);
       },
     },
 
-    crash: (message) => report('worker-crashed', message),
+    rejected(reason) {
+      const explained = state.kind === 'ready' ? state.explains(reason) : Promise.resolve(false);
+      void explained.then((symptom) => symptom || report('worker-crashed', `the worker has an unhandled promise rejection: ${messageOf(reason)}`));
+    },
 
     submit(submissions, packed) {
       // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
@@ -191,6 +213,13 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
     cancel(id) {
       if (state.kind === 'ready') state.scheduler.cancel(id);
     },
+
+    streamOps(ops) {
+      if (state.kind === 'ready') return state.streams.apply(ops);
+      const error = toWireError(state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker'), 'DISPOSED');
+      const answers = ops.flatMap((op) => (op.op === 'open' || op.op === 'cancel' ? [] : [{ id: op.id, steps: 0, error }]));
+      if (answers.length > 0) post({ tensorlane: 'stream-answers', answers });
+    },
   };
 }
 
@@ -199,25 +228,27 @@ export function createHost(post: (message: Results | Fault) => void, env: Backen
  * listener for the raw messages; then tells the page it is listening.
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
-  const host = createHost(
-    (message) =>
-      endpoint.postMessage(
-        message,
-        message.tensorlane === 'results'
-          ? [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer]
-          : [],
-      ),
-    env,
-  );
+  const transferOf = (message: Results | Fault | StreamAnswers | HeardMessage): Transferable[] => {
+    switch (message.tensorlane) {
+      case 'results':
+        return [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer];
+      case 'stream-answers':
+        return buffersOf(message.answers.flatMap((a) => (a.outputs ? [a.outputs] : [])));
+      case 'heard':
+        return buffersOf(message.results.map((r) => r.outputs));
+      default:
+        return [];
+    }
+  };
+  const host = createHost((message) => endpoint.postMessage(message, transferOf(message)), env);
   expose(host.api, endpoint);
   endpoint.addEventListener('message', (event) => {
     const { data } = event as MessageEvent;
     if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
+    else if (isStreamOps(data)) host.streamOps(data.ops);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
-  endpoint.addEventListener('unhandledrejection', (event) => {
-    host.crash(`the worker has an unhandled promise rejection: ${messageOf((event as PromiseRejectionEvent).reason)}`);
-  });
+  endpoint.addEventListener('unhandledrejection', (event) => host.rejected((event as PromiseRejectionEvent).reason));
   endpoint.postMessage(READY);
 }

@@ -1,24 +1,25 @@
 // Loading a model in the worker: the files (from the cache, or streamed from the network), their integrity, the
 // session, the metadata and the warm-up, with progress reported to the page along the way.
-import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { digestOf } from '../cache/integrity.js';
 import { findCached, openModelCache, storeCached } from '../cache/model-cache.js';
 import type { LoadReply, LoadRequest, ProgressSink } from '../wire/protocol.js';
 import { decideBatching, toTensorInfo } from './metadata.js';
-import type { BackendEnv, OrtModule } from './backend-table.js';
+import type { BackendEnv } from './backend-table.js';
 import { chooseFastest, type FastestBackend } from './choose-fastest.js';
-import { prepareBackends, resolveBackend, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
+import { prepareBackends, releaseBuilt, resolveBackend, type Built, type ModelFiles, type ResolvedBackend } from './resolve-backend.js';
 import { selectVariant, type SingleModelRequest } from './select-variant.js';
 import { decideThreads } from './threads.js';
 import { checkNotHtml, readBody, startDownload } from './fetch-model.js';
 import { COMPILED, createProgress, type Progress } from './progress.js';
 import { warmUp } from './warmup.js';
+import { heapBytes, watchWasmMemories, type WorkerMemory } from './memory.js';
 
-export interface LoadedModel {
-  readonly ort: OrtModule;
-  readonly session: Ort.InferenceSession;
+/** The model loaded: its session built on one engine (see `Built`: `device` is the model's GPU device), and the reply. */
+export interface LoadedModel extends Built {
   readonly reply: LoadReply;
+  /** What onnxruntime-web holds in this worker's memory now. */
+  memory(): WorkerMemory;
 }
 
 /** One file to load: the model or an external data file. */
@@ -173,12 +174,20 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       label: model!.label,
     };
     if (single.backend === 'fastest') model!.digest ??= await digestOf(model!.bytes!); // the stored choice's key
-    const resolved: ResolvedBackend & Partial<FastestBackend> =
+    // Every build of onnxruntime-web a session was built on keeps its heap, and every WebGPU device its buffers, for
+    // the worker's life: memory() counts them all.
+    const memories = new Set<WebAssembly.Memory>();
+    const resolved: ResolvedBackend & Partial<FastestBackend> = await watchWasmMemories(memories, () =>
       single.backend === 'fastest'
-        ? await chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
-        : await resolveBackend(modelFiles, single, env, threads, prepared);
+        ? chooseFastest({ ...modelFiles, digest: model!.digest! }, single, env, threads, prepared, progress)
+        : resolveBackend(modelFiles, single, env, threads, prepared),
+    );
+    const memory = (): WorkerMemory => ({
+      wasmHeapBytes: heapBytes(memories),
+      gpuBufferBytes: prepared.candidates.reduce((sum, { prepared }) => sum + (prepared.gpuBufferBytes?.() ?? 0), 0),
+    });
     if (single.backend !== 'fastest') progress.report(COMPILED, true);
-    const { ort, session, backend, fallback, adapter } = resolved;
+    const { ort, session, backend, engine, fallback, adapter, device } = resolved;
     // Stored only once onnxruntime-web accepted the bytes, while the metadata is read and the warm-up runs.
     const stored = store(cache, files);
     try {
@@ -191,13 +200,13 @@ export async function loadModel(request: LoadRequest, env: BackendEnv, onProgres
       warnings.push(...(resolved.warnings ?? []), ...(await stored));
       const { selection, calibration } = resolved;
       const reply: LoadReply = {
-        backend, fallback, adapter, selection, model: model!.url, inputs, outputs, batching, threads, warnings,
+        backend, engine, fallback, adapter, selection, model: model!.url, inputs, outputs, batching, threads, warnings,
         ...(calibration ? { calibration } : {}), ...(warmup ? { warmup } : {}),
       };
       await progress.flush();
-      return { ort, session, reply };
+      return { ort, session, backend, engine, ...(adapter ? { adapter } : {}), ...(device ? { device } : {}), reply, memory };
     } catch (error) {
-      await session.release().catch(() => undefined); // the error that ended the load is the one to report
+      await releaseBuilt(resolved); // the error that ended the load is the one to report
       throw error;
     }
   } finally {

@@ -9,12 +9,12 @@ const adapter = (features: string[]): AdapterInfo => ({
   limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 27 },
 });
 const onWebGpu = (features: string[]): Candidates => ({
-  candidates: [{ backend: 'webgpu', prepared: { configure: () => undefined, adapter: adapter(features) } }],
+  candidates: [{ engine: 'jsep', prepared: { open: async () => ({ executionProviders: ['webgpu'] }), adapter: adapter(features) } }],
   fallback: [],
 });
 const wasmOnly: Candidates = {
-  candidates: [{ backend: 'wasm', prepared: { configure: () => undefined } }],
-  fallback: [{ backend: 'webgpu', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
+  candidates: [{ engine: 'wasm', prepared: { open: async () => ({ executionProviders: ['wasm'] }) } }],
+  fallback: [{ backend: 'webgpu', engine: 'jsep', reason: 'no WebGPU adapter (navigator.gpu.requestAdapter() returned null)' }],
 };
 const request = (model: VariantRequest[]) => ({ model, backend: 'auto' }) as unknown as LoadRequest;
 const f16: VariantRequest = { model: 'https://x.test/net-f16.onnx', requires: ['shader-f16'], integrity: 'sha256-f16', externalData: [{ path: 'a.data', data: 'https://x.test/a.data' }] };
@@ -44,7 +44,7 @@ describe('selectVariant', () => {
       }),
     );
     expect(() => selectVariant(request([f16, { ...f16, requires: ['shader-f16', 'subgroups'] }]), wasmOnly)).toThrow(
-      'no model variant fits this device: variant 0 ("https://x.test/net-f16.onnx") requires shader-f16; variant 1 ("https://x.test/net-f16.onnx") requires shader-f16, subgroups, but no WebGPU adapter is in use (webgpu: no WebGPU adapter (navigator.gpu.requestAdapter() returned null))',
+      'no model variant fits this device: variant 0 ("https://x.test/net-f16.onnx") requires shader-f16; variant 1 ("https://x.test/net-f16.onnx") requires shader-f16, subgroups, but no WebGPU adapter is in use (webgpu/jsep: no WebGPU adapter (navigator.gpu.requestAdapter() returned null))',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { TensorlaneError } from '../errors.js';
 import type { LoadRequest } from '../wire/protocol.js';
-import { describeAdapter } from './backend-table.js';
-import type { Candidates } from './resolve-backend.js';
+import { describeAdapter } from './webgpu-device.js';
+import { describeAttempts, type Candidates } from './resolve-backend.js';
 
 /** A load request for one model: its variants, if it had any, narrowed to the one chosen. */
 export type SingleModelRequest = LoadRequest & { readonly model: string | Uint8Array };
@@ -28,7 +28,7 @@ export function selectVariant(request: LoadRequest, prepared: Candidates): Singl
   const webgpu = prepared.fallback.find((a) => a.backend === 'webgpu');
   const lacking = adapter
     ? `, which the WebGPU adapter (${describeAdapter(adapter)}) lacks`
-    : `, but no WebGPU adapter is in use (${webgpu ? `webgpu: ${webgpu.reason}` : `backend: '${request.backend}'`})`;
+    : `, but no WebGPU adapter is in use (${webgpu ? describeAttempts([webgpu]) : `backend: '${request.backend}'`})`;
   const each = misfits.map(({ url, missing }, i) => `variant ${i} ("${url}") requires ${missing.join(', ')}`).join('; ');
   throw new TensorlaneError('BACKEND_UNAVAILABLE', `no model variant fits this device: ${each}${lacking}`, {
     details: { variants: misfits },

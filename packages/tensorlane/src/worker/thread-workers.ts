@@ -146,7 +146,8 @@ export function watchThreadWorkers(scope: ThreadScope, timeoutMs: number = THREA
         );
       const started = start();
       try {
-        return await Promise.race([started, failed]);
+        // A failed thread start first: the runtime may fail because of it in the same turn (a refused `new Worker`).
+        return await Promise.race([failed, started]);
       } catch (error) {
         // Left waiting for its threads for ever, or failed because of them: either way this worker is done with it.
         if (error instanceof ThreadStartFailed) started.catch(() => undefined);

@@ -217,24 +217,31 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
   let unsettled = 0;
   const lost: string[] = [];
   const settled = Promise.all([...driving, ...all, ...restarting]).then(() => true);
-  if (!(await Promise.race([settled, new Promise<false>((resolve) => setTimeout(resolve, SETTLE_MS, false))]))) {
-    for (const lane of lanes) {
-      unsettled += lane.pending.size;
-      for (const call of lane.pending) {
-        if (lost.length < 10) lost.push(`${lane.name}: ${call.what}, made at ${call.at.toFixed(1)} s; the session saw ${struck.get(lane)!.join(', ') || 'no fault'}`);
-      }
-    }
-  }
+  const stuck = !(await Promise.race([settled, new Promise<false>((resolve) => setTimeout(resolve, SETTLE_MS, false))]));
   const restarts: Record<string, number> = {};
   let pendingInStats = 0;
   for (const lane of lanes) {
     if (lane.disposed) {
       for (const [cause, n] of Object.entries(disposedStats?.restarts ?? {})) restarts[cause] = (restarts[cause] ?? 0) + n;
+      if (stuck && lane.pending.size > 0) {
+        unsettled += lane.pending.size;
+        lost.push(`${lane.name}: ${lane.pending.size} calls never settled after dispose()`);
+      }
       continue;
     }
     const stats = await endOf(lane);
     pendingInStats += stats.requests.pending;
+    if (stuck && lane.pending.size > 0) {
+      unsettled += lane.pending.size;
+      const calls = [...lane.pending].map((call) => `${call.what} made at ${call.at.toFixed(1)} s`);
+      lost.push(
+        `${lane.name}: ${lane.pending.size} calls never settled (${calls.slice(0, 4).join('; ')}${calls.length > 4 ? '; …' : ''}); ` +
+          `its worker counts ${stats.requests.pending} pending, ${stats.runs} runs, restarts ${JSON.stringify(stats.restarts)}; ` +
+          `the session saw ${struck.get(lane)!.join(', ') || 'no fault'}`,
+      );
+    }
     for (const [cause, n] of Object.entries(stats.restarts)) restarts[cause] = (restarts[cause] ?? 0) + n;
+    lane.disposed = true; // calls still unsettled (counted above) may reject DISPOSED now
     await lane.session.dispose();
   }
   return {

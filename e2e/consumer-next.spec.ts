@@ -122,9 +122,9 @@ for (const major of [16, 15] as const) {
             });
           }
 
-          // Threads are the WASM runtime's, which the WebGPU builds start too: Next 15's Turbopack, whose blob: worker
-          // could not start them, is checked on both.
-          for (const backend of major === 15 && bundler === 'turbopack' ? BACKENDS : (['wasm'] as const)) {
+          // Threads are the WASM runtime's, which the WebGPU builds start too (from another script): the build of Next
+          // 15's Turbopack, whose blob: worker could not start them, is checked on both.
+          for (const backend of major === 15 && bundler === 'turbopack' && mode === 'build' ? BACKENDS : (['wasm'] as const)) {
             test(`should predict on ${backend} with more than one thread from a client component served with COOP and COEP, ${where}`, async ({ page }) => {
               expectThreadedPrediction(await predictIn(page, isolated!, { backend }, RESULT_TIMEOUT_MS), backend);
             });

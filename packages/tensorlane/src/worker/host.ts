@@ -3,8 +3,8 @@ import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '.
 import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isStreamOps, isSubmit, type Fault, type HeardMessage, type HostApi, type LoadReply, type LoadRequest,
-  type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission, type WireError,
-  type WorkerStats,
+  type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission,
+  type ThreadsFailed, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -17,6 +17,7 @@ import { releaseBuilt } from './resolve-backend.js';
 import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 import { createStreams, type Streams } from './streams.js';
+import { ThreadStartFailed } from './thread-workers.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -113,15 +114,18 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
     setTimeout(() => state.kind !== 'disposed' && post(told));
   };
 
-  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
+  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply | ThreadsFailed> {
     if (state.kind === 'disposed') throw disposedError();
     if (state.kind !== 'idle') throw new TensorlaneError('MODEL_LOAD_FAILED', 'this worker already holds a session; use one worker per model');
     state = { kind: 'loading' };
+    const { model, externalData } = request;
+    const sources: ModelSources = { model, ...(externalData ? { externalData } : {}) };
     let loaded: Awaited<ReturnType<typeof loadModel>>;
     try {
       loaded = await loadModel(request, env, onProgress);
     } catch (error) {
       if (state.kind === 'loading') state = { kind: 'idle' };
+      if (error instanceof ThreadStartFailed) return { threadsFailed: error.message, returned: sources };
       throw error;
     }
     const { reply, memory } = loaded;
@@ -138,9 +142,7 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
       post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
     state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => releaseBuilt(loaded) };
-    if (!request.returnBytes) return reply;
-    const { model, externalData } = request;
-    return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
+    return request.returnBytes ? { ...reply, returned: sources } : reply;
   }
 
   /**

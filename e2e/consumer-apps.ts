@@ -21,6 +21,9 @@ export type ConsumerResult =
       ok: true;
       backend: string;
       fallback: unknown[];
+      threads: number;
+      warnings: string[];
+      isolated: boolean;
       adapter: Record<string, unknown> | null;
       input: number[];
       dims: number[];
@@ -206,7 +209,7 @@ export async function predictIn(page: Page, server: Served, query: Query, timeou
   if (!result.ok) throw new Error(`prediction failed on ${server.url}: ${result.code} ${result.message}\n${result.said()}`);
   console.log(
     `[consumer] ${server.url} ${query.backend}: backend=${result.backend} adapter=${JSON.stringify(result.adapter)} ` +
-      `load=${Math.round(result.timings.loadMs)} ms predict=${Math.round(result.timings.predictMs)} ms`,
+      `threads=${result.threads} load=${Math.round(result.timings.loadMs)} ms predict=${Math.round(result.timings.predictMs)} ms`,
   );
   return result;
 }
@@ -223,6 +226,16 @@ export function expectPrediction(result: ConsumerResult & { ok: true }, backend:
   const reference = { type: 'float32', data: mlpReference(Float32Array.from(result.input)), dims: [2, 10] };
   console.log(`[consumer] ${result.backend}: max |output - reference| = ${compareTensors(result.output, reference.data).maxAbsDiff.toExponential(2)}`);
   expect({ type: 'float32', data: result.output, dims: result.dims }).toBeCloseToTensor(reference, { atol: tolerance[backend], rtol: 0 });
+}
+
+/**
+ * Checks a prediction on a cross-origin isolated page: more than one WebAssembly thread, no warning, and what
+ * {@link expectPrediction} checks.
+ */
+export function expectThreadedPrediction(result: ConsumerResult & { ok: true }, backend: 'wasm' | 'webgpu'): void {
+  expect({ isolated: result.isolated, warnings: result.warnings }).toEqual({ isolated: true, warnings: [] });
+  expect(result.threads).toBeGreaterThan(1);
+  expectPrediction(result, backend);
 }
 
 /** The server-side error every consumer expects when it calls createSession outside a browser. */

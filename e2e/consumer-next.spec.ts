@@ -3,16 +3,19 @@
 // `next start`, on Turbopack and on webpack, with each version's defaults (Next 16: Turbopack unless --webpack;
 // Next 15: webpack unless --turbopack). In each mode a client component predicts in Chromium on WASM and on WebGPU,
 // and a server component imports tensorlane and shows the error it gets on the server. Turbopack in Next 15 starts
-// the worker from a blob: URL, the case the SDK must handle without configuration.
+// the worker from a blob: URL, the case the SDK must handle without configuration. Each mode's server is also
+// served cross-origin isolated (COOP and COEP added by isolating-proxy.ts in front of the same server), where the
+// client component must run on more than one WebAssembly thread.
 import { copyFile, mkdir, readFile, realpath, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, installedApp, predictIn, removeApps, startServer,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, expectThreadedPrediction, installedApp, predictIn, removeApps, startServer,
   type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, repoRoot, timed } from './consumer-install.ts';
+import { isolatingProxy, type IsolatingProxy } from './isolating-proxy.ts';
 
 // Next.js sends anonymous usage data unless told not to; there is no network here anyway.
 process.env['NEXT_TELEMETRY_DISABLED'] = '1';
@@ -87,6 +90,7 @@ for (const major of [16, 15] as const) {
 
         test.describe(`${commands.join(' ')} (${bundler})`, () => {
           let server: AppServer | undefined;
+          let isolated: IsolatingProxy | undefined;
 
           test.beforeAll(async () => {
             test.setTimeout(2 * NEXT_TIMEOUT_MS);
@@ -99,9 +103,11 @@ for (const major of [16, 15] as const) {
             server = await timed(`${where}: ready`, () =>
               startServer(app, (port) => [nextBin(app), ...serve, '-H', '127.0.0.1', '-p', String(port)], NEXT_TIMEOUT_MS),
             );
+            isolated = await isolatingProxy(server);
           });
 
           test.afterAll(async () => {
+            await isolated?.close();
             await server?.stop();
           });
 
@@ -113,6 +119,14 @@ for (const major of [16, 15] as const) {
           for (const backend of BACKENDS) {
             test(`should predict on ${backend} from a client component, ${where}`, async ({ page }) => {
               expectPrediction(await predictIn(page, server!, { backend }, RESULT_TIMEOUT_MS), backend);
+            });
+          }
+
+          // Threads are the WASM runtime's, which the WebGPU builds start too (from another script): the build of Next
+          // 15's Turbopack, whose blob: worker could not start them, is checked on both.
+          for (const backend of major === 15 && bundler === 'turbopack' && mode === 'build' ? BACKENDS : (['wasm'] as const)) {
+            test(`should predict on ${backend} with more than one thread from a client component served with COOP and COEP, ${where}`, async ({ page }) => {
+              expectThreadedPrediction(await predictIn(page, isolated!, { backend }, RESULT_TIMEOUT_MS), backend);
             });
           }
 

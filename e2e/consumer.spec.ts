@@ -3,16 +3,18 @@
 // on WebGPU: the Vite dev server (dependency pre-bundling on, as by default), a Vite production build, a webpack 5
 // production build, and a page with no bundler that imports the built ESM files through an import map. The
 // production builds are also served under a strict Content-Security-Policy. A server render in Node imports the
-// package and gets a clear error for using it. The Next.js apps are in consumer-next.spec.ts; the helpers both use
+// package and gets a clear error for using it. Each app is also served cross-origin isolated (COOP and COEP, the
+// same build or dev server behind isolating-proxy.ts or with the headers), where it must run on more than one thread. The Next.js apps are in consumer-next.spec.ts; the helpers both use
 // are in consumer-apps.ts.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
-  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, installedApp, predictIn, removeApps, resultIn, startServer,
-  type AppServer, type Fixture,
+  BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, expectThreadedPrediction, installedApp, predictIn, removeApps, resultIn,
+  startServer, type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, timed } from './consumer-install.ts';
+import { ISOLATION_HEADERS, isolatingProxy, type IsolatingProxy } from './isolating-proxy.ts';
 import { serveStatic, type StaticServer } from './static-server.ts';
 
 /** The app's own Vite, run with node directly, so that stopping the process group stops Vite. */
@@ -46,14 +48,21 @@ test.afterAll(removeApps);
 test.describe('consumer: Vite dev server, dependency pre-bundling on', () => {
   let app: string;
   let server: AppServer | undefined;
+  let isolated: IsolatingProxy | undefined;
 
   test.beforeAll(async () => {
     app = await installedApp(FIXTURES.vite);
     server = await timed('vite dev ready', () => startServer(app, (port) => [viteBin(app), '--host', '127.0.0.1', '--port', String(port), '--strictPort']));
+    isolated = await isolatingProxy(server);
   });
 
   test.afterAll(async () => {
+    await isolated?.close();
     await server?.stop();
+  });
+
+  test('should predict on wasm with more than one thread from the vite dev server with COOP and COEP', async ({ page }) => {
+    expectThreadedPrediction(await predictIn(page, isolated!, { backend: 'wasm' }), 'wasm');
   });
 
   for (const backend of BACKENDS) {
@@ -69,7 +78,7 @@ test.describe('consumer: Vite dev server, dependency pre-bundling on', () => {
 /** A production build's output served as static files, plain and under the strict CSP. */
 function describeStaticBuild(title: string, fixture: Fixture, build: (app: string) => Promise<unknown>, outDir: string): void {
   test.describe(title, () => {
-    const servers: { plain?: StaticServer; csp?: StaticServer; noWasm?: StaticServer } = {};
+    const servers: { plain?: StaticServer; csp?: StaticServer; noWasm?: StaticServer; isolated?: StaticServer } = {};
 
     test.beforeAll(async () => {
       const app = await installedApp(fixture);
@@ -77,10 +86,15 @@ function describeStaticBuild(title: string, fixture: Fixture, build: (app: strin
       servers.plain = await serveStatic(join(app, outDir));
       servers.csp = await serveStatic(join(app, outDir), { 'content-security-policy': STRICT_CSP });
       servers.noWasm = await serveStatic(join(app, outDir), { 'content-security-policy': NO_WASM_CSP });
+      servers.isolated = await serveStatic(join(app, outDir), ISOLATION_HEADERS);
     });
 
     test.afterAll(async () => {
-      await Promise.all([servers.plain?.close(), servers.csp?.close(), servers.noWasm?.close()]);
+      await Promise.all(Object.values(servers).map((server) => server.close()));
+    });
+
+    test(`should predict on wasm with more than one thread from a ${fixture.name} build served with COOP and COEP`, async ({ page }) => {
+      expectThreadedPrediction(await predictIn(page, servers.isolated!, { backend: 'wasm' }), 'wasm');
     });
 
     test(`should reject with BACKEND_UNAVAILABLE naming 'wasm-unsafe-eval' when a ${fixture.name} build's CSP forbids WebAssembly`, async ({ page }) => {
@@ -116,13 +130,20 @@ describeStaticBuild(
 // The page imports dist/*.js through an import map; its worker, which no import map reaches, through es-module-shims.
 test.describe('consumer: no bundler, the built ESM files through an import map', () => {
   let server: StaticServer | undefined;
+  let isolated: StaticServer | undefined;
 
   test.beforeAll(async () => {
-    server = await serveStatic(await installedApp(FIXTURES['no-bundler']));
+    const app = await installedApp(FIXTURES['no-bundler']);
+    server = await serveStatic(app);
+    isolated = await serveStatic(app, ISOLATION_HEADERS);
   });
 
   test.afterAll(async () => {
-    await server?.close();
+    await Promise.all([server?.close(), isolated?.close()]);
+  });
+
+  test('should predict on wasm with more than one thread from a page with no bundler, served with COOP and COEP', async ({ page }) => {
+    expectThreadedPrediction(await predictIn(page, isolated!, { backend: 'wasm' }), 'wasm');
   });
 
   for (const backend of BACKENDS) {

@@ -34,9 +34,11 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   use: {
     baseURL: `http://127.0.0.1:${HARNESS_PORT}`,
   },
+  // Workers take files in this order: the consumers (long, serial: installs and builds) first, so that the run does
+  // not end on one worker building a Next app while the other waits.
   projects: [
-    { name: 'webgpu', testIgnore: ['**/no-webgpu.spec.ts', ...CONSUMERS], use: WEBGPU },
     { name: 'consumers', testMatch: CONSUMERS, use: WEBGPU },
+    { name: 'webgpu', testIgnore: ['**/no-webgpu.spec.ts', ...CONSUMERS], use: WEBGPU },
     {
       // @tensorlane/playwright's own tests (its playwright.config.ts runs them alone), beside the SDK's.
       name: 'kit',

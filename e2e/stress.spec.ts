@@ -56,7 +56,7 @@ for (const [backend, seconds, faultEvery] of [['wasm', 20, 1.5], ['webgpu', 30, 
       const options = { backend, seconds, seed: 20261202, concurrency: 8, faultEvery };
       const r = await harness.evaluate((o) => window.harness.chaos(o), options);
       console.log(`[chaos ${backend}] ${JSON.stringify(r)}`);
-      expect(r).toMatchObject({ unexpected: [], settledTwice: 0, unsettled: 0, wrong: 0, pendingInStats: 0 });
+      expect(r).toMatchObject({ unexpected: [], settledTwice: 0, unsettled: 0, lost: [], wrong: 0, pendingInStats: 0 });
       expect(r.resolved).toBeGreaterThan(0);
       expect(r.resolved + Object.values(r.rejections).reduce((a, b) => a + b, 0)).toBe(r.calls);
       // Every kind of fault struck, and the session disposed under load was one of three.

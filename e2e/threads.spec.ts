@@ -43,6 +43,45 @@ test.describe('on a cross-origin isolated page', () => {
     });
   }
 
+  // Thread workers that cannot start (a bundler moved their script, a policy forbids it, or their script is not
+  // onnxruntime-web's and never answers) must not hang the session: it serves on one thread and says why, and so does
+  // the worker a restart brings up (once here; test/threads.test.ts too). A hang would show as this test's timeout,
+  // well above the bounded wait for a thread.
+  for (const [how, failure, restart] of [
+    ['missing', /its thread worker \(\S+\) failed to start/, true],
+    ['silent', /its thread worker \(\S+\) did not answer within \d+ s/, false],
+  ] as const) {
+    test(`should serve on one thread with a warning${restart ? ', after a restart too,' : ''} when its thread workers cannot start (${how} thread script)`, async ({ harness }) => {
+      const result = await harness.evaluate(
+        async ({ how, restart, rows, seed }) => {
+          const { tensorlane, seededFloats, threadlessWorker } = window.harness;
+          const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm', numThreads: 2, worker: threadlessWorker(how) });
+          const served = async () => ({
+            threads: session.threads,
+            warnings: session.warnings,
+            y: Array.from((await session.predict({ x: { type: 'float32', data: seededFloats(rows * 256, seed), dims: [rows, 256] } })).y!.data as Float32Array),
+          });
+          const seen = [{ backend: session.backend, ...(await served()) }];
+          if (restart) {
+            await session.restart();
+            seen.push({ backend: session.backend, ...(await served()) });
+          }
+          await session.dispose();
+          return seen;
+        },
+        { how, restart, rows: ROWS, seed: SEED },
+      );
+      const warning = expect.stringMatching(
+        new RegExp(`^onnxruntime-web's WebAssembly could not start its 2 threads, so it runs on 1: ${failure.source}.*\\. To run on 2, .*see the README, "Threads"$`),
+      );
+      expect(result).toHaveLength(restart ? 2 : 1);
+      for (const { backend, threads, warnings, y } of result) {
+        expect({ backend, threads, warnings }).toEqual({ backend: 'wasm', threads: 1, warnings: [warning] });
+        expect(y).toBeCloseToTensor(expected, { atol: 1e-5, rtol: 0 });
+      }
+    });
+  }
+
   test('should run exactly the threads asked for', async ({ harness }) => {
     expect(await runMlp(harness, 'wasm', 1)).toMatchObject({ threads: 1, warnings: [] });
     const three = await runMlp(harness, 'wasm', 3);

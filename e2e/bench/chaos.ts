@@ -54,7 +54,7 @@ export const chaos: Section = {
         `${report.settledTwice} / ${report.unsettled}`,
         `${formatMemory(report.memory, 'wasmHeapBytes')}${backend === 'webgpu' ? `; GPU ${formatMemory(report.memory, 'gpuBufferBytes')}` : ''}`,
         String(report.workersLeft),
-        broken === 0 ? 'none' : report.unexpected.join('; ') || `${broken}`,
+        broken === 0 ? 'none' : [...report.unexpected, ...report.lost].join('; ') || `${broken}`,
       ]);
       figures[`${backend}.calls`] = report.calls;
       figures[`${backend}.broken`] = broken;

@@ -31,8 +31,10 @@ export interface ChaosReport {
   readonly wrong: number;
   readonly rejections: Partial<Record<ErrorCode | 'not a TensorlaneError', number>>;
   readonly settledTwice: number;
-  /** Not settled 60 s after the last call was made. */
+  /** Not settled 60 s after the time was up. */
   readonly unsettled: number;
+  /** The first calls not settled: which session, what call, when it was made, and what struck that session since. */
+  readonly lost: readonly string[];
   /** The first rejections that break a rule: a code no fault explains, WORKER_CRASHED for a call not in flight at a crash. */
   readonly unexpected: readonly string[];
   readonly faults: Partial<Record<ChaosFault, number>>;
@@ -49,12 +51,17 @@ export interface ChaosReport {
 
 interface Call {
   settled: number;
+  /** What the call was, for the report if it never settles. */
+  readonly what: string;
+  /** Seconds from the start when it was made. */
+  readonly at: number;
   /** In flight when the page saw its session's worker crash: WORKER_CRASHED may answer it. */
   crashable: boolean;
   timed: boolean;
 }
 
 interface Lane {
+  readonly name: string;
   readonly session: Session;
   readonly workers: FaultWorkers;
   readonly pending: Set<Call>;
@@ -74,11 +81,11 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
   const faultRandom = seededRandom(seed + 1);
   const pickOf = <T>(values: readonly T[]): T => values[Math.floor(faultRandom() * values.length)]!;
   const bytes = await (await fetch('models/lookup.onnx')).arrayBuffer();
-  const open = async (model: string | ArrayBuffer): Promise<Lane> => {
+  const open = async (name: string, model: string | ArrayBuffer): Promise<Lane> => {
     const workers = faultWorkers();
     // Restarts without end: the chaos is the machinery under load, not the crash-loop policy (maxRestarts).
     const session = await createSession({ model, backend, worker: workers, maxRestarts: Number.MAX_SAFE_INTEGER });
-    const lane: Lane = { session, workers, pending: new Set(), disposed: false };
+    const lane: Lane = { name, session, workers, pending: new Set(), disposed: false };
     workers.onCrash(() => {
       crashes++;
       inFlightAtCrashes += lane.pending.size;
@@ -88,8 +95,11 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
   };
   let crashes = 0;
   let inFlightAtCrashes = 0;
-  const lanes = [await open('models/lookup.onnx'), await open(bytes), await open('models/lookup.onnx')];
+  const lanes = [await open('session 1 (URL)', 'models/lookup.onnx'), await open('session 2 (bytes)', bytes), await open('session 3 (URL, disposed)', 'models/lookup.onnx')];
+  /** What struck each session, with the second it struck: for the report of calls that never settle. */
+  const struck = new Map<Lane, string[]>(lanes.map((lane) => [lane, []]));
 
+  const started = performance.now();
   let calls = 0, resolved = 0, wrong = 0, settledTwice = 0;
   const rejections: Record<string, number> = {};
   const unexpected: string[] = [];
@@ -104,7 +114,8 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
     // Bases kept below 2^16: every value then has an exact float32, as the model's outputs are.
     const made = items.map((rows) => lookupCall(rows, (calls % 4096) * 16));
     const timeoutMs = random() < 0.2 ? 3000 : undefined;
-    const record: Call = { settled: 0, crashable: false, timed: timeoutMs !== undefined };
+    const what = `${batch ? `predictBatch of ${items.join('+')} rows` : `predict of ${items[0]} rows`}${timeoutMs ? `, timeoutMs ${timeoutMs}` : ''}`;
+    const record: Call = { settled: 0, what, at: (performance.now() - started) / 1000, crashable: false, timed: timeoutMs !== undefined };
     const options = timeoutMs === undefined ? {} : { timeoutMs };
     calls++;
     lane.pending.add(record);
@@ -135,7 +146,6 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
     return done;
   }
 
-  const started = performance.now();
   const running = () => performance.now() - started < seconds * 1000;
   /** Keeps `concurrency` calls in flight on `lane` until the time is up or the lane is disposed. */
   const drive = (lane: Lane) =>
@@ -183,6 +193,7 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
       const lane = lanes[2]!;
       disposedStats = await endOf(lane);
       lane.disposed = true;
+      struck.get(lane)!.push(`dispose() at ${((performance.now() - started) / 1000).toFixed(1)} s`);
       faults['dispose()'] = (faults['dispose()'] ?? 0) + 1;
       await lane.session.dispose();
       continue;
@@ -190,6 +201,7 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
     const kind = nextKind();
     const lane = pickOf(live);
     faults[kind] = (faults[kind] ?? 0) + 1;
+    struck.get(lane)!.push(`${kind} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (kind === 'restart()') {
       restarting.push(lane.session.restart().catch((error: unknown) => broke(`restart() rejected: ${String(error)}`)));
     } else if (kind === 'device loss') {
@@ -201,27 +213,39 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
       lane.workers.inject(kind === 'uncaught error' ? 'throw' : 'reject');
     }
   }
-  await Promise.all(driving);
-
+  // The drivers end once their last call settles: a call that never does is counted, not waited for.
   let unsettled = 0;
-  const settled = Promise.all([...all, ...restarting]).then(() => true);
-  if (!(await Promise.race([settled, new Promise<false>((resolve) => setTimeout(resolve, SETTLE_MS, false))]))) {
-    unsettled = lanes.reduce((n, lane) => n + lane.pending.size, 0);
-  }
+  const lost: string[] = [];
+  const settled = Promise.all([...driving, ...all, ...restarting]).then(() => true);
+  const stuck = !(await Promise.race([settled, new Promise<false>((resolve) => setTimeout(resolve, SETTLE_MS, false))]));
   const restarts: Record<string, number> = {};
   let pendingInStats = 0;
   for (const lane of lanes) {
     if (lane.disposed) {
       for (const [cause, n] of Object.entries(disposedStats?.restarts ?? {})) restarts[cause] = (restarts[cause] ?? 0) + n;
+      if (stuck && lane.pending.size > 0) {
+        unsettled += lane.pending.size;
+        lost.push(`${lane.name}: ${lane.pending.size} calls never settled after dispose()`);
+      }
       continue;
     }
     const stats = await endOf(lane);
     pendingInStats += stats.requests.pending;
+    if (stuck && lane.pending.size > 0) {
+      unsettled += lane.pending.size;
+      const calls = [...lane.pending].map((call) => `${call.what} made at ${call.at.toFixed(1)} s`);
+      lost.push(
+        `${lane.name}: ${lane.pending.size} calls never settled (${calls.slice(0, 4).join('; ')}${calls.length > 4 ? '; …' : ''}); ` +
+          `its worker counts ${stats.requests.pending} pending, ${stats.runs} runs, restarts ${JSON.stringify(stats.restarts)}; ` +
+          `the session saw ${struck.get(lane)!.join(', ') || 'no fault'}`,
+      );
+    }
     for (const [cause, n] of Object.entries(stats.restarts)) restarts[cause] = (restarts[cause] ?? 0) + n;
+    lane.disposed = true; // calls still unsettled (counted above) may reject DISPOSED now
     await lane.session.dispose();
   }
   return {
-    backend, seconds, calls, resolved, wrong, rejections, settledTwice, unsettled, unexpected, faults, crashes, inFlightAtCrashes, restarts,
+    backend, seconds, calls, resolved, wrong, rejections, settledTwice, unsettled, lost, unexpected, faults, crashes, inFlightAtCrashes, restarts,
     memory: { start: lanes.map((lane) => lane.start!), end: lanes.map((lane) => lane.end!) },
     pendingInStats,
   };

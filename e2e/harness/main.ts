@@ -48,6 +48,9 @@ const harness = {
   /** A worker in which every run on `engine` takes 100 ms longer. */
   slowBackendWorker: (engine: tensorlane.Engine) => () =>
     new Worker(new URL('./slow-backend-worker.ts', import.meta.url), { type: 'module', name: `slow:${engine}` }),
+  /** A worker whose WebAssembly threads cannot start: their script is `'missing'`, or `'silent'` (never answers). */
+  threadlessWorker: (how: 'missing' | 'silent') => () =>
+    new Worker(new URL('./threadless-worker.ts', import.meta.url), { type: 'module', name: `threadless:${how}` }),
   /** Workers with test hooks and the faults to inject into them (fault-workers.ts). */
   faultWorkers,
   injectFault,

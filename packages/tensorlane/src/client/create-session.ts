@@ -1,11 +1,11 @@
 import { proxy, transfer } from 'comlink';
-import type { TensorlaneError } from '../errors.js';
+import { TensorlaneError } from '../errors.js';
 import type { LoadProgress } from '../types/options.js';
 import type { SessionOptions } from '../types/options.js';
 import type { Session } from '../types/session.js';
 import { checkSessionOptions } from './check-options.js';
 import { abortError } from './call-errors.js';
-import { connect, type WorkerLike } from './connection.js';
+import { connect, type FaultListener, type WorkerLike } from './connection.js';
 import { SessionImpl } from './session.js';
 import { unreadable } from './unreadable.js';
 import type { Connect } from './supervisor.js';
@@ -55,12 +55,14 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   const makeWorker = page.worker ?? defaultWorker;
   const sink = page.onProgress === undefined ? undefined : proxy(progressSink(page.onProgress));
 
-  // The model's bytes (if given as bytes) move to the first worker and come back with its reply (returnBytes): the
-  // page keeps them for restarts. A restart's worker gets a copy, so that the bytes stay on the page if it crashes
-  // while loading them (the next worker then loads them, see supervisor.ts).
+  // The model's bytes (if given as bytes) move to the first worker and come back with its reply (returnBytes), or
+  // when its threads could not start: the page keeps them for restarts. A restart's worker gets a copy, so that the
+  // bytes stay on the page if it crashes while loading them (the next worker then loads them, see supervisor.ts).
   let sources: { request: LoadRequest; transfer: ArrayBuffer[] } = { request, transfer: transferList };
   let loads = 0;
-  const start: Connect = async (signal, onFault) => {
+  /** Why the session runs on one thread, once its threads could not start: every later worker starts with one. */
+  let threadsFailed: string | undefined;
+  const load = async (signal: AbortSignal | undefined, onFault: FaultListener) => {
     const connection = connect(makeWorker() as WorkerLike, onFault);
     try {
       const first = loads++ === 0;
@@ -68,11 +70,27 @@ export async function createSession(options: SessionOptions): Promise<Session> {
       const moved = sent === sources.request ? sources.transfer : buffersOfSources(sent);
       const reply = await connection.call((api) => api.load(transfer(sent, moved), sink), { signal, what: 'createSession' });
       if (reply.returned) sources = { request: { ...sent, ...reply.returned }, transfer: buffersOfSources(reply.returned) };
+      if ('threadsFailed' in reply) void connection.close(new TensorlaneError('DISPOSED', reply.threadsFailed));
       return { connection, reply };
     } catch (error) {
       void connection.close(error as TensorlaneError);
       throw error;
     }
+  };
+  const start: Connect = async (signal, onFault) => {
+    const loaded = loads;
+    let { connection, reply } = await load(signal, onFault);
+    if ('threadsFailed' in reply) {
+      // onnxruntime-web starts its runtime once per worker: this and every later worker runs one thread. The load
+      // again takes the failed one's place (the first moves the bytes, as the options say).
+      threadsFailed = reply.threadsFailed;
+      loads = loaded;
+      sources = { ...sources, request: { ...sources.request, numThreads: 1 } };
+      ({ connection, reply } = await load(signal, onFault));
+      // Never on one thread: the worker watches thread starts only with more.
+      if ('threadsFailed' in reply) throw new TensorlaneError('BACKEND_UNAVAILABLE', reply.threadsFailed);
+    }
+    return { connection, reply: threadsFailed === undefined ? reply : { ...reply, warnings: [threadsFailed, ...reply.warnings] } };
   };
   // With restart: 'off' the worker keeps the bytes it was given (and frees them with the session): nothing to load again.
   const cannotReload = transferList.length > 0 && !request.returnBytes

@@ -102,7 +102,8 @@ export interface SessionOptions {
    * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` or
    * `credentialless`; see the README, "Threads"), and 1 thread elsewhere, since threads need `SharedArrayBuffer`. A
    * number asks for that many; more than 1 on a page that is not isolated loads with 1 thread and says why in
-   * `session.warnings`. `session.threads` reports what runs.
+   * `session.warnings`. Threads that cannot start (their worker refused or not found, or silent for 10 s) load the
+   * model again on 1 thread, with the reason in `session.warnings`. `session.threads` reports what runs.
    * @defaultValue `'auto'`
    * @example
    * ```ts

@@ -13,7 +13,7 @@ import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
@@ -166,6 +166,16 @@ export interface LoadReply extends SessionFacts {
 }
 
 /**
+ * The worker's answer to a load whose WebAssembly threads could not start: load again on one thread, in a new worker
+ * (onnxruntime-web starts its runtime once per worker). The model's bytes, if it was given as bytes, come back for it.
+ */
+export interface ThreadsFailed {
+  /** What failed, and how to fix it: the session's warning once it runs on one thread. */
+  readonly threadsFailed: string;
+  readonly returned?: ModelSources;
+}
+
+/**
  * Receives progress during `load`. Passed through comlink as a proxy: in the worker each call returns a promise
  * that settles once the page has handled the event, which lets the worker deliver every event before it replies.
  */
@@ -191,7 +201,7 @@ export interface WorkerStats extends SchedulerStats {
 
 /** The API the worker exposes through comlink: the calls the page waits on. */
 export interface HostApi {
-  load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply>>;
+  load(request: LoadRequest, onProgress?: ProgressSink): Promise<Result<LoadReply | ThreadsFailed>>;
   stats(): Result<WorkerStats>;
   /**
    * Stops serving and hands back every call not yet answered, queued or running, with its inputs (moved back): the

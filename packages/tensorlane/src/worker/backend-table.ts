@@ -11,6 +11,7 @@ import type { AdapterInfo } from '../types/backends.js';
 import type { Feeds } from '../types/tensor.js';
 import { AttemptFailed, SessionBroken } from './broken.js';
 import { countGpuBuffers } from './memory.js';
+import type { ThreadWorkers } from './thread-workers.js';
 import { adapterHandingOver, prepareGpu, type GpuDevice, type GpuLike } from './webgpu-device.js';
 
 export { AttemptFailed } from './broken.js';
@@ -31,6 +32,8 @@ export interface BackendEnv {
   threading(): { readonly isolated: boolean; readonly cores: number };
   /** Whether the browser has JS Promise Integration (`WebAssembly.Suspending`), which the jspi build needs. */
   jspi(): boolean;
+  /** onnxruntime-web's thread workers, watched while a runtime starts them (tensorlane's worker script sets it). */
+  readonly threadWorkers?: ThreadWorkers;
 }
 
 /** One session's set-up: the execution providers it is created with, and the GPU device it runs on (WebGPU). */

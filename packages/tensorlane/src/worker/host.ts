@@ -3,8 +3,8 @@ import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '.
 import { toWireError } from '../wire/wire-error.js';
 import {
   READY, buffersOfSources, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
-  type LoadRequest, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission,
-  type VideoMessage, type VideoResultMessage, type WireError, type WorkerStats,
+  type LoadRequest, type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp,
+  type Submission, type ThreadsFailed, type VideoMessage, type VideoResultMessage, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -17,6 +17,7 @@ import { releaseBuilt } from './resolve-backend.js';
 import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 import { createStreams, type Streams } from './streams.js';
+import { ThreadStartFailed } from './thread-workers.js';
 import { createHeldFrames } from './images/held-frames.js';
 import { createVideoStreams, type VideoStreams } from './images/streams.js';
 import { setUpImages } from './images/session-images.js';
@@ -131,15 +132,18 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     setTimeout(() => state.kind !== 'disposed' && post(told));
   };
 
-  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply> {
+  async function load(request: LoadRequest, onProgress?: ProgressSink): Promise<LoadReply | ThreadsFailed> {
     if (state.kind === 'disposed') throw disposedError();
     if (state.kind !== 'idle') throw new TensorlaneError('MODEL_LOAD_FAILED', 'this worker already holds a session; use one worker per model');
     state = { kind: 'loading' };
+    const { model, externalData } = request;
+    const sources: ModelSources = { model, ...(externalData ? { externalData } : {}) };
     let loaded: Awaited<ReturnType<typeof loadModel>>;
     try {
       loaded = await loadModel(request, env, onProgress);
     } catch (error) {
       if (state.kind === 'loading') state = { kind: 'idle' };
+      if (error instanceof ThreadStartFailed) return { threadsFailed: error.message, returned: sources };
       throw error;
     }
     let images: ReturnType<typeof setUpImages>;
@@ -172,9 +176,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
         post: (message) => post(message),
       });
     }
-    if (!request.returnBytes) return reply;
-    const { model, externalData } = request;
-    return { ...reply, returned: { model, ...(externalData ? { externalData } : {}) } };
+    return request.returnBytes ? { ...reply, returned: sources } : reply;
   }
 
   /**

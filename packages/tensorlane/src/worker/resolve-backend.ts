@@ -148,7 +148,8 @@ export async function prepareBackends(request: LoadRequest, env: BackendEnv): Pr
 /**
  * Builds the session on one prepared backend.
  * @param threads - the WebAssembly threads, as `decideThreads` gave them.
- * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not.
+ * @throws AttemptFailed when the next backend may get past the failure; TensorlaneError `MODEL_INVALID` when not;
+ * ThreadStartFailed when the threads could not start (the model loads again on one thread, in a new worker).
  */
 export async function buildSession(candidate: Candidate, model: ModelFiles, request: LoadRequest, env: BackendEnv, threads: number): Promise<Built> {
   const { engine, prepared } = candidate;
@@ -171,7 +172,9 @@ export async function buildSession(candidate: Candidate, model: ModelFiles, requ
         `${model.label ?? 'the model'} computes in float16, which this WebGPU device cannot (the adapter, ${describeAdapter(prepared.adapter!)}, has no shader-f16): give a float32 variant (model: [{ url, requires: ['shader-f16'] }, { url }]) or run it on WASM`,
       );
     }
-    const session = await createOrtSession(ort, model, request, engine, opened);
+    const create = () => createOrtSession(ort, model, request, engine, opened);
+    // A thread that cannot start fails the load (ThreadStartFailed), never the attempt: this worker's runtime is gone.
+    const session = threads > 1 && env.threadWorkers ? await env.threadWorkers.watch(engine, threads, create) : await create();
     return { ort, session, backend, engine, ...(prepared.adapter ? { adapter: prepared.adapter } : {}), ...(device ? { device } : {}) };
   } catch (error) {
     device?.destroy();

@@ -1,5 +1,8 @@
 // onnxruntime-web on the page's main thread, the way a page uses it without a worker: for the smoothness meter's
-// comparison only. Imported on demand, so the page loads none of it until asked.
+// comparison only. Imported on demand, so the page loads none of it until asked. Without tensorlane the page also
+// prepares the input itself, the usual way: draw the picture on a canvas, read its pixels, a loop to lay them out.
+import { DETECTION_IMAGE, detectionSize } from './ocr/detect.ts';
+import type { Picture } from './ocr/canvas.ts';
 
 /** A model run on the main thread. */
 export interface MainThreadModel {
@@ -23,4 +26,23 @@ export async function createMainThreadModel(url: string, integrity: string): Pro
     },
     release: () => session.release(),
   };
+}
+
+/**
+ * The detector's input made on the page, as a page without tensorlane makes it: `picture` drawn at its detection
+ * size, its pixels read, and a loop writing B, G, R planes normalised as DETECTION_IMAGE says.
+ */
+export function detectionInputOnPage(picture: Picture): { readonly data: Float32Array; readonly dims: readonly number[] } {
+  const { width, height } = detectionSize(picture.width, picture.height);
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(picture, 0, 0, width, height);
+  const { data: rgba } = context.getImageData(0, 0, width, height);
+  const mean = DETECTION_IMAGE.mean as readonly number[];
+  const std = DETECTION_IMAGE.std as readonly number[];
+  const plane = width * height;
+  const data = new Float32Array(3 * plane);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < plane; i++) data[c * plane + i] = (rgba[i * 4 + 2 - c]! / 255 - mean[c]!) / std[c]!;
+  }
+  return { data, dims: [1, 3, height, width] };
 }

@@ -168,7 +168,7 @@ dictionary.catch(showError);
 
 buildModelCards();
 wireImageSources(onImage);
-wireCamera(onImage, showError);
+wireCamera(onImage, showError, () => sessions?.detection);
 backendForm.addEventListener('change', () => void load());
 backendForm.addEventListener('submit', (event) => event.preventDefault());
 againButton.addEventListener('click', () => shown && void read(shown));

@@ -1,8 +1,12 @@
 // The demo's three OCR sessions: loading them (one tensorlane session, so one worker, per model), the model cache,
 // and the recognizer's dictionary.
-import { createSession, deleteCachedModels, listCachedModels, type BackendOption, type LoadProgress, type Session } from 'tensorlane';
+import {
+  createSession, deleteCachedModels, listCachedModels, type BackendOption, type ImageInputOptions, type LoadProgress, type Session,
+} from 'tensorlane';
 import { OCR_MODELS, type ModelFile } from 'virtual:ocr-models';
 import { parseDictionary } from './ocr/ctc.ts';
+import { DETECTION_IMAGE } from './ocr/detect.ts';
+import { LINE_IMAGE } from './ocr/line-input.ts';
 import type { OcrSessions, StageName } from './ocr/pipeline.ts';
 
 /**
@@ -10,6 +14,16 @@ import type { OcrSessions, StageName } from './ocr/pipeline.ts';
  * shape ops to the CPU, which is by design) reach the console through console.error.
  */
 export const QUIET_ORT = 3;
+
+/** The name PaddleOCR's exporter gives each model's one input, the picture. */
+export const OCR_INPUT = 'x';
+
+/** How each stage's model takes its pictures (tensorlane converts them in the worker). */
+export const STAGE_IMAGES: Readonly<Record<StageName, ImageInputOptions>> = {
+  detection: DETECTION_IMAGE,
+  direction: LINE_IMAGE,
+  recognition: LINE_IMAGE,
+};
 
 /** The stages in pipeline order. */
 export const STAGES: readonly StageName[] = ['detection', 'direction', 'recognition'];
@@ -92,6 +106,7 @@ export async function loadOcrSessions(
           // would not stack; it is the batch in both. The detector takes one image of its own size per call.
           batching: stage === 'detection' ? 'auto' : 'stack',
           logSeverityLevel: QUIET_ORT,
+          images: { [OCR_INPUT]: STAGE_IMAGES[stage] },
           // 'fastest' measures on inputs shaped as the warm-up shapes them, so the warm-up must size the image dims.
           ...(choice.backend === 'fastest' ? { warmup: { batchSizes: [1], freeDimensions: MEASURED_SIZES[stage] } } : {}),
           signal: either,

@@ -4,11 +4,9 @@
 import { createSession } from 'tensorlane';
 import { createChart } from './chart.ts';
 import { byId, h, msValue } from './dom.ts';
-import { createMainThreadModel } from './main-thread-ort.ts';
-import { QUIET_ORT, modelFile } from './ocr-models.ts';
+import { OCR_INPUT as DETECTION_INPUT, QUIET_ORT, modelFile } from './ocr-models.ts';
 import type { Picture } from './ocr/canvas.ts';
-import { detectionInput } from './ocr/detect.ts';
-import { singleFeed } from './ocr/stage.ts';
+import { DETECTION_IMAGE, detectionFeeds } from './ocr/detect.ts';
 
 const RUN_MS = 5000;
 /** A frame longer than this is a stutter anyone sees. */
@@ -92,8 +90,9 @@ export function wireSmoothness(source: SmoothnessSource): void {
   /** The detector, by `where`, on `picture`; one thread either way. */
   async function prepare(where: Where, picture: Picture): Promise<Runner> {
     const file = modelFile('detection');
-    const { data, dims } = detectionInput(picture);
     if (where === 'main') {
+      const { createMainThreadModel, detectionInputOnPage } = await import('./main-thread-ort.ts');
+      const { data, dims } = detectionInputOnPage(picture);
       const model = await createMainThreadModel(file.url, file.integrity);
       return { run: () => model.run(data, dims), release: () => model.release() };
     }
@@ -103,10 +102,10 @@ export function wireSmoothness(source: SmoothnessSource): void {
       backend: 'wasm',
       numThreads: 1,
       logSeverityLevel: QUIET_ORT,
+      images: { [DETECTION_INPUT]: DETECTION_IMAGE },
     });
-    // Copied per call: tensorlane moves its inputs, and every run reads the same picture.
-    const feeds = singleFeed(session, data, dims);
-    return { run: () => session.predict(feeds, { copy: true }), release: () => session.dispose() };
+    // Copied per call (snapshotted off the main thread): tensorlane moves its inputs, and every run reads the same picture.
+    return { run: () => session.predict(detectionFeeds(session, picture), { copy: true }), release: () => session.dispose() };
   }
 
   form.addEventListener('submit', async (event) => {

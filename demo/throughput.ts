@@ -4,9 +4,9 @@ import { createSession, type Backend } from 'tensorlane';
 import { createChart } from './chart.ts';
 import { backendLabel, byId, h, msValue } from './dom.ts';
 import { MEASURED_SIZES, QUIET_ORT, modelFile } from './ocr-models.ts';
+import { OCR_INPUT } from './ocr-models.ts';
 import { DIRECTION_WIDTH } from './ocr/direction.ts';
-import { LINE_HEIGHT, lineInput } from './ocr/line-input.ts';
-import { singleFeed } from './ocr/stage.ts';
+import { LINE_IMAGE, lineInput } from './ocr/line-input.ts';
 
 /** The maxBatchSize of each measured session: 1 is one call per run. */
 export const BATCH_SIZES = [1, 4, 16, 64] as const;
@@ -33,9 +33,9 @@ interface Point {
 
 /**
  * Measures one session: a warm-up at load of one full run (shader compilation on WebGPU, memory planning; not
- * counted in stats()), then `inputs` sent all at once, timed until the last answer.
+ * counted in stats()), then `lines` sent all at once as pictures, timed until the last answer.
  */
-async function measure(backend: Backend, maxBatchSize: number, inputs: readonly Float32Array[]): Promise<Point> {
+async function measure(backend: Backend, maxBatchSize: number, lines: readonly OffscreenCanvas[]): Promise<Point> {
   const file = modelFile('direction');
   const session = await createSession({
     model: file.url,
@@ -43,19 +43,20 @@ async function measure(backend: Backend, maxBatchSize: number, inputs: readonly 
     backend,
     batching: 'stack',
     maxBatchSize,
-    warmup: { batchSizes: [Math.min(maxBatchSize, inputs.length)], freeDimensions: MEASURED_SIZES.direction },
+    warmup: { batchSizes: [Math.min(maxBatchSize, lines.length)], freeDimensions: MEASURED_SIZES.direction },
     logSeverityLevel: QUIET_ORT,
+    images: { [OCR_INPUT]: LINE_IMAGE },
   });
   try {
-    const dims = [1, 3, LINE_HEIGHT, DIRECTION_WIDTH];
-    // Copied before the clock starts (predict moves its inputs, and lines repeat), so copying is not measured.
-    const burst = inputs.map((data) => singleFeed(session, data.slice(), dims));
+    // Snapshotted before the clock starts (predict moves its pictures, and lines repeat), so copying is not measured.
+    const pictures = await Promise.all(lines.map((line) => createImageBitmap(line)));
+    const burst = pictures.map((picture) => ({ [OCR_INPUT]: lineInput(picture, DIRECTION_WIDTH) }));
     const start = performance.now();
     await Promise.all(burst.map((item) => session.predict(item)));
     const elapsed = performance.now() - start;
     const stats = await session.stats();
     return {
-      linesPerSecond: (inputs.length / elapsed) * 1000,
+      linesPerSecond: (lines.length / elapsed) * 1000,
       runs: stats.runs,
       runMean: stats.runMs.mean,
       rowsPerRun: stats.meanRowsPerRun,
@@ -93,8 +94,7 @@ export function wireThroughput(source: ThroughputSource): void {
     const n = Number(count.value);
     form.dataset['running'] = 'true';
     refresh();
-    const template = lines.map((line) => lineInput(line, DIRECTION_WIDTH));
-    const inputs = Array.from({ length: n }, (_, i) => template[i % template.length]!);
+    const inputs = Array.from({ length: n }, (_, i) => lines[i % lines.length]!);
     const series: Record<Backend, (number | null)[]> = { wasm: BATCH_SIZES.map(() => null), webgpu: BATCH_SIZES.map(() => null) };
     rows.replaceChildren();
     let software = false;

@@ -1,8 +1,8 @@
 // The demo as a static host serves it: demo/dist (built by the config's webServer, as `pnpm demo:build` builds it)
 // served from a sub-path by a plain static server without isolation headers, so the page isolates itself through
 // coi-serviceworker. OCR on the samples on WASM and on WebGPU (asserting the words), the backend panel, the cache,
-// throughput and smoothness figures, the user's own model, the voice activity meter on the fake microphone,
-// accessibility, and screenshots at 1280 and 375 px.
+// throughput and smoothness figures, live text detection on the fake camera, the user's own model, the voice activity
+// meter on the fake microphone, accessibility, and screenshots at 1280 and 375 px.
 // The preview server (DEMO_PORT, with COOP/COEP headers) checks isolation by headers and the error path.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -171,7 +171,7 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     expect(errors).toEqual([]);
   });
 
-  test('reads an image from the file picker, a drop, a paste and the camera', async () => {
+  test('reads an image from the file picker, a drop, a paste and the camera, and detects text on the camera live', async () => {
     const jpeg = readFileSync(fileURLToPath(new URL('../demo/public/samples/hello.jpg', import.meta.url)));
     /** Waits for `name` to be read; returns the lines. */
     const readImage = async (name: string) => {
@@ -200,6 +200,21 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     await expect(page.locator('#camera-video')).toBeVisible();
     await page.getByRole('button', { name: 'Capture and read' }).click();
     console.log('camera frame:', JSON.stringify(await readImage('camera frame')));
+
+    // Live: the detector on the camera's frames (read in the worker), boxes drawn over the video with the figures.
+    await page.getByTestId('camera-live').click();
+    await expect(page.locator('body')).toHaveAttribute('data-live', 'running');
+    const facts = page.getByTestId('camera-live-facts');
+    await expect(facts).toHaveAttribute('data-results', /^([3-9]|\d\d+)$/, { timeout: 60_000 });
+    await expect(facts).toContainText(/results\/s · \d+ of \d+ camera frames dropped .* latency \d+ ms median/);
+    // Chromium's fake camera shows a frame counter and a clock: text the detector finds. The camera makes frames
+    // faster than the detector runs: the latest wins, the others are dropped.
+    expect(Number(await facts.getAttribute('data-boxes'))).toBeGreaterThan(0);
+    expect(Number(await facts.getAttribute('data-dropped'))).toBeGreaterThan(0);
+    console.log(`live detection: ${await facts.innerText()}`);
+    await page.locator('#camera').screenshot({ path: screenshot('demo-camera-live.png') });
+    await page.getByTestId('camera-live').click();
+    await expect(page.locator('body')).toHaveAttribute('data-live', 'stopped');
     await page.getByRole('button', { name: 'Stop the camera' }).click();
     await expect(page.locator('#camera-video')).toBeHidden();
     expect(errors).toEqual([]);

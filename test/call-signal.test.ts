@@ -126,6 +126,8 @@ function holdingLink(log: string[], name: string): Link {
       held.clear();
     },
     streams: createStreamCalls(() => undefined),
+    postVideo: () => undefined,
+    onVideo: () => () => undefined,
   };
   return { connection, reply: { backend: 'wasm' } as LoadReply };
 }

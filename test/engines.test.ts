@@ -128,7 +128,7 @@ describe('the WebGPU engines', () => {
 
   it('should tell which models compute in float16, from their bytes', () => {
     const half = Object.entries(MODELS).filter(([, build]) => usesFloat16(build())).map(([name]) => name);
-    expect(half).toEqual(['dtypes.onnx', 'half.onnx']); // a float16 input; a Cast to float16
+    expect(half).toEqual(['dtypes.onnx', 'half.onnx', 'pictures.onnx']); // a float16 input; a Cast to float16; a float16 input
     expect(usesFloat16(readTextDirection())).toBe(false);
     expect(usesFloat16(new Uint8Array([0xff, 0xff, 0xff]))).toBe(false);
   });

@@ -30,7 +30,7 @@ const PACKAGES: readonly Published[] = [
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 130, unpackedKiB: 460 },
+    budget: { packedKiB: 165, unpackedKiB: 600 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

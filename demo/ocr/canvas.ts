@@ -1,6 +1,6 @@
-// Canvas work of the pipeline: scaled copies, reading pixels, and cutting a rotated text box out of an image.
+// Canvas work of the pipeline: cutting a rotated text box out of an image, upright (tensorlane does the resizing and
+// normalising, in its worker).
 import { distance, type Quad } from './geometry.ts';
-import type { Pixels } from './chw.ts';
 
 /** Any image the pipeline reads: a decoded file, a camera frame, a canvas. */
 export type Picture = ImageBitmap | HTMLCanvasElement | OffscreenCanvas;
@@ -10,15 +10,6 @@ export function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingCont
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (context === null) throw new Error('this browser gives no 2D canvas context');
   return context;
-}
-
-/** The pixels of `source` drawn at `width` x `height`. */
-export function pixelsAt(source: Picture, width: number, height: number): Pixels {
-  const canvas = new OffscreenCanvas(width, height);
-  const context = context2d(canvas);
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(source, 0, 0, width, height);
-  return context.getImageData(0, 0, width, height);
 }
 
 /** How far a box may reach past the image's edge: the unclipped boxes of text at the border do. */

@@ -1,9 +1,9 @@
 // Stage 2, text direction (PP-OCR mobile v2.0 cls): is each line upright or upside down? Lines the model finds upside
 // down (with PaddleOCR's confidence threshold) are turned before recognition.
-import type { Feeds, Outputs, Session } from 'tensorlane';
-import { LINE_HEIGHT, lineInput } from './line-input.ts';
+import type { ImageFeeds, Outputs, Session } from 'tensorlane';
+import { lineInput } from './line-input.ts';
 import type { Picture } from './canvas.ts';
-import { firstOutput, singleFeed } from './stage.ts';
+import { firstOutput } from './stage.ts';
 
 /** The classifier's input width. */
 export const DIRECTION_WIDTH = 192;
@@ -18,8 +18,8 @@ export interface Direction {
 }
 
 /** The classifier's feeds for one line image. */
-export function directionFeeds(session: Session, line: Picture): Feeds {
-  return singleFeed(session, lineInput(line, DIRECTION_WIDTH), [1, 3, LINE_HEIGHT, DIRECTION_WIDTH]);
+export function directionFeeds(session: Session, line: Picture): ImageFeeds {
+  return { [session.inputs[0]!.name]: lineInput(line, DIRECTION_WIDTH) };
 }
 
 /** One line's direction from the classifier's outputs. */

@@ -96,12 +96,6 @@ export function rectCorners(rect: RotatedRect): Quad {
   return [at(-1, -1), at(1, -1), at(1, 1), at(-1, 1)];
 }
 
-/** `quad` with x scaled by `sx` and y by `sy`, e.g. from the detector's map to the image's pixels. */
-export function scaleQuad(quad: Quad, sx: number, sy: number): Quad {
-  const at = (p: Point): Point => ({ x: p.x * sx, y: p.y * sy });
-  return [at(quad[0]), at(quad[1]), at(quad[2]), at(quad[3])];
-}
-
 /** The distance between two points. */
 export function distance(a: Point, b: Point): number {
   return Math.hypot(b.x - a.x, b.y - a.y);

@@ -51,7 +51,7 @@ export async function readText(picture: Picture, sessions: OcrSessions, dictiona
   const detected = await runStage(
     detection,
     () => [detectionFeeds(detection, picture)],
-    ([outputs]) => readBoxes(detection, outputs!, picture),
+    ([outputs]) => readBoxes(detection, outputs!),
   );
   const boxes = detected.result;
 

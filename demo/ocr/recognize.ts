@@ -1,10 +1,10 @@
 // Stage 3, text recognition (PP-OCRv4 rec, an SVTR-LCNet with a CTC head): one line image in, one character
 // distribution per 8 px column out, decoded with the dictionary.
-import type { Feeds, Outputs, Session } from 'tensorlane';
+import type { ImageFeeds, Outputs, Session } from 'tensorlane';
 import type { Picture } from './canvas.ts';
 import { ctcDecode, type Decoded } from './ctc.ts';
-import { LINE_HEIGHT, lineInput, naturalWidth } from './line-input.ts';
-import { firstOutput, singleFeed } from './stage.ts';
+import { lineInput, naturalWidth } from './line-input.ts';
+import { firstOutput } from './stage.ts';
 
 /** Line widths are padded up to a multiple of this, so that lines of similar length share a batch. */
 export const RECOGNITION_WIDTH_STEP = 320;
@@ -20,9 +20,8 @@ export function recognitionWidth(line: Picture): number {
 }
 
 /** The recognizer's feeds for one upright line image. */
-export function recognitionFeeds(session: Session, line: Picture): Feeds {
-  const width = recognitionWidth(line);
-  return singleFeed(session, lineInput(line, width), [1, 3, LINE_HEIGHT, width]);
+export function recognitionFeeds(session: Session, line: Picture): ImageFeeds {
+  return { [session.inputs[0]!.name]: lineInput(line, recognitionWidth(line)) };
 }
 
 /** One line's text from the recognizer's outputs. */

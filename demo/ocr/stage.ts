@@ -1,11 +1,6 @@
 // One pipeline stage through one tensorlane session: prepare the inputs, send every call at once (so the worker's
 // scheduler can batch them), read the outputs; and what each part took, from the page's clock and session.stats().
-import type { Feeds, Outputs, Session, SessionStats, Tensor } from 'tensorlane';
-
-/** The feeds of a model with one float32 input: `data` shaped `dims` under the session's input name. */
-export function singleFeed(session: Session, data: Float32Array, dims: readonly number[]): Feeds {
-  return { [session.inputs[0]!.name]: { type: 'float32', data, dims } };
-}
+import type { ImageFeeds, Outputs, Session, SessionStats, Tensor } from 'tensorlane';
 
 /** The output of a model with one output, from `outputs` of one call. */
 export function firstOutput(session: Session, outputs: Outputs): Tensor {
@@ -14,7 +9,7 @@ export function firstOutput(session: Session, outputs: Outputs): Tensor {
 
 /** What a stage took. `queueMs` and `runMs` come from the worker (session.stats() before and after). */
 export interface StageTiming {
-  /** Pre-processing on the page (resizing, cropping, normalizing). */
+  /** Preparing the calls on the page (cropping lines; resizing and normalizing are the worker's). */
   readonly preMs: number;
   /** Mean time a call waited in the worker's queue before its run started. */
   readonly queueMs: number;
@@ -32,19 +27,20 @@ export interface StageTiming {
 const total = (stats: SessionStats, key: 'queueWaitMs' | 'runMs') => stats[key].count * stats[key].mean;
 
 /**
- * Runs one stage: `prepare` makes one Feeds per call, all calls go out in the same task, and `read` gets every
- * call's outputs in order. Stages of one session must not overlap, or their stats would mix.
+ * Runs one stage: `prepare` makes one call's feeds per call, all calls go out at once, and `read` gets every call's
+ * outputs in order. Pictures are copied (snapshotted off the main thread), since the pipeline uses them again.
+ * Stages of one session must not overlap, or their stats would mix.
  */
 export async function runStage<T>(
   session: Session,
-  prepare: () => Feeds[],
+  prepare: () => ImageFeeds[],
   read: (outputs: Outputs[]) => T,
 ): Promise<{ readonly result: T; readonly timing: StageTiming }> {
   const before = await session.stats();
   const t0 = performance.now();
   const feeds = prepare();
   const t1 = performance.now();
-  const outputs = await Promise.all(feeds.map((item) => session.predict(item)));
+  const outputs = await Promise.all(feeds.map((item) => session.predict(item, { copy: true })));
   const t2 = performance.now();
   const result = read(outputs);
   const t3 = performance.now();

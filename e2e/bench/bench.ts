@@ -3,7 +3,7 @@
 //   pnpm bench                    every section, full size (~10 min)
 //   pnpm bench --quick            smaller rounds, WASM only (under a minute)
 //   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
-//                                 latency, warmup, calibration, engines, recovery, streams, chaos
+//                                 latency, warmup, calibration, engines, recovery, streams, chaos, pictures
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import { runBench, withPage, type Bench, type Mode, type Section } from './harne
 import { latency } from './latency.ts';
 import { memory } from './memory.ts';
 import { overhead } from './overhead.ts';
+import { pictures } from './pictures.ts';
 import { recovery } from './recovery.ts';
 import { renderReport, renderSection, spliceReadme, type Meta, type Report, type SectionResult } from './report.ts';
 import { saturated } from './saturated.ts';
@@ -27,7 +28,7 @@ import { streams } from './streams.ts';
 import { threads } from './threads.ts';
 import { warmup } from './warmup.ts';
 
-export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, engines, recovery, streams, chaos];
+export const SECTIONS: readonly Section[] = [saturated, overhead, boundary, batching, smoothness, threads, memory, latency, warmup, calibration, engines, recovery, streams, chaos, pictures];
 
 const root = new URL('../../', import.meta.url);
 const readJson = (path: string) => JSON.parse(readFileSync(new URL(path, root), 'utf8')) as { version: string };

@@ -29,12 +29,14 @@ export interface Section {
 export const pick = <T>(mode: Mode, values: Record<Mode, T>): T => values[mode];
 
 /**
- * Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset), and `gc()` exposed so that a
- * section can collect the garbage of its own set-up before it measures.
+ * Launches Chromium as the tests do, with WebGPU on (@tensorlane/playwright's preset), a fake camera, and `gc()`
+ * exposed so that a section can collect the garbage of its own set-up before it measures.
  */
 export function launch(): Promise<Browser> {
   const { launchOptions } = webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() });
-  return chromium.launch({ ...launchOptions, args: [...(launchOptions?.args ?? []), '--js-flags=--expose-gc'] });
+  // A fake camera (Chromium's own animation, 30 fps) for the pictures section's camera stream.
+  const camera = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+  return chromium.launch({ ...launchOptions, args: [...(launchOptions?.args ?? []), '--js-flags=--expose-gc', ...camera] });
 }
 
 /** Opens the harness at `url` in a new page of `browser`. */

@@ -11,6 +11,9 @@
 //   'no-adapter'      navigator.gpu.requestAdapter() resolves null, as after a GPU is gone for good;
 //   'crash-on-submit' every call that reaches the worker kills it (an uncaught error), as a model that always crashes;
 //   'crash-on-load'   the worker dies (an uncaught error) as soon as the page asks it to load the model.
+//   'slow-runs'       every run of the model takes 300 ms longer;   'fail-runs'  every run of the model throws.
+// It also counts the frames it receives and closes (frame-counter.ts).
+import './frame-counter.ts';
 interface DeviceLike {
   destroy(): void;
 }
@@ -26,6 +29,18 @@ if (Adapter) {
     devices.push(device);
     return device;
   };
+}
+if (flags.has('slow-runs') || flags.has('fail-runs')) {
+  // Every onnxruntime-web build tensorlane may import, as in slow-backend-worker.ts.
+  for (const ort of [await import('onnxruntime-web'), await import('onnxruntime-web/wasm')]) {
+    const { prototype } = ort.InferenceSession as unknown as { prototype: { run(...args: unknown[]): Promise<unknown> } };
+    const run = prototype.run;
+    prototype.run = async function (this: unknown, ...args: unknown[]) {
+      if (flags.has('fail-runs')) throw new Error('injected run failure');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return run.apply(this, args);
+    };
+  }
 }
 /** Where a device loss waits to strike (see 'destroy-device' with `at`), once. */
 let armed: string | undefined;

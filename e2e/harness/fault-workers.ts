@@ -64,3 +64,17 @@ export function injectFault(fault: Fault, options: FaultOptions = {}): void {
 
 /** How many workers faultWorkers() has started (since the page loaded). */
 export const faultWorkerCount = (): number => started.length;
+
+/** The frames the worker faultWorkers() started last has received from the page, those still open, and those it closed. */
+export function frameCounts(): Promise<{ seen: number; open: number; closed: number }> {
+  const worker = started.at(-1)!;
+  return new Promise((resolve) => {
+    const onMessage = ({ data }: MessageEvent) => {
+      if (data?.frames === undefined || data.frames === 'count') return;
+      worker.removeEventListener('message', onMessage);
+      resolve(data.frames);
+    };
+    worker.addEventListener('message', onMessage);
+    worker.postMessage({ frames: 'count' });
+  });
+}

@@ -2,22 +2,25 @@
 // tests pass seeds, not megabytes, through page.evaluate.
 import * as tensorlane from 'tensorlane';
 import * as batching from '../../test/batching-scenarios.ts';
-import { seededFloats } from '../../test/models/zoo.ts';
+import { convNetReference, seededFloats } from '../../test/models/zoo.ts';
 import { measureCalibration, measureLatency, measureWarmup } from './bench.ts';
 import * as perf from './perf.ts';
 import * as stress from './stress.ts';
 import { memorySteps } from './memory.ts';
 import { chaos } from './chaos.ts';
 import { measureRecovery } from './recovery.ts';
-import { faultWorkerCount, faultWorkers, injectFault } from './fault-workers.ts';
+import { faultWorkerCount, faultWorkers, frameCounts, injectFault } from './fault-workers.ts';
 import { fuzz } from '../../test/fuzz.ts';
 import * as conformance from './conformance.ts';
 import { benchEngines } from './engines-bench.ts';
 import * as streams from './streams.ts';
+import * as pictures from './pictures.ts';
+import * as picturesBench from './pictures-bench.ts';
 
 const harness = {
   tensorlane,
   seededFloats,
+  convNetReference,
   measureLatency,
   /** The in-page halves of `pnpm bench`'s sections. */
   perf,
@@ -56,6 +59,11 @@ const harness = {
   conformance,
   /** Streams and listening (e2e/streams.spec.ts). */
   streams,
+  frameCounts,
+  /** Pictures of every kind from seeded pixels, and the reference conversion (pictures.ts). */
+  pictures,
+  /** Live video through the page's hand-written pipeline and through tensorlane's pictures (pnpm bench --only pictures). */
+  picturesBench,
 };
 
 declare global {

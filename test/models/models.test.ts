@@ -24,6 +24,9 @@ describe('test models', () => {
     ['double.onnx', '4f10567c927ac0a05382d2cfcd701b7f2ef8213da3531a4a986022b120cd065e'],
     ['int16.onnx', '5b27bef36a68f36e4a9735488ef08be5930dddd16abd73419cd4d85d093fb4a9'],
     ['binarizer.onnx', '7093f29add0d7753ee740137c01c00503590e0d92466453e3d2b82b067ca08b7'],
+    ['pictures.onnx', '949f952411e5e1071acb3f9e448a34322509edfbf55f962843d4142bc10e984e'],
+    ['pictures-no-half.onnx', '1823626d17d209b3e91470dc3aba83c9caa99e2911f87254767d4001dde70c58'],
+    ['channel-means.onnx', 'c207577601b30359b23004a7b4bd95fcb39f4646b33db84b1a5b8b6c11b2fc32'],
     ['mlp-external.onnx', '4ae91b4224dbd0970a330cdc6bc755eea577888fdeaf15135a146f92987c9897'],
     ['mlp-external.onnx.data', '2b6e5a2fd57cf31035bdc12ce67e0c4c2ee6933d724a84e8931507e978280701'],
   ] as const)('should build %s with the same bytes every time', (name, hash) => {

@@ -371,6 +371,43 @@ export function buildTable(rows: number, width: number): { model: Uint8Array; ta
   return { model, table };
 }
 
+/**
+ * y = x for four picture inputs, one of each layout and dtype a picture converts to, each with a width and height of
+ * its own (dynamic), all stacking along `batch`: the conversions come back as they were made, to compare with the
+ * reference (test/image-reference.ts).
+ */
+export const PICTURE_INPUTS = [
+  { name: 'nchw', type: 'float32', dims: ['batch', 3, 'h1', 'w1'] },
+  { name: 'nhwc', type: 'float32', dims: ['batch', 'h2', 'w2', 3] },
+  { name: 'half', type: 'float16', dims: ['batch', 3, 'h3', 'w3'] },
+  { name: 'bytes', type: 'uint8', dims: ['batch', 'h4', 'w4', 3] },
+] as const;
+
+export function buildPictures(inputs: readonly (typeof PICTURE_INPUTS)[number][] = PICTURE_INPUTS): Uint8Array {
+  return encodeModel({
+    name: 'pictures',
+    inputs: inputs.map(({ name, type, dims }) => ({ name, type, dims })),
+    outputs: inputs.map(({ name, type, dims }) => ({ name: `out_${name}`, type, dims })),
+    nodes: inputs.map(({ name }) => ({ op: 'Identity', inputs: [name], outputs: [`out_${name}`] })),
+  });
+}
+
+/**
+ * pictures.onnx without its float16 input: for WebGPU devices without `shader-f16` (SwiftShader), where tensorlane
+ * builds no model that takes or computes float16 (README, "WebGPU engines").
+ */
+export const buildPicturesNoHalf = () => buildPictures(PICTURE_INPUTS.filter(({ type }) => type !== 'float16'));
+
+/** mean[n, c] = the mean of channel c of image n, [batch,3,16,16]: a picture model that costs next to nothing to run. */
+export function buildChannelMeans(): Uint8Array {
+  return encodeModel({
+    name: 'channel-means',
+    inputs: [{ name: 'image', type: 'float32', dims: ['batch', 3, 16, 16] }],
+    outputs: [{ name: 'mean', type: 'float32', dims: ['batch', 3, 1, 1] }],
+    nodes: [{ op: 'GlobalAveragePool', inputs: ['image'], outputs: ['mean'] }],
+  });
+}
+
 /** Every generated test model (and external data file) by file name. */
 export const MODELS = {
   'mlp.onnx': buildMlp,
@@ -388,6 +425,9 @@ export const MODELS = {
   'double.onnx': buildDouble,
   'int16.onnx': buildInt16,
   'binarizer.onnx': buildBinarizer,
+  'pictures.onnx': () => buildPictures(),
+  'pictures-no-half.onnx': buildPicturesNoHalf,
+  'channel-means.onnx': buildChannelMeans,
   'mlp-external.onnx': () => buildMlpExternal().model,
   [MLP_EXTERNAL_DATA]: () => buildMlpExternal().data,
 } as const satisfies Record<string, () => Uint8Array>;

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import type { Feeds, Tensor } from 'tensorlane';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  compareTensors, expect, runModel, test, webgpu, type AdapterChoice, type GpuReport, type ModelRun, type RunModelOptions,
+  compareTensors, expect, fakeCamera, runModel, test, toY4m, webgpu, type FakeCameraOptions, type RgbaFrame, type AdapterChoice, type GpuReport, type ModelRun, type RunModelOptions,
   type TensorComparison, type TensorLike, type Tolerance, type WebGpuPolicy, type WebGpuUse,
 } from './index.js';
 
@@ -13,6 +13,13 @@ describe('@tensorlane/playwright public API', () => {
     expectTypeOf<WebGpuPolicy>().toEqualTypeOf<'require-hardware' | 'allow-software' | 'skip'>();
     expectTypeOf(webgpu).returns.toEqualTypeOf<WebGpuUse>();
     expectTypeOf<WebGpuUse['webgpuPolicy']>().toEqualTypeOf<WebGpuPolicy>();
+  });
+
+  it('should give the fake camera flags and write Y4M videos', () => {
+    expectTypeOf(fakeCamera).toEqualTypeOf<(options?: FakeCameraOptions) => string[]>();
+    expectTypeOf<keyof FakeCameraOptions>().toEqualTypeOf<'video'>();
+    expectTypeOf(toY4m).toEqualTypeOf<(frames: readonly RgbaFrame[], options?: { readonly fps?: number }) => Uint8Array>();
+    expectTypeOf<RgbaFrame>().toEqualTypeOf<{ readonly width: number; readonly height: number; readonly data: Uint8Array | Uint8ClampedArray }>();
   });
 
   it('should give tests the gpu report, the model page and the policy option', () => {

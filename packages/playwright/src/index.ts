@@ -1,5 +1,7 @@
 // @tensorlane/playwright: WebGPU model tests in Chrome with Playwright. Launch presets, the WebGPU gate, tensorlane
 // in the page under test, and tensor matchers with golden snapshots.
+export { fakeCamera, toY4m } from './camera.js';
+export type { FakeCameraOptions, RgbaFrame } from './camera.js';
 export { compareTensors } from './compare.js';
 export type { Mismatch, Shape, TensorComparison, Tolerance } from './compare.js';
 export { test } from './fixtures.js';

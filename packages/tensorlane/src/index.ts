@@ -17,12 +17,15 @@ export type {
   AdapterInfo, AdapterLimits, BackendSelection, BackendTimings, CalibrationInfo, CalibrationOptions, EngineTimings, FallbackAttempt,
   ModelVariant,
 } from './types/backends.js';
-export type {
-  BatchingInfo, Counts, Distribution, MemoryStats, Outputs, SchedulerStats, Session,
-  SessionStats, WarmupInfo,
-} from './types/session.js';
+export type { BatchingInfo, Counts, MemoryStats, SchedulerStats, Session, SessionStats, WarmupInfo } from './types/session.js';
+export type { Distribution } from './types/stats.js';
 export type { RestartCause, RestartDetail, SessionEventMap } from './types/session.js';
 export type {
   AudioSource, Heard, InitialValue, Listening, ListenOptions, ListenStats, StepOptions, Stream, StreamOptions, StreamStats,
 } from './types/streams.js';
-export type { DataTypeMap, DType, Dim, Feeds, Tensor, TensorData, TensorInfo } from './types/tensor.js';
+export type { DataTypeMap, DType, Dim, Feeds, Outputs, Tensor, TensorData, TensorInfo } from './types/tensor.js';
+export { imageTransforms, toSource } from './tensor/image-fit.js';
+export type {
+  ImageAlign, ImageFeeds, ImageFit, ImageInput, ImageInputOptions, ImageSource, ImageTransform, PictureStats, VideoStreamOptions,
+  VideoStreamResult, VideoStreamStats, VideoSource, VideoStream,
+} from './types/images.js';

@@ -49,10 +49,10 @@ import type {
 } from './index.js';
 
 describe('public surface', () => {
-  it('should export exactly createSession, the cache and choice helpers, TensorlaneError and isTensorlaneError at runtime', () => {
+  it('should export exactly createSession, the cache and choice helpers, the picture helpers, TensorlaneError and isTensorlaneError at runtime', () => {
     expectTypeOf<keyof typeof Tensorlane>().toEqualTypeOf<
       | 'createSession' | 'listCachedModels' | 'deleteCachedModels' | 'listBackendChoices' | 'deleteBackendChoices'
-      | 'TensorlaneError' | 'isTensorlaneError'
+      | 'imageTransforms' | 'toSource' | 'TensorlaneError' | 'isTensorlaneError'
     >();
   });
 
@@ -61,7 +61,7 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'webgpuEngine' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads' | 'images'
     >();
     expectTypeOf<SessionOptions['webgpuEngine']>().toEqualTypeOf<WebGpuEngineOption | undefined>();
     expectTypeOf<WebGpuEngineOption>().toEqualTypeOf<'auto' | 'jsep' | 'native' | 'jspi'>();
@@ -80,7 +80,7 @@ describe('public surface', () => {
   it('should report the session as documented', () => {
     expectTypeOf<keyof Session>().toEqualTypeOf<
       | 'backend' | 'engine' | 'fallback' | 'adapter' | 'selection' | 'model' | 'inputs' | 'outputs' | 'batching' | 'threads' | 'warnings'
-      | 'predict' | 'predictBatch' | 'openStream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
+      | 'predict' | 'predictBatch' | 'stream' | 'openStream' | 'stats' | 'restart' | 'dispose' | typeof Symbol.asyncDispose
       | 'addEventListener' | 'removeEventListener' | 'dispatchEvent'
     >();
     expectTypeOf<Session>().toExtend<EventTarget>();
@@ -115,7 +115,7 @@ describe('public surface', () => {
     expectTypeOf<Session['stats']>().returns.resolves.toEqualTypeOf<SessionStats>();
     expectTypeOf<keyof SessionStats>().toEqualTypeOf<
       | 'requests' | 'rows' | 'meanRowsPerRun' | 'rejections' | 'runs' | 'rowsRun' | 'queueWaitMs' | 'runMs' | 'warmup'
-      | 'calibration' | 'restarts' | 'streams' | 'memory'
+      | 'calibration' | 'restarts' | 'pictures' | 'streams' | 'memory'
     >();
     expectTypeOf<SessionStats['streams']>().toEqualTypeOf<StreamStats>();
     expectTypeOf<keyof StreamStats>().toEqualTypeOf<'open' | 'steps' | 'runs' | 'rowsRun'>();

@@ -12,6 +12,7 @@ import {
 import { describe } from '../tensor/dtypes.js';
 import { detachedFlag, isArrayBuffer, placeOf, typedArrayName } from '../tensor/intrinsics.js';
 import { resolveUrl } from './url.js';
+import { checkImages } from './images/check-images.js';
 import {
   badOption, checkBoolean, checkFunction, checkIntegrity, checkKeys, checkNumber, checkObject, checkOneOf, checkSignal, keysOf,
 } from './check-values.js';
@@ -21,6 +22,7 @@ const SESSION_OPTIONS = keysOf({
   maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
   preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
+  images: true,
 } satisfies Record<keyof SessionOptions, true>);
 const CALIBRATION_OPTIONS = keysOf({ budgetMs: true, runs: true, remember: true } satisfies Record<keyof CalibrationOptions, true>);
 const MODEL_VARIANT = keysOf({ url: true, requires: true, integrity: true } satisfies Record<keyof ModelVariant, true>);
@@ -220,6 +222,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
   const sessionOptions = checkOrtOptions(options);
   const calibration = checkCalibration(options.calibration);
   const wasmPaths = checkWasmPaths(options.wasmPaths);
+  const images = checkImages(options.images);
   let model: LoadRequest['model'];
   let externalData: ExternalDataRequest[] | undefined;
   if (Array.isArray(options.model)) model = checkVariants(options.model, options);
@@ -245,6 +248,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     ...(warmup ? { warmup } : {}),
     ...(sessionOptions ? { sessionOptions } : {}),
     returnBytes: page.restart && transfer.length > 0,
+    ...(images ? { images } : {}),
   };
   return { request, transfer, page };
 }

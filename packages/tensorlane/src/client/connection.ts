@@ -3,7 +3,10 @@
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
-import { isFault, isHeard, isReady, isResults, isStreamAnswers, type Fault, type HostApi, type Result } from '../wire/protocol.js';
+import {
+  isFault, isHeard, isReady, isResults, isStreamAnswers, isVideoResult, type Fault, type HostApi, type Result, type VideoMessage,
+  type VideoResultMessage,
+} from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
 import { createCalls, type CallOptions } from './calls.js';
@@ -36,6 +39,10 @@ export interface Connection {
    * release its session (waiting at most 500 ms), and terminates it. Idempotent.
    */
   close(error: TensorlaneError, options?: { release?: boolean }): Promise<void>;
+  /** Posts a live video's message to the worker (client/images/stream.ts); once closed, its frame is closed instead. */
+  postVideo(message: VideoMessage, transfer: Transferable[]): void;
+  /** Hears the worker's live video results, and the error this connection closes with; returns how to stop listening. */
+  onVideo(listener: (result: VideoResultMessage | TensorlaneError) => void): () => void;
   /**
    * Takes back from the worker every call it has not answered, and closes: each such call rejects with
    * {@link Returned}, carrying its inputs; a call the worker did not hand back rejects `WORKER_CRASHED`. A worker
@@ -57,12 +64,14 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   let closed: TensorlaneError | undefined;
   const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
   const streams = createStreamCalls((message, transfer) => endpoint.postMessage(message, transfer));
+  const videoListeners = new Set<(result: VideoResultMessage | TensorlaneError) => void>();
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
     if (isFault(data)) fault(data.cause, data.message);
     else if (isResults(data)) calls.receive(data);
     else if (isStreamAnswers(data) || isHeard(data)) streams.receive(data);
+    else if (isVideoResult(data)) for (const listener of [...videoListeners]) listener(data);
   };
   endpoint.addEventListener('message', onResults);
 
@@ -81,6 +90,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
 
   // Calls wait until the worker says it listens (see READY); a worker that never does is reported, not waited on.
   let started: () => void = () => undefined;
+  let listening = false;
   const ready = new Promise<void>((resolve) => (started = resolve));
   const startTimer = setTimeout(() => {
     void close(
@@ -98,6 +108,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     const mismatch = versionMismatch(data);
     if (mismatch) return void close(mismatch);
     started();
+    listening = true;
     calls.open();
     streams.open();
   };
@@ -117,6 +128,8 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     pending.clear();
     calls.close(error);
     streams.close(error);
+    for (const listener of [...videoListeners]) listener(error);
+    videoListeners.clear();
     const released = release
       ? Promise.race([api.dispose(), new Promise((resolve) => setTimeout(resolve, 500))]).catch(() => undefined)
       : Promise.resolve();
@@ -185,5 +198,17 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
     streams,
     close,
     surrender,
+    postVideo(message, transfer) {
+      const send = () => {
+        if (closed === undefined) endpoint.postMessage(message, transfer);
+        else if (message.tensorlane === 'video-frame') message.frame.close();
+      };
+      if (listening || closed !== undefined) send();
+      else void ready.then(send);
+    },
+    onVideo(listener) {
+      videoListeners.add(listener);
+      return () => void videoListeners.delete(listener);
+    },
   };
 }

@@ -3,12 +3,18 @@ import { TensorlaneError, isTensorlaneError, type ErrorCode } from '../errors.js
 import type { PredictBatchOptions, PredictOptions } from '../types/options.js';
 import type { LoadReply } from '../wire/protocol.js';
 import type { RestartDetail } from '../types/session.js';
-import type { Counts, Outputs, Session, SessionFacts, SessionStats } from '../types/session.js';
+import type { Counts, Session, SessionFacts, SessionStats } from '../types/session.js';
+import type { Outputs } from '../types/tensor.js';
 import { describe } from '../tensor/dtypes.js';
 import { rowsOf } from '../tensor/shape.js';
 import { copied, moved } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
 import { createFeedsReader, type FeedsReader } from '../tensor/validate.js';
+import { attachTransforms } from '../tensor/image-fit.js';
+import type { ImageFeeds } from '../types/images.js';
+import { imageReaders, takePictures, type Taken } from './images/read-images.js';
+import { createVideoStream } from './images/stream.js';
+import type { VideoStreamOptions, VideoSource, VideoStream } from '../types/images.js';
 import { checkPredictOptions } from './check-options.js';
 import { keysOf } from './check-values.js';
 import { abortError, callSignal } from './call-errors.js';
@@ -69,6 +75,8 @@ export class SessionImpl extends EventTarget implements Session {
   readonly #counters = createCounters();
   // Set by open(), before anyone holds the session.
   #supervisor!: Supervisor;
+  /** The number of the next stream. */
+  #videos = 1;
   /** Checks feeds against the inputs of the load reply it was made for. */
   #reader: { readonly reply: LoadReply; readonly read: FeedsReader } | undefined;
 
@@ -107,16 +115,16 @@ export class SessionImpl extends EventTarget implements Session {
 
   get #read(): FeedsReader {
     const { reply } = this.#supervisor;
-    if (this.#reader?.reply !== reply) this.#reader = { reply, read: createFeedsReader(reply.inputs) };
+    if (this.#reader?.reply !== reply) this.#reader = { reply, read: createFeedsReader(reply.inputs, imageReaders(reply.images ?? [])) };
     return this.#reader.read;
   }
 
-  async predict(feeds: Feeds, options: PredictOptions = {}): Promise<Outputs> {
+  async predict(feeds: Feeds | ImageFeeds, options: PredictOptions = {}): Promise<Outputs> {
     const [outputs] = await this.#submit('predict', () => [this.#read(feeds)], options);
     return outputs!;
   }
 
-  async predictBatch(items: readonly Feeds[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
+  async predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
     return this.#submit('predictBatch', () => {
       if (!Array.isArray(items)) {
         throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
@@ -124,6 +132,16 @@ export class SessionImpl extends EventTarget implements Session {
       const read = this.#read;
       return items.map((item: unknown, i) => read(item, `item ${i}: `));
     }, options);
+  }
+
+  stream(source: VideoSource, options: VideoStreamOptions = {}): VideoStream {
+    const supervisor = this.#supervisor;
+    const session = {
+      specs: supervisor.reply.images ?? [],
+      read: this.#read,
+      connection: async () => (await supervisor.link({ what: 'stream' })).connection,
+    };
+    return createVideoStream(session, this.#videos++, source, options);
   }
 
   /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
@@ -148,11 +166,20 @@ export class SessionImpl extends EventTarget implements Session {
           `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
-      const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? checked.map(copied) : moved(checked)));
-      // One signal for the call, its timeout counting from here, across the restarts the call waits for.
+      // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
       const call = callSignal(signal, timeoutMs, what);
       try {
+        // Pictures become frames to move: at once, or once decoded (a Blob) or snapshotted (a DOM element).
+        let taken: Taken | undefined;
+        if (supervisor.reply.images !== undefined) {
+          const taking = takePictures(checked, copy);
+          taken = taking instanceof Promise ? await taking : taking;
+          if (call?.signal.aborted) throw abortError(call.signal, what);
+        }
+        const items = taken?.items ?? checked;
+        const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items)));
         const outputs = await supervisor.request(sent, { signal: call?.signal, what });
+        if (taken) outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
         counters.resolved(rows);
         return outputs;
       } finally {

@@ -27,7 +27,7 @@ export interface StreamHost {
 }
 
 /** Initial values as they travel: tensors copied, so that the page keeps its own for later resets. */
-function travelling(initial: StreamSpec['initial']): { initial: StreamSpec['initial']; transfer: ArrayBuffer[] } {
+function travelling(initial: StreamSpec['initial']): { initial: StreamSpec['initial']; transfer: Transferable[] } {
   const out: Record<string, StreamSpec['initial'][string]> = {};
   const tensors: Record<string, Tensor> = {};
   for (const [name, value] of Object.entries(initial)) out[name] = 'data' in value ? (tensors[name] = copied({ [name]: value })[name]!) : value;

@@ -20,6 +20,8 @@ function fakeLink(log: string[], name: string): Link {
     },
     surrender: async () => void log.push(`${name} surrendered`),
     streams: createStreamCalls(() => undefined),
+    postVideo: () => undefined,
+    onVideo: () => () => undefined,
   };
   return { connection, reply: { backend: 'wasm' } as LoadReply };
 }

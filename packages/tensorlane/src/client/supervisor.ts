@@ -6,6 +6,7 @@ import type { RestartCause, RestartDetail } from '../types/session.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError } from './call-errors.js';
 import { Returned, type CallOptions } from './calls.js';
+import { closePictures } from '../tensor/pictures.js';
 import type { Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
 import type { HostApi } from '../wire/protocol.js';
@@ -205,14 +206,19 @@ export async function supervise(
 
     async request(items, options) {
       let alone = false;
-      for (;;) {
-        const { connection } = state.kind === 'up' ? state.link : await inUse(options);
-        try {
-          return await connection.request(items, alone ? { ...options, alone } : options);
-        } catch (error) {
-          if (!(error instanceof Returned)) throw error;
-          ({ items, alone } = error);
+      try {
+        for (;;) {
+          const { connection } = state.kind === 'up' ? state.link : await inUse(options);
+          try {
+            return await connection.request(items, alone ? { ...options, alone } : options);
+          } catch (error) {
+            if (!(error instanceof Returned)) throw error;
+            ({ items, alone } = error);
+          }
         }
+      } catch (error) {
+        closePictures(items); // the frames of a call that ends here unsent (or handed back) are closed; moved ones are gone
+        throw error;
       }
     },
 

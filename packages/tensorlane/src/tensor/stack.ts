@@ -1,9 +1,11 @@
 import { TensorlaneError } from '../errors.js';
 import { formatDims, sizeOf } from './shape.js';
+import { isPictureTensor, type PictureTensor } from './pictures.js';
 import type { Feeds, Tensor, TensorData } from '../types/tensor.js';
 
 /**
- * What a request must share with others to be stacked with them: input names, dtypes and dims beyond dim 0.
+ * What a request must share with others to be stacked with them: input names, dtypes and dims beyond dim 0, and
+ * which inputs are pictures.
  * `undefined` when it cannot be stacked at all: an input is a scalar, or the inputs disagree on dim 0.
  */
 export function stackKey(feeds: Feeds): string | undefined {
@@ -13,7 +15,8 @@ export function stackKey(feeds: Feeds): string | undefined {
     const { type, dims } = feeds[name]!;
     if (dims.length === 0 || (rows !== undefined && dims[0] !== rows)) return undefined;
     rows = dims[0];
-    key += `${JSON.stringify(name)}:${type}[${dims.slice(1).join(',')}];`;
+    // Pictures stack with pictures only: they are converted, not copied.
+    key += `${JSON.stringify(name)}:${type}[${dims.slice(1).join(',')}]${isPictureTensor(feeds[name]!) ? 'picture' : ''};`;
   }
   return key;
 }
@@ -37,7 +40,7 @@ export function contiguous(parts: readonly TensorData[]): TensorData | undefined
 
 /**
  * Stacks items along dim 0: one view when their data already lies one after another in one buffer, else one new
- * buffer per input (a single item is passed through as it is).
+ * buffer per input (a single item is passed through as it is). Picture inputs join their pictures' lists instead.
  */
 export function stack(items: readonly Feeds[]): Feeds {
   const [first] = items;
@@ -46,6 +49,14 @@ export function stack(items: readonly Feeds[]): Feeds {
   const out: Record<string, Tensor> = {};
   for (const name in first) {
     const head = first[name]!;
+    const rows = items.reduce((n, item) => n + item[name]!.dims[0]!, 0);
+    const dims = [rows, ...head.dims.slice(1)];
+    if (isPictureTensor(head)) {
+      const pictures = items.flatMap((item) => (item[name] as PictureTensor).pictures);
+      const stacked: PictureTensor = { type: head.type, data: head.data, dims, pictures };
+      out[name] = stacked;
+      continue;
+    }
     const parts = items.map((item) => item[name]!.data);
     let data = contiguous(parts);
     if (data === undefined) {
@@ -57,8 +68,7 @@ export function stack(items: readonly Feeds[]): Feeds {
         offset += part.length;
       }
     }
-    const rows = items.reduce((n, item) => n + item[name]!.dims[0]!, 0);
-    out[name] = { type: head.type, data, dims: [rows, ...head.dims.slice(1)] };
+    out[name] = { type: head.type, data, dims };
   }
   return out;
 }

@@ -3,13 +3,20 @@
 import { TensorlaneError, messageOf } from '../errors.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
 import { honestView, isSharedBuffer, placeOf, transferBuffer, typedArrayName, viewOfClass } from './intrinsics.js';
+import { isPictureTensor, transferableOf } from './pictures.js';
 
-
-/** The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred). */
-export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
+/**
+ * The distinct transferable buffers behind `feeds` (SharedArrayBuffers are shared, not transferred), and the frames of
+ * their pictures.
+ */
+export function buffersOf(feeds: Iterable<Feeds>): Transferable[] {
+  const buffers = new Set<Transferable>();
   for (const feed of feeds) {
     for (const tensor of Object.values(feed)) {
+      if (isPictureTensor(tensor)) {
+        for (const { frame } of tensor.pictures) buffers.add(transferableOf(frame));
+        continue;
+      }
       const { buffer } = placeOf(tensor.data);
       if (!isSharedBuffer(buffer)) buffers.add(buffer as ArrayBuffer);
     }
@@ -17,16 +24,21 @@ export function buffersOf(feeds: Iterable<Feeds>): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** Copies each tensor's viewed bytes into a buffer of its own, so the caller's buffers are left alone. */
+/**
+ * Copies each tensor's viewed bytes into a buffer of its own, so the caller's buffers are left alone. Pictures are
+ * passed as they are: the page made them its own when it read them.
+ */
 export function copied(feeds: Feeds): Feeds {
   const out: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) out[name] = { ...t, data: honestView(t.data, typedArrayName(t.data)!).slice() as Tensor['data'] };
+  for (const [name, t] of Object.entries(feeds)) {
+    out[name] = isPictureTensor(t) ? t : { ...t, data: honestView(t.data, typedArrayName(t.data)!).slice() as Tensor['data'] };
+  }
   return out;
 }
 
 /**
  * Moves each tensor's buffer into a new `ArrayBuffer` with `ArrayBuffer.prototype.transfer` (no copy), detaching the
- * caller's now, as sending would. A buffer that cannot be transferred (a view of WebAssembly memory, a mapped GPU
+ * caller's now, as sending would; pictures move when they are sent. A buffer that cannot be transferred (a view of WebAssembly memory, a mapped GPU
  * buffer) fails here, this call alone: in postMessage it would fail every call sent in the same message, and
  * Chromium detaches the buffers listed before it.
  * @throws TensorlaneError `INVALID_INPUT` naming the input.
@@ -47,7 +59,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
     const out: Record<string, Tensor> = {};
     for (const name in tensors) {
       const { t, tag, buffer, byteOffset, length } = tensors[name]!;
-      if (isSharedBuffer(buffer)) {
+      if (isSharedBuffer(buffer) || isPictureTensor(t)) {
         out[name] = t;
         continue;
       }

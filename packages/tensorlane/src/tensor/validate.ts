@@ -29,11 +29,29 @@ function readDims(dims: unknown): number[] | undefined {
 }
 
 /**
+ * Checks `dims` against the model's rank and fixed dims of `info`.
+ * @throws TensorlaneError `INVALID_INPUT` naming the input, its dims and the model's.
+ */
+export function checkDims(dims: readonly number[], info: TensorInfo, prefix: string): void {
+  const expected = info.dims;
+  if (expected.length === 0) return;
+  if (dims.length !== expected.length) {
+    throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(dims)} but the model expects rank ${expected.length} (${formatDims(expected)})`);
+  }
+  for (let axis = 0; axis < expected.length; axis++) {
+    const want = expected[axis];
+    if (typeof want === 'number' && dims[axis] !== want) {
+      throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(dims)} but the model expects ${want} at dim ${axis} (${formatDims(expected)})`);
+    }
+  }
+}
+
+/**
  * Checks one tensor against the model's description of that input and returns it as a plain `{ type, data, dims }`
  * (reading `data` through getters, as onnxruntime-web's `Tensor` has them), ready to post. Messages are built only
  * when something is wrong.
  */
-function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
+export function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
   if (typeof value !== 'object' || value === null) {
     throw invalid(`${labelOf(info, prefix)} must be a tensor { type, data, dims }, got ${describe(value)}`);
   }
@@ -62,18 +80,7 @@ function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
     const shown = Array.isArray(dims) ? `[${Array.from({ length: dims.length }, (_, axis) => describe(dims[axis])).join(',')}]` : describe(dims);
     throw invalid(`${labelOf(info, prefix)} has dims ${shown}; expected an array of non-negative integers`);
   }
-  const expected = info.dims;
-  if (expected.length > 0) {
-    if (read.length !== expected.length) {
-      throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(read)} but the model expects rank ${expected.length} (${formatDims(expected)})`);
-    }
-    for (let axis = 0; axis < expected.length; axis++) {
-      const want = expected[axis];
-      if (typeof want === 'number' && read[axis] !== want) {
-        throw invalid(`${labelOf(info, prefix)} has dims ${formatDims(read)} but the model expects ${want} at dim ${axis} (${formatDims(expected)})`);
-      }
-    }
-  }
+  checkDims(read, info, prefix);
   const size = sizeOf(read);
   const { buffer, byteOffset, length } = placeOf(data as Tensor['data']);
   const detached = isDetached(buffer);
@@ -96,11 +103,16 @@ function readTensor(value: unknown, info: TensorInfo, prefix: string): Tensor {
  */
 export type FeedsReader = (feeds: unknown, prefix?: string) => Record<string, Tensor>;
 
+/** Reads the value given for one input, as a tensor to post; `prefix` as the {@link FeedsReader}'s. */
+export type InputReader = (value: unknown, info: TensorInfo, prefix: string) => Tensor;
+
 /**
  * The {@link FeedsReader} of one model's inputs, with what it needs worked out once: the session checks every call
  * with it, so the common case allocates nothing but the tensors it returns.
+ * @param readers - how to read inputs that take more than tensors (pictures), by name; the others are read as tensors.
  */
-export function createFeedsReader(inputs: readonly TensorInfo[]): FeedsReader {
+export function createFeedsReader(inputs: readonly TensorInfo[], readers: Readonly<Record<string, InputReader>> = {}): FeedsReader {
+  const readOf = inputs.map((info) => (Object.hasOwn(readers, info.name) ? readers[info.name]! : readTensor));
   const known = new Set(inputs.map((info) => info.name));
   /** Inputs with a named symbolic dim, which must have one value across inputs. */
   const symbolic = inputs.some((info) => info.dims.some((d) => typeof d === 'string' && d !== '?'));
@@ -140,7 +152,10 @@ export function createFeedsReader(inputs: readonly TensorInfo[]): FeedsReader {
     }
     checkNames(feeds, prefix);
     const out: Record<string, Tensor> = {};
-    for (const info of inputs) out[info.name] = readTensor((feeds as Record<string, unknown>)[info.name], info, prefix);
+    for (let k = 0; k < inputs.length; k++) {
+      const info = inputs[k]!;
+      out[info.name] = readOf[k]!((feeds as Record<string, unknown>)[info.name], info, prefix);
+    }
     if (symbolic && inputs.length > 1) checkSymbols(out, prefix);
     return out;
   };

@@ -1,5 +1,6 @@
 // The public option types: what createSession, predict and predictBatch take, and the progress loading reports.
 // The wire's load request (protocol.ts) takes its onnxruntime-web options from here, so each value list is written once.
+import type { ImageInputOptions } from './images.js';
 import type { BackendOption, CalibrationOptions, ModelVariant, WebGpuEngineOption } from './backends.js';
 
 /**
@@ -188,6 +189,23 @@ export interface SessionOptions {
    * @defaultValue `2`, onnxruntime-web's own
    */
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * The model inputs that take pictures, by name, and how a picture becomes their tensor (size, fit, channel order,
+   * normalisation, layout; the dtype is the model's: float32, float16 or uint8). `predict`, `predictBatch` and
+   * `stream` then take an {@link ImageSource} for those inputs, and the worker converts it: on WebGPU in one compute
+   * pass on the model's device, into a buffer the model reads as it is (no pixel crosses to the CPU); on WASM in the
+   * worker. An input that is missing, of another dtype, or whose dims disagree with the options rejects loading with
+   * `INVALID_OPTIONS`.
+   * @example
+   * ```ts
+   * const session = await createSession({
+   *   model: '/models/yolo.onnx',
+   *   images: { images: { width: 640, height: 640, fit: 'contain', fill: 114 } },
+   * });
+   * const outputs = await session.predict({ images: document.querySelector('img')! });
+   * ```
+   */
+  images?: Readonly<Record<string, ImageInputOptions>>;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { AdapterInfo, Backend, BackendSelection, CalibrationInfo, Engine, F
 import type { ErrorCode } from '../errors.js';
 import type { BatchingMode, PredictBatchOptions, PredictOptions, SessionOptions } from './options.js';
 import type { Stream, StreamOptions, StreamStats } from './streams.js';
-import type { Feeds, Tensor, TensorInfo } from './tensor.js';
+import type { Feeds, Outputs, TensorInfo } from './tensor.js';
+import type { Distribution } from './stats.js';
+import type { ImageFeeds, PictureStats, VideoStreamOptions, VideoSource, VideoStream } from './images.js';
 
 /**
  * Whether the scheduler stacks requests along dim 0 into one run, and why. When it does not, requests still share
@@ -39,29 +41,6 @@ export interface WarmupInfo {
   readonly batchSizes: readonly number[];
   /** All warm-up runs together, in ms. */
   readonly ms: number;
-}
-
-/**
- * A distribution of durations, in milliseconds. Percentiles are accurate to about 3%; `max` is exact.
- * @example
- * ```ts
- * import type { Distribution } from 'tensorlane';
- *
- * const { runMs }: { runMs: Distribution } = await session.stats();
- * console.log(`${runMs.count} runs: median ${runMs.p50} ms, p95 ${runMs.p95} ms, worst ${runMs.max} ms`);
- * ```
- */
-export interface Distribution {
-  /** How many durations were recorded. */
-  readonly count: number;
-  /** Their mean. */
-  readonly mean: number;
-  /** The median. */
-  readonly p50: number;
-  /** The 95th percentile. */
-  readonly p95: number;
-  /** The longest. */
-  readonly max: number;
 }
 
 /**
@@ -165,23 +144,13 @@ export interface SessionStats extends SchedulerStats {
   readonly calibration: CalibrationInfo | undefined;
   /** Restarts since the session was created, by cause (see {@link SessionOptions.restart}). */
   readonly restarts: Readonly<Record<RestartCause, number>>;
+  /** How the current worker converted pictures (see {@link SessionOptions.images}), by path; zeros without pictures. */
+  readonly pictures: PictureStats;
   /** What the session holds in memory now, in bytes: the worker's WebAssembly heap, its GPU buffers, the model kept for restarts. */
   readonly memory: MemoryStats;
   /** What the streams of the current worker have done (see {@link Session.openStream}). */
   readonly streams: StreamStats;
 }
-
-/**
- * The outputs of one prediction, by output name. Their buffers belong to the caller.
- * @example
- * ```ts
- * import type { Outputs } from 'tensorlane';
- *
- * const outputs: Outputs = await session.predict(feeds);
- * const logits = outputs['y']; // { type: 'float32', data: Float32Array, dims: [1, 10] }
- * ```
- */
-export type Outputs = Record<string, Tensor>;
 
 /**
  * The ten facts a session reports about what its worker loaded: the worker's load reply carries them as they are
@@ -237,18 +206,40 @@ export interface Session extends EventTarget {
    * the same shape beyond dim 0 (dynamic batching); it gets exactly its own rows back. The inputs' buffers are
    * transferred to the worker (detached here) unless `copy: true`; the outputs are views over the run's output
    * buffers, transferred back.
-   * @param feeds - one tensor per model input; dim 0 is the request's row count.
+   * @param feeds - one tensor per model input; dim 0 is the request's row count. An image input (see
+   * {@link SessionOptions.images}) takes a picture ({@link ImageSource}, one row) instead, or `{ image, width, height,
+   * fit, align }`; the worker converts it, and {@link imageTransforms} of the outputs says what was done to it.
    * @throws TensorlaneError `INVALID_INPUT`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
-  predict(feeds: Feeds, options?: PredictOptions): Promise<Outputs>;
+  predict(feeds: Feeds | ImageFeeds, options?: PredictOptions): Promise<Outputs>;
   /**
    * Runs the model on many items in one call: each item is queued as a `predict` would be, so items that match
    * beyond dim 0 are stacked into runs of up to `maxBatchSize` rows. Results come back in order, as views over one
    * buffer per output per run. Rejects as a whole if any item is invalid or fails.
-   * @param items - feeds, one per item; dim 0 is the item's row count, usually 1.
+   * @param items - feeds, one per item; dim 0 is the item's row count, usually 1. Pictures as `predict` takes them.
    * @throws TensorlaneError `INVALID_INPUT`, `INVALID_OPTIONS`, `QUEUE_FULL`, `RUN_FAILED`, `ABORTED`, `TIMEOUT`, `DISPOSED`, `WORKER_CRASHED`.
    */
-  predictBatch(items: readonly Feeds[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  predictBatch(items: readonly (Feeds | ImageFeeds)[], options?: PredictBatchOptions): Promise<Outputs[]>;
+  /**
+   * Runs the model on live video: every frame of `source` goes to the image input `options.input`, the latest frame
+   * winning (a frame that arrives while the model is busy replaces the one waiting, which is closed unrun: nothing
+   * queues behind a run, so latency never grows). A camera track's frames are read in the worker where the browser
+   * allows it (Chromium: a `MediaStreamTrackProcessor`'s stream moved there), and each frame is moved on its own
+   * elsewhere; the page reads no pixel. Results come with the frame's timestamp, through `onResult` or `for await`.
+   * Runs share the worker's queue with `predict` calls, and batch with them.
+   * @param source - a video track, a `<video>`, a stream or an async iterable of frames.
+   * @param options - the image input, the other inputs, the frames' size and fit, and `onResult`.
+   * @throws TensorlaneError never at once: the stream's `done` (and its iteration) rejects with `INVALID_OPTIONS` for
+   * options or a source it cannot take, and with `RUN_FAILED`, `INVALID_INPUT`, `DISPOSED` or `WORKER_CRASHED` when a
+   * run fails or the session ends. A restarted session opens its streams again on the new worker.
+   * @example
+   * ```ts
+   * const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+   * const stream = session.stream(camera.getVideoTracks()[0]!, { input: 'image' });
+   * for await (const { outputs, transform } of stream) draw(outputs, transform);
+   * ```
+   */
+  stream(source: VideoSource, options?: VideoStreamOptions): VideoStream;
   /**
    * Opens a stream: a model stepped with state, each step's carried outputs fed back as inputs at the next step,
    * kept in the worker (on WebGPU, on the GPU). The state is made in the worker when first needed. See

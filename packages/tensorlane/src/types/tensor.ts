@@ -128,3 +128,15 @@ export interface TensorInfo {
   /** Empty when the model does not declare a shape. */
   readonly dims: readonly Dim[];
 }
+
+/**
+ * The outputs of one prediction, by output name. Their buffers belong to the caller.
+ * @example
+ * ```ts
+ * import type { Outputs } from 'tensorlane';
+ *
+ * const outputs: Outputs = await session.predict(feeds);
+ * const logits = outputs['y']; // { type: 'float32', data: Float32Array, dims: [1, 10] }
+ * ```
+ */
+export type Outputs = Record<string, Tensor>;

@@ -6,6 +6,7 @@
 import { TensorlaneError } from '../errors.js';
 import type { PackedCalls, Submission } from './protocol.js';
 import { viewOf } from '../tensor/dtypes.js';
+import { isPictureTensor } from '../tensor/pictures.js';
 import type { DType, Feeds, Tensor } from '../types/tensor.js';
 
 /**
@@ -14,13 +15,13 @@ import type { DType, Feeds, Tensor } from '../types/tensor.js';
  */
 export const PACK_LIMIT: number = 16 * 1024;
 
-/** Whether `item` has exactly these inputs, in this order, of these types, and is small enough to pack. */
+/** Whether `item` has exactly these inputs, in this order, of these types, no picture, and is small enough to pack. */
 function fits(item: Feeds, names: readonly string[], types: readonly DType[]): boolean {
   let k = 0;
   let bytes = 0;
   for (const name in item) {
     const tensor = item[name]!;
-    if (name !== names[k] || tensor.type !== types[k]) return false;
+    if (name !== names[k] || tensor.type !== types[k] || isPictureTensor(tensor)) return false;
     bytes += tensor.data.byteLength;
     k++;
   }

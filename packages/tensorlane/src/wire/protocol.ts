@@ -8,10 +8,12 @@ import type { BackendOption, CalibrationInfo, WebGpuEngineOption } from '../type
 import type { MemoryStats, RestartCause, SchedulerStats, SessionFacts, WarmupInfo } from '../types/session.js';
 import type { DType, Feeds, Tensor } from '../types/tensor.js';
 import type { StreamStats } from '../types/streams.js';
+import type { ImageAlign, ImageFit, ImageInputOptions, ImageTransform, PictureStats } from '../types/images.js';
+import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 10;
+export const PROTOCOL_VERSION = 11;
 
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
@@ -56,6 +58,56 @@ export interface VariantRequest {
   readonly externalData?: readonly ExternalDataRequest[];
 }
 
+/** Three values, one per channel. */
+export type Triple = readonly [number, number, number];
+
+/**
+ * An image input's options, checked on the page (one value per channel spread to three); the worker resolves them
+ * against the model's dims and dtype into an {@link ImageSpec}. `scale` is absent for the dtype's default.
+ */
+export interface ImageInputRequest extends Pick<ImageInputOptions, 'width' | 'height' | 'layout'> {
+  readonly resize: 'bilinear' | 'bicubic';
+  readonly fit: ImageFit;
+  readonly align: ImageAlign;
+  readonly fill: Triple;
+  readonly channels: 'rgb' | 'bgr';
+  readonly scale?: Triple;
+  readonly mean: Triple;
+  readonly std: Triple;
+}
+
+/** The dtypes a picture converts to. */
+export type ImageDType = 'float32' | 'float16' | 'uint8';
+
+/**
+ * An image input resolved against the model: all a converter needs but the pictures and their transforms. `width` and
+ * `height` are absent when each call gives them (the model's are dynamic and no option fixed them).
+ */
+export interface ImageSpec extends Omit<ImageInputRequest, 'scale' | 'layout'> {
+  readonly name: string;
+  readonly type: ImageDType;
+  readonly layout: 'nchw' | 'nhwc';
+  readonly scale: Triple;
+}
+
+/**
+ * One picture of an image input as it crosses to the worker: the frame (moved: an `ImageBitmap`, a `VideoFrame`, or
+ * the RGBA bytes of an `ImageData`) and where its pixels go in the tensor.
+ */
+export interface WirePicture {
+  readonly frame: Frame;
+  readonly transform: ImageTransform;
+}
+
+/**
+ * An image input of one item (or of a stacked run) as it crosses and queues: a tensor of the input's dtype and dims
+ * whose `data` is empty and whose `pictures`, one per row, the worker converts when the run starts. The queue stacks
+ * it by dtype and dims like any tensor; its frames move instead of its data.
+ */
+export interface PictureFeed extends PictureTensor {
+  readonly pictures: readonly WirePicture[];
+}
+
 /** What the page asks the worker to load. */
 export interface LoadRequest {
   /**
@@ -85,6 +137,8 @@ export interface LoadRequest {
   readonly sessionOptions?: OrtSessionOptions;
   /** Send the model bytes given as bytes back with the reply, for the page to load them again after a restart. */
   readonly returnBytes: boolean;
+  /** The inputs that take pictures, by name, and how. */
+  readonly images?: Readonly<Record<string, ImageInputRequest>>;
 }
 
 /** The sources of a load request that may be bytes: the worker moves them back when asked (`returnBytes`). */
@@ -107,6 +161,8 @@ export interface LoadReply extends SessionFacts {
   readonly warmup?: WarmupInfo;
   /** The request's model sources, bytes moved back (not copied), when it asked for them and gave any bytes. */
   readonly returned?: ModelSources;
+  /** The image inputs, resolved against the model, when the request named any. */
+  readonly images?: readonly ImageSpec[];
 }
 
 /**
@@ -136,9 +192,10 @@ export interface WireError {
 /** Every host call settles with a Result, never a thrown error, so that `code` survives the boundary. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: WireError };
 
-/** What the worker reports of itself: its scheduler's runs, its streams', and what its onnxruntime-web holds in memory now. */
+/** What the worker reports of itself: its scheduler's runs, its streams', how it converted pictures, and what its onnxruntime-web holds in memory now. */
 export interface WorkerStats extends SchedulerStats {
   readonly streams: StreamStats;
+  readonly pictures: PictureStats;
   readonly memory: Omit<MemoryStats, 'modelBytesKept'>;
 }
 
@@ -245,6 +302,68 @@ export interface Fault {
   readonly message: string;
 }
 
+/** A stream's settings that change its frames' tensors: their size and fit (the image input's when absent). */
+export interface VideoGeometry {
+  readonly width?: number;
+  readonly height?: number;
+  readonly fit?: ImageFit;
+  readonly align?: ImageAlign;
+}
+
+/**
+ * Page → worker: starts stream `stream` (the page's number for it) into image input `input`. Its frames come from
+ * `readable` (a MediaStreamTrackProcessor's, moved here), or one by one as `VideoFrameMessage`s. `feeds` are the model's
+ * other inputs, the same for every frame. Opening a stream of a number already open replaces it.
+ */
+export interface VideoOpen extends VideoGeometry {
+  readonly tensorlane: 'video-open';
+  readonly stream: number;
+  readonly input: string;
+  readonly feeds: Feeds;
+  readonly readable?: ReadableStream<VideoFrame>;
+}
+
+/** Page → worker: one frame of a stream whose frames the page hands over, and when it had it (ms since the epoch). */
+export interface VideoFrameMessage {
+  readonly tensorlane: 'video-frame';
+  readonly stream: number;
+  readonly frame: VideoFrame | ImageBitmap;
+  readonly arrived: number;
+}
+
+/**
+ * Page → worker: stops a stream (its frames are closed), or with `drain`, ends it once the frame it holds is answered
+ * (its source ended); a last `VideoResultMessage` with `ended` says so.
+ */
+export interface VideoClose {
+  readonly tensorlane: 'video-close';
+  readonly stream: number;
+  readonly drain?: boolean;
+}
+
+/** What a stream has counted in this worker. */
+export interface VideoCounts {
+  readonly offered: number;
+  readonly run: number;
+  readonly dropped: number;
+}
+
+/**
+ * Worker → page: a stream's result for one frame (its outputs, the frame's timestamp, what was done to it, and when
+ * it arrived, in ms since the epoch), or its end (`ended`, with the `error` that ended it, if any).
+ */
+export interface VideoResultMessage {
+  readonly tensorlane: 'video-result';
+  readonly stream: number;
+  readonly counts: VideoCounts;
+  readonly outputs?: Feeds;
+  readonly timestamp?: number;
+  readonly transform?: ImageTransform;
+  readonly arrived?: number;
+  readonly ended?: boolean;
+  readonly error?: WireError;
+}
+
 /**
  * A stream as the worker opens it (client/stream.ts checked it against the model): what it carries and returns, its
  * first values, the limits of its carried dims, and the axis each input and output stacks along (`-1`: not stacked,
@@ -341,7 +460,7 @@ export interface HeardMessage {
 }
 
 /** Every raw message, outside comlink. */
-export type Message = Ready | Results | Submit | Cancel | Fault | StreamOps | StreamAnswers | HeardMessage;
+export type Message = Ready | Results | Submit | Cancel | Fault | StreamOps | StreamAnswers | HeardMessage | VideoOpen | VideoFrameMessage | VideoClose | VideoResultMessage;
 
 /** The ready message of this build. */
 export const READY: Ready = { tensorlane: 'ready', protocol: PROTOCOL_VERSION, version: VERSION };
@@ -388,4 +507,16 @@ export function isHeard(data: unknown): data is HeardMessage {
 
 export function isCancel(data: unknown): data is Cancel {
   return tagOf(data) === 'cancel' && typeof (data as Cancel).id === 'number';
+}
+
+/** Page → worker stream messages. */
+export type VideoMessage = VideoOpen | VideoFrameMessage | VideoClose;
+
+export function isVideoMessage(data: unknown): data is VideoMessage {
+  const tag = tagOf(data);
+  return (tag === 'video-open' || tag === 'video-frame' || tag === 'video-close') && typeof (data as VideoClose).stream === 'number';
+}
+
+export function isVideoResult(data: unknown): data is VideoResultMessage {
+  return tagOf(data) === 'video-result' && typeof (data as VideoResultMessage).stream === 'number';
 }

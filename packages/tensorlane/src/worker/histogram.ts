@@ -1,4 +1,4 @@
-import type { Distribution } from '../types/session.js';
+import type { Distribution } from '../types/stats.js';
 
 /** Buckets per doubling: each bucket spans 2^(1/32), about 2.2%, so a percentile is off by at most half of that. */
 const PER_DOUBLING = 32;

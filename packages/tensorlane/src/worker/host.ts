@@ -2,9 +2,9 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isStreamOps, isSubmit, type Fault, type HeardMessage, type HostApi, type LoadReply, type LoadRequest,
-  type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp, type Submission,
-  type ThreadsFailed, type WireError, type WorkerStats,
+  READY, buffersOfSources, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
+  type LoadRequest, type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp,
+  type Submission, type ThreadsFailed, type VideoMessage, type VideoResultMessage, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
 import { unpack } from '../wire/pack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -18,6 +18,10 @@ import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
 import { createStreams, type Streams } from './streams.js';
 import { ThreadStartFailed } from './thread-workers.js';
+import { createHeldFrames } from './images/held-frames.js';
+import { createVideoStreams, type VideoStreams } from './images/streams.js';
+import { setUpImages } from './images/session-images.js';
+import type { PictureConverter } from './images/convert.js';
 
 /**
  * Where the worker is: `idle` until the page asks for a model, `loading` while it loads, `ready` with the one
@@ -33,6 +37,7 @@ type State =
       readonly read: FeedsReader;
       readonly scheduler: Scheduler;
       readonly streams: Streams;
+      readonly pictures: PictureConverter | undefined;
       /** Whether an unhandled rejection is a symptom of the session's end, which its guard reports (see Guard). */
       explains(reason: unknown): Promise<boolean>;
       memory(): WorkerMemory;
@@ -54,6 +59,8 @@ export interface Host {
   cancel(id: number): void;
   /** Takes stream operations (see worker/streams.ts); each is answered by a `StreamAnswers` message. */
   streamOps(ops: readonly StreamOp[]): void;
+  /** Opens, feeds or closes a live video stream. */
+  video(message: VideoMessage): void;
 }
 
 async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promise<Result<T>> {
@@ -97,16 +104,27 @@ function packedMismatch({ names, types }: PackedCalls, inputs: readonly TensorIn
 
 const disposedError = () => new TensorlaneError('DISPOSED', 'the session was disposed');
 
+/** Every raw message the worker posts. */
+type Posted = Results | Fault | StreamAnswers | HeardMessage | VideoResultMessage;
+
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.
  * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Results | Fault | StreamAnswers | HeardMessage) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(post: (message: Posted) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
-  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => post(encode(answer, outcomes));
+  /** The frames of the calls not yet over: closed as each call ends. */
+  const frames = createHeldFrames();
+  /** The live video streams, once a model with image inputs is loaded; their frames run as calls of negative ids. */
+  let videos: VideoStreams | undefined;
+  const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => {
+    for (const { id } of outcomes) frames.release(id);
+    const rest = videos ? videos.settled(answer, outcomes) : { answer, outcomes };
+    if (rest.answer !== undefined || rest.outcomes.length > 0) post(encode(rest.answer, rest.outcomes));
+  };
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
     const told: Fault = (fault = { tensorlane: 'fault', cause, message });
@@ -128,20 +146,36 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
       if (error instanceof ThreadStartFailed) return { threadsFailed: error.message, returned: sources };
       throw error;
     }
-    const { reply, memory } = loaded;
-    if (state.kind !== 'loading') {
-      // Disposed while loading: the session it built must not outlive the worker's use.
+    let images: ReturnType<typeof setUpImages>;
+    try {
+      if (state.kind !== 'loading') throw disposedError(); // the session it built must not outlive the worker's use
+      images = setUpImages(request, loaded);
+    } catch (error) {
       await releaseBuilt(loaded);
-      throw disposedError();
+      if (state.kind === 'loading') state = { kind: 'idle' };
+      throw error;
     }
-    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message));
+    const { reply, readers, converter } = images;
+    const { memory } = loaded;
+    const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message), converter);
     const { maxBatchSize } = request;
     const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
     const streams = createStreams({
       ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
       post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
     });
-    state = { kind: 'ready', reply, read: createFeedsReader(reply.inputs), scheduler, streams, explains, memory, release: () => releaseBuilt(loaded) };
+    const read = createFeedsReader(reply.inputs, readers);
+    state = { kind: 'ready', reply, read, scheduler, streams, pictures: converter, explains, memory, release: () => releaseBuilt(loaded) };
+    if (reply.images) {
+      videos = createVideoStreams(reply.images, {
+        queue: (id, items) => queue(id, items, false, undefined, false),
+        cancel: (id) => {
+          scheduler.cancel(id);
+          frames.release(id);
+        },
+        post: (message) => post(message),
+      });
+    }
     return request.returnBytes ? { ...reply, returned: sources } : reply;
   }
 
@@ -150,6 +184,7 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
    * @param alone - run each item in a run of its own (see `Submission.alone`).
    */
   function queue(id: number, items: readonly Feeds[], alone: boolean, error: TensorlaneError | undefined, check: boolean): void {
+    frames.hold(id, items);
     try {
       if (state.kind !== 'ready') {
         throw state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker');
@@ -172,13 +207,23 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
 
       stats(): Result<WorkerStats> {
         if (state.kind !== 'ready') return { ok: false, error: toWireError(disposedError(), 'DISPOSED') };
-        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats(), memory: state.memory() } };
+        const pictures = state.pictures?.stats() ?? { gpu: 0, gpuFromBitmap: 0, cpu: 0 };
+        return { ok: true, value: { ...state.scheduler.stats(), streams: state.streams.stats(), pictures, memory: state.memory() } };
       },
 
       surrender(): Result<readonly Submission[]> {
         if (state.kind !== 'ready') return { ok: true, value: [] };
         state.streams.stop();
-        const calls: Submission[] = state.scheduler.surrender().map(({ id, items, alone }) => ({ id, items, ...(alone ? { alone } : {}) }));
+        videos?.stopAll();
+        const calls: Submission[] = [];
+        for (const { id, items, alone } of state.scheduler.surrender()) {
+          // A video stream's frame does not go back: the page opens its video streams again on the next worker.
+          if (id < 0) frames.release(id);
+          else {
+            frames.forget(id); // it moves back with its call
+            calls.push({ id, items, ...(alone ? { alone } : {}) });
+          }
+        }
         return transfer({ ok: true, value: calls }, buffersOf(calls.flatMap((call) => call.items)));
       },
 
@@ -186,6 +231,7 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
         const before = state;
         if (before.kind === 'disposed') return;
         state = { kind: 'disposed' };
+        videos?.stopAll();
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
         // Never release a session while it runs; the page terminates a worker whose run does not end.
@@ -212,6 +258,16 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
 
     cancel(id) {
       if (state.kind === 'ready') state.scheduler.cancel(id);
+      frames.release(id);
+    },
+
+    video(message) {
+      if (videos) return videos.handle(message);
+      // No model with image inputs here (yet, or any more): nothing to stream into.
+      if (message.tensorlane === 'video-frame') return message.frame.close();
+      void (message.tensorlane === 'video-open' && message.readable?.cancel().catch(() => undefined));
+      const error = state.kind === 'disposed' ? disposedError() : new TensorlaneError('INVALID_OPTIONS', 'the stream cannot start: the session has no image inputs (option "images")');
+      post({ tensorlane: 'video-result', stream: message.stream, counts: { offered: 0, run: 0, dropped: 0 }, ended: true, error: toWireError(error, error.code) });
     },
 
     streamOps(ops) {
@@ -228,7 +284,7 @@ export function createHost(post: (message: Results | Fault | StreamAnswers | Hea
  * listener for the raw messages; then tells the page it is listening.
  */
 export function serve(endpoint: Endpoint, env?: BackendEnv): void {
-  const transferOf = (message: Results | Fault | StreamAnswers | HeardMessage): Transferable[] => {
+  const transferOf = (message: Posted): Transferable[] => {
     switch (message.tensorlane) {
       case 'results':
         return [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer];
@@ -236,6 +292,8 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
         return buffersOf(message.answers.flatMap((a) => (a.outputs ? [a.outputs] : [])));
       case 'heard':
         return buffersOf(message.results.map((r) => r.outputs));
+      case 'video-result':
+        return message.outputs ? buffersOf([message.outputs]) : [];
       default:
         return [];
     }
@@ -247,6 +305,7 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     if (isSubmit(data)) host.submit(data.submissions, data.packed);
     else if (isCancel(data)) host.cancel(data.id);
     else if (isStreamOps(data)) host.streamOps(data.ops);
+    else if (isVideoMessage(data)) host.video(data);
   });
   // An uncaught error reaches the page as the Worker's `error` event; an unhandled rejection reaches nobody.
   endpoint.addEventListener('unhandledrejection', (event) => host.rejected((event as PromiseRejectionEvent).reason));

@@ -1,10 +1,13 @@
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
+import { isPictureTensor } from '../tensor/pictures.js';
 import type { Feeds } from '../types/tensor.js';
+import type { PictureFeed } from '../wire/protocol.js';
 import { BACKEND_TABLE, type Guard, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
 import { toCpu } from './gpu-stack.js';
 import type { Built } from './resolve-backend.js';
+import type { Converted, PictureConverter } from './images/convert.js';
 
 /** Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
 export async function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
@@ -15,16 +18,35 @@ export async function runOrt(session: Ort.InferenceSession, feeds: Record<string
   }
 }
 
-/** Runs the model once on tensorlane tensors, reading back every output. */
-async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Feeds): Promise<Feeds> {
-  const ortFeeds: Record<string, Ort.Tensor> = {};
-  for (const [name, t] of Object.entries(feeds)) {
-    ortFeeds[name] = new ort.Tensor(t.type, t.data as Ort.Tensor.DataType as Float32Array, t.dims);
+/** The picture input `name` as a tensor; a picture that cannot be read is the call's `INVALID_INPUT`. */
+async function convertPictures(pictures: PictureConverter, name: string, feed: PictureFeed): Promise<Converted> {
+  try {
+    return await pictures.convert(name, feed);
+  } catch (error) {
+    if (error instanceof TensorlaneError) throw error;
+    throw new TensorlaneError('INVALID_INPUT', `input "${name}": a picture could not be read in the worker: ${messageOf(error)}`, { cause: error });
   }
-  const results = await runOrt(session, ortFeeds);
-  // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
-  const read = Object.entries(results).map(async ([name, t]) => [name, await toCpu(t, true)] as const);
-  return Object.fromEntries(await Promise.all(read));
+}
+
+/** Runs the model once on tensorlane tensors, picture inputs converted first, reading back every output. */
+async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Feeds, pictures: PictureConverter | undefined): Promise<Feeds> {
+  const ortFeeds: Record<string, Ort.Tensor> = {};
+  const converted: Converted[] = [];
+  try {
+    for (const [name, t] of Object.entries(feeds)) {
+      if (pictures && isPictureTensor(t)) {
+        const picture = await convertPictures(pictures, name, t as PictureFeed);
+        converted.push(picture);
+        ortFeeds[name] = picture.tensor;
+      } else ortFeeds[name] = new ort.Tensor(t.type, t.data as Ort.Tensor.DataType as Float32Array, t.dims);
+    }
+    const results = await runOrt(session, ortFeeds);
+    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
+    const read = Object.entries(results).map(async ([name, t]) => [name, await toCpu(t, true)] as const);
+    return Object.fromEntries(await Promise.all(read));
+  } finally {
+    for (const picture of converted) picture.release();
+  }
 }
 
 /** The session's runs: the scheduler's, and the streams' work, one at a time, in the order asked. */
@@ -43,8 +65,9 @@ export interface Runner {
 /**
  * The session's runs, guarded as its engine needs.
  * @param broken - called once the session can never run again (see {@link SessionBroken}).
+ * @param pictures - converts picture inputs, for a session with image inputs.
  */
-export function createRunner({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void): Runner {
+export function createRunner({ ort, session, engine, device }: Built, broken: (error: SessionBroken) => void, pictures?: PictureConverter): Runner {
   const { guarded, explains } = BACKEND_TABLE[engine].guard(device, broken);
   /** The last attempt queued: the next starts once it has settled. */
   let last: Promise<unknown> = Promise.resolve();
@@ -53,5 +76,5 @@ export function createRunner({ ort, session, engine, device }: Built, broken: (e
     last = turn.catch(() => undefined);
     return turn;
   };
-  return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds)), exclusive, explains };
+  return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds, pictures)), exclusive, explains };
 }

@@ -229,14 +229,18 @@ export async function chaos({ backend, seconds, seed, concurrency, faultEvery }:
       }
       continue;
     }
+    // stats() waits while a restart loads the model: how long it took says whether the calls waited for one.
+    const asked = performance.now();
     const stats = await endOf(lane);
+    const waited = (performance.now() - asked) / 1000;
     pendingInStats += stats.requests.pending;
     if (stuck && lane.pending.size > 0) {
       unsettled += lane.pending.size;
       const calls = [...lane.pending].map((call) => `${call.what} made at ${call.at.toFixed(1)} s`);
       lost.push(
         `${lane.name}: ${lane.pending.size} calls never settled (${calls.slice(0, 4).join('; ')}${calls.length > 4 ? '; …' : ''}); ` +
-          `its worker counts ${stats.requests.pending} pending, ${stats.runs} runs, restarts ${JSON.stringify(stats.restarts)}; ` +
+          `the page counts ${stats.requests.pending} calls pending; the worker in use then had run ${stats.runs} batches; ` +
+          `stats() answered after ${waited.toFixed(1)} s (it waits for a restart to load the model); restarts ${JSON.stringify(stats.restarts)}; ` +
           `the session saw ${struck.get(lane)!.join(', ') || 'no fault'}`,
       );
     }

@@ -1,18 +1,19 @@
 import { defineConfig } from '@playwright/test';
 import { webgpu, type TensorlaneFixtures, type TensorlaneWorkerFixtures } from '@tensorlane/playwright';
-import { DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
+import { DAWN_ARGS, DEMO_PORT, HARNESS_PORT, WEBGPU_ADAPTER, chromiumPath } from './browser.ts';
 import { MODEL_DIR } from '../packages/playwright/test/models.ts';
 import { SPEECH_WAV } from '../test/vad.ts';
 
 /** The browser every project launches: WebGPU on, a fake camera (a generated video) for the demo's camera button, a
- * fake microphone playing test/audio/speech.wav over and over for the listening tests, and gc() for the soak's memory
- * measurements (Chromium measures at the next garbage collection). */
+ * fake microphone playing test/audio/speech.wav over and over for the listening tests, gc() for the soak's memory
+ * measurements (Chromium measures at the next garbage collection), and DAWN_ARGS (browser.ts: shaders without workgroup
+ * zeroing, which SwiftShader compiles slowly). */
 const WEBGPU = webgpu({
   adapter: WEBGPU_ADAPTER,
   executablePath: chromiumPath(),
   args: [
     '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
-    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc',
+    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc', ...DAWN_ARGS,
   ],
 });
 
@@ -46,7 +47,7 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
       testIgnore: ['projects/**'],
       fullyParallel: true,
       timeout: 60_000,
-      use: { ...webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath() }), modelDir: MODEL_DIR },
+      use: { ...webgpu({ adapter: WEBGPU_ADAPTER, executablePath: chromiumPath(), args: DAWN_ARGS }), modelDir: MODEL_DIR },
     },
     {
       // Launched without WebGPU's flags and with the GPU off: navigator.gpu exists, but no adapter is offered.

@@ -26,7 +26,7 @@ function formatMemory({ start, end }: ChaosReport['memory'], key: 'wasmHeapBytes
 export const chaos: Section = {
   id: 'chaos',
   async run(bench) {
-    const seconds = pick(bench.mode, { full: 180, quick: 30, smoke: 5 });
+    const seconds = pick(bench.mode, { full: 180, quick: 30, smoke: 3 });
     const backends = pick<readonly Backend[]>(bench.mode, { full: ['wasm', 'webgpu'], quick: ['wasm'], smoke: ['wasm'] });
     const rows: string[][] = [];
     const figures: Record<string, number> = {};

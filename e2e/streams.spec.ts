@@ -110,8 +110,8 @@ test('should listen to the fake microphone off the main thread and hear the file
   // 512-sample frames at another offset (the file is 207.6 frames long): stepped in Node at offsets 0 to 448, the
   // file's phrases start up to 8 frames apart, and its short third phrase is at times too short to count (8 frames).
   // Through the microphone one phrase was once 9 frames off (on CI, the first of the second loop: its resampled
-  // onset crossed the threshold later). So each phrase heard starts within 15 frames (0.48 s,
-  // a quarter of the 60 frames or more between the file's phrases) of one of the file's, with the loop's period.
+  // onset crossed the threshold later). So each phrase heard starts within 15 frames (0.48 s, a quarter of the 60
+  // frames or more between the file's phrases) of one of the file's, with the loop's period.
   const off = offRhythm(observed, starts, speech.length / VAD_FRAME);
   expect(off, `heard phrases at frames ${JSON.stringify(observed)}; the file's at ${JSON.stringify(starts)}`).toBeLessThanOrEqual(15);
 });

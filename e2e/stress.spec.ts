@@ -47,8 +47,8 @@ test('should reject 1,000 seeded malformed calls with a TensorlaneError of their
 });
 
 // Chaos under load: three sessions kept busy while faults strike at seeded random moments (e2e/harness/chaos.ts);
-// `pnpm bench --only chaos` runs the same for minutes. The kinds take turns, a fault every `faultEvery` s on average:
-// about 14 on WASM and 13 on WebGPU, each kind at least twice.
+// `pnpm bench --only chaos` runs the same for minutes. The kinds take turns, a fault every `faultEvery` s on average
+// (a clean-clone CI run: 12 on WASM and 10 on WebGPU, each kind twice or more).
 for (const [backend, seconds, faultEvery] of [['wasm', 12, 0.8], ['webgpu', 20, 1.5]] as const) {
   test.describe(backend, () => {
     if (backend === 'webgpu') test.beforeEach(async ({ gpu }) => void gpu); // the kit's WebGPU gate

@@ -30,9 +30,10 @@ export const WEBGPU_ADAPTER: AdapterChoice = process.env['TENSORLANE_WEBGPU_ADAP
  * Dawn toggles the test browsers launch with: TENSORLANE_DAWN_FEATURES (comma-separated; empty for Chrome's own
  * behaviour), else `disable_workgroup_init`. Dawn adds code to every shader that zeroes its workgroup memory before
  * use (WGSL requires it); SwiftShader spends most of a model's first WebGPU run compiling that code (measured here,
- * first run with and without it: text-direction.onnx 11.2 s and 3.5 s, convnet.onnx 3.1 s and 0.5 s; later runs
- * unchanged). Without it a shader that read workgroup memory before writing it would read garbage, not zeros: the
- * tests could only fail more, never pass more. The bench launches with Chrome's defaults, as users run.
+ * first run with and without it: text-direction.onnx 11.2 s and 3.5 s, convnet.onnx 3.1 s and 0.5 s; a second run
+ * of text-direction.onnx 0.55 s and 1.2 s, of the others the same). Without it a shader that read workgroup memory
+ * before writing it would read garbage, not zeros: the tests could only fail more, never pass more. The bench
+ * launches with Chrome's defaults, as users run.
  */
 export const DAWN_ARGS: readonly string[] = ((features) => (features ? [`--enable-dawn-features=${features}`] : []))(
   process.env['TENSORLANE_DAWN_FEATURES'] ?? 'disable_workgroup_init',

@@ -26,6 +26,8 @@ export function chromiumPath(): string {
  */
 export const WEBGPU_ADAPTER: AdapterChoice = process.env['TENSORLANE_WEBGPU_ADAPTER'] === 'swiftshader' ? 'software' : 'any';
 
+const dawnFeatures = process.env['TENSORLANE_DAWN_FEATURES'] ?? 'disable_workgroup_init';
+
 /**
  * Dawn toggles the test browsers launch with: TENSORLANE_DAWN_FEATURES (comma-separated; empty for Chrome's own
  * behaviour), else `disable_workgroup_init`. Dawn adds code to every shader that zeroes its workgroup memory before
@@ -35,9 +37,7 @@ export const WEBGPU_ADAPTER: AdapterChoice = process.env['TENSORLANE_WEBGPU_ADAP
  * before writing it would read garbage, not zeros: the tests could only fail more, never pass more. The bench
  * launches with Chrome's defaults, as users run.
  */
-export const DAWN_ARGS: readonly string[] = ((features) => (features ? [`--enable-dawn-features=${features}`] : []))(
-  process.env['TENSORLANE_DAWN_FEATURES'] ?? 'disable_workgroup_init',
-);
+export const DAWN_ARGS: readonly string[] = dawnFeatures ? [`--enable-dawn-features=${dawnFeatures}`] : [];
 
 /**
  * The e2e servers' ports: the harness on TENSORLANE_E2E_PORT (default 4173), the demo on the next one. Set it to run

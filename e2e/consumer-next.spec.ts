@@ -1,8 +1,7 @@
 // The Next.js consumers: one App Router app (e2e/consumers/next/, no next.config) on Next 16 and on Next 15, each
-// installed once from the packed tarball and run in `next dev` and `next build` + `next start`, with each version's
-// defaults (Next 16: Turbopack unless --webpack; Next 15: webpack unless --turbopack). Next 15 runs on both bundlers,
-// Next 16 on Turbopack only: its webpack modes (opt-in there) took about 90 s of CI's 20 minutes on 2 cores, and
-// webpack's handling of the package is the same as in Next 15's two webpack modes. In each mode a client component predicts in Chromium on WASM and on WebGPU,
+// installed once from the packed tarball and run in every mode a user meets: `next dev` and `next build` +
+// `next start`, on Turbopack and on webpack, with each version's defaults (Next 16: Turbopack unless --webpack;
+// Next 15: webpack unless --turbopack). In each mode a client component predicts in Chromium on WASM and on WebGPU,
 // and a server component imports tensorlane and shows the error it gets on the server. Turbopack in Next 15 starts
 // the worker from a blob: URL, the case the SDK must handle without configuration. Each mode's server is also
 // served cross-origin isolated (COOP and COEP added by isolating-proxy.ts in front of the same server), where the
@@ -83,7 +82,7 @@ for (const major of [16, 15] as const) {
       await copyOrtFiles(app);
     });
 
-    for (const bundler of major === 15 ? (['turbopack', 'webpack'] as const) : (['turbopack'] as const)) {
+    for (const bundler of ['turbopack', 'webpack'] as const) {
       for (const mode of ['dev', 'build'] as const) {
         const flags = bundlerFlags(major, bundler);
         const where = `next ${major} ${mode} on ${bundler}`;

@@ -3,7 +3,7 @@
 import { expect, test } from './fixtures.ts';
 
 // The device is tensorlane's own on every engine: its loss is seen, and the calls move to a new worker and device.
-for (const webgpuEngine of ['jsep', 'native'] as const) {
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
   test(`should answer every call pending when the GPU device is lost, exactly once and correctly, on a new device, on ${webgpuEngine}`, async ({ gpu, harness }) => {
     void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
     const result = await harness.evaluate(async (webgpuEngine) => {
@@ -93,7 +93,7 @@ test('should rebuild on WASM when the GPU device is lost and no adapter comes ba
   expect(result.output).toEqual(result.expected);
 });
 
-for (const webgpuEngine of ['jsep', 'native'] as const) {
+for (const webgpuEngine of ['jsep', 'native', 'jspi'] as const) {
   test(`should rebuild a WebGPU session a failed run left unable to run, failing only the request that broke it, on ${webgpuEngine}`, async ({ gpu, harness }) => {
     void gpu; // the kit's WebGPU gate: fails the test if WebGPU did not come up
     const result = await harness.evaluate(async (webgpuEngine) => {

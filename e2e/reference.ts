@@ -1,8 +1,8 @@
-// The pretrained model's reference, computed in Node by onnxruntime-node (native CPU, not WASM or WebGPU). The generated
-// models' hand-written references (test/models/zoo.ts) are checked by the Node tests and e2e/stream.spec.ts.
+// References computed in Node, independently of the browser: plain TypeScript for the generated models,
+// onnxruntime-node (native CPU, not WASM or WebGPU) for the pretrained one.
 import * as ortNode from 'onnxruntime-node';
 import { readTextDirection } from '../test/models/pretrained.ts';
-import { seededFloats } from '../test/models/zoo.ts';
+import { convNetReference, mlpReference, seededFloats } from '../test/models/zoo.ts';
 
 export interface ModelCase {
   /** File under /models/. */
@@ -19,6 +19,20 @@ export interface ModelCase {
 const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 export const MODEL_CASES: readonly ModelCase[] = [
+  {
+    file: 'mlp.onnx',
+    input: 'x',
+    output: 'y',
+    dims: [3, 256],
+    reference: async (seed) => mlpReference(seededFloats(3 * 256, seed)),
+  },
+  {
+    file: 'convnet.onnx',
+    input: 'image',
+    output: 'logits',
+    dims: [2, 3, 32, 32],
+    reference: async (seed) => convNetReference(seededFloats(2 * 3 * 32 * 32, seed)),
+  },
   {
     file: 'text-direction.onnx',
     input: 'x',

@@ -97,6 +97,9 @@ async function memoryShown(page: Page) {
   return (await cards(page)).map((card) => card.memory);
 }
 
+/** What Chromium logs on the page when a VideoFrame it made is collected unclosed. */
+const CHROMIUM_MSTP_LEAK = 'A VideoFrame was garbage collected without being closed.';
+
 test.describe.serial('demo: one page on a static host, from a sub-path', () => {
   let page: Page;
   const errors: string[] = [];
@@ -104,7 +107,14 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     // A context of its own (axe-core's Playwright builder needs a page from browser.newContext()).
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, permissions: ['camera', 'microphone'] });
     page = await context.newPage();
-    page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      // Chromium's own MediaStreamTrackProcessor sometimes drops a frame it was delivering when live detection stops
+      // (about one stop in 30-80 under load; reproduced without tensorlane, with a page that closes every frame it
+      // reads). The SDK's frames are checked closed by stream.spec ("leaving none open"); this one is only counted.
+      if (message.worker() === null && message.text().startsWith(CHROMIUM_MSTP_LEAK)) return void console.log(`chromium: ${message.text()}`);
+      errors.push(`console: ${message.text()}`);
+    });
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   });
   test.afterAll(async () => page.context().close());

@@ -3,7 +3,7 @@
 // from its signal, or when the connection closes. Nothing here waits: every call is tracked until it settles.
 import { TensorlaneError } from '../errors.js';
 import { fromWireError } from '../wire/wire-error.js';
-import type { Cancel, Results, Submission, Submit } from '../wire/protocol.js';
+import { bufferOfNumbers, type Cancel, type Results, type Submission, type Submit } from '../wire/protocol.js';
 import { pack } from '../wire/pack.js';
 import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
@@ -105,11 +105,11 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     const { packed, rest } = pack(live);
     const message: Submit = { tensorlane: 'submit', submissions: rest, ...(packed ? { packed } : {}) };
     const transfer = buffersOf(rest.flatMap((submission) => submission.items));
-    if (packed) transfer.push(...packed.buffers, packed.layout.buffer as ArrayBuffer);
+    if (packed) transfer.push(...packed.buffers, ...bufferOfNumbers(packed.layout));
     try {
       post(message, transfer);
     } catch (error) {
-      // Packed buffers are new and always transferable: one of the others is at fault.
+      // Packed buffers are new, or moved already by the session: always transferable. One of the others is at fault.
       if (rest.length > 0 && live.length > 1) {
         if (packed) send(live.filter((submission) => !rest.includes(submission)));
         return rest.forEach((submission) => send([submission]));

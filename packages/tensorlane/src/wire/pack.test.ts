@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PACK_LIMIT, pack, unpack } from './pack.js';
+import { FEW_NUMBERS } from './protocol.js';
 import type { Feeds } from '../types/tensor.js';
 
 const item = (rows: number, value: number): Feeds => ({
@@ -25,6 +26,34 @@ describe('pack and unpack', () => {
     const [first, second] = back[1]!.items;
     expect(second!['x']!.data.byteOffset).toBe(first!['x']!.data.byteOffset + first!['x']!.data.byteLength);
     expect(second!['x']!.data.buffer).toBe(packed!.buffers[0]);
+  });
+
+  it('should send a call alone in its message in its own buffers, without a copy, and its layout as a few numbers', () => {
+    const lone = item(1, 5);
+    const { packed } = pack([{ id: 3, items: [lone] }]);
+    expect(packed!.buffers).toEqual([lone['x']!.data.buffer, lone['ids']!.data.buffer]);
+    expect(packed!.buffers[0]).toBe(lone['x']!.data.buffer);
+    expect(Array.isArray(packed!.layout)).toBe(true);
+    expect(unpack(packed!)[0]!.items[0]!['x']!.data).toEqual(new Float32Array([5, 5]));
+  });
+
+  it('should copy a lone call whose inputs share a buffer or view part of one', () => {
+    const shared = new Float32Array(4).fill(2);
+    const halves: Feeds = {
+      x: { type: 'float32', data: shared.subarray(0, 2), dims: [1, 2] },
+      ids: { type: 'int64', data: new BigInt64Array(1), dims: [1] },
+    };
+    const { packed } = pack([{ id: 1, items: [halves] }]);
+    expect(packed!.buffers[0]).not.toBe(shared.buffer);
+    expect(packed!.buffers[0]!.byteLength).toBe(8);
+  });
+
+  it('should lay out many calls in one Float64Array, and a few as a plain array', () => {
+    const many = Array.from({ length: FEW_NUMBERS }, (_, i) => ({ id: i + 1, items: [item(1, i)] }));
+    const { packed } = pack(many);
+    expect(packed!.layout).toBeInstanceOf(Float64Array);
+    expect(unpack(packed!).map((c) => c.id)).toEqual(many.map((c) => c.id));
+    expect(Array.isArray(pack(many.slice(0, 2)).packed!.layout)).toBe(true);
   });
 
   it('should leave as they are calls too large to pack, with other inputs, or that must run alone', () => {

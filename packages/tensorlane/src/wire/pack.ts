@@ -4,8 +4,9 @@
 // buffer, cost ~9 µs a call to send and read; packed, ~0.3 µs. Items that lie one after another in a buffer also
 // stack without a copy (stack() in tensor/stack.ts). Large inputs are not packed: moving them costs nothing, copying does.
 import { TensorlaneError } from '../errors.js';
-import type { PackedCalls, Submission } from './protocol.js';
+import { numbers, type PackedCalls, type Submission } from './protocol.js';
 import { viewOf } from '../tensor/dtypes.js';
+import { isSharedBuffer } from '../tensor/intrinsics.js';
 import { isPictureTensor } from '../tensor/pictures.js';
 import type { DType, Feeds, Tensor } from '../types/tensor.js';
 
@@ -29,6 +30,18 @@ function fits(item: Feeds, names: readonly string[], types: readonly DType[]): b
 }
 
 /**
+ * The buffers of a call's one item as they are, when each input's data fills a buffer of its own (an ArrayBuffer, not
+ * shared): a call alone in its message then travels without a copy, as it would unpacked.
+ */
+function wholeBuffers(item: Feeds, names: readonly string[]): ArrayBuffer[] | undefined {
+  const buffers = names.map((name) => {
+    const { data } = item[name]!;
+    return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !isSharedBuffer(data.buffer) ? (data.buffer as ArrayBuffer) : undefined;
+  });
+  return buffers.every((b) => b !== undefined) && new Set(buffers).size === buffers.length ? buffers : undefined;
+}
+
+/**
  * Packs the calls whose items are small and share the first packable item's inputs; returns them packed, and the
  * other calls as they are (so are calls that must run `alone`, which are rare: calls replayed after a fault).
  */
@@ -47,6 +60,7 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
     else rest.push(call);
   }
   if (chosen.length === 0) return { packed: undefined, rest };
+  const whole = chosen.length === 1 && chosen[0]!.items.length === 1 ? wholeBuffers(chosen[0]!.items[0]!, names!) : undefined;
   const bytes = names!.map(() => 0);
   let length = 1 + chosen.length;
   for (const { items } of chosen) {
@@ -59,10 +73,10 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
       });
     }
   }
-  const buffers = bytes.map((n) => new ArrayBuffer(n));
+  const buffers = whole ?? bytes.map((n) => new ArrayBuffer(n));
   const targets = buffers.map((buffer) => new Uint8Array(buffer));
   const offsets = names!.map(() => 0);
-  const layout = new Float64Array(length);
+  const layout = numbers(length);
   let at = 0;
   layout[at++] = chosen.length;
   for (const { id } of chosen) layout[at++] = id;
@@ -71,7 +85,7 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
     for (const item of items) {
       names!.forEach((name, k) => {
         const { data, dims } = item[name]!;
-        targets[k]!.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offsets[k]);
+        if (!whole) targets[k]!.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offsets[k]);
         offsets[k]! += data.byteLength;
         layout[at++] = dims.length;
         for (const d of dims) layout[at++] = d;
@@ -87,7 +101,8 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
  */
 export function unpack({ names, types, buffers, layout }: PackedCalls): Array<Submission & { error?: TensorlaneError }> {
   const count = layout[0]!;
-  const ids = Array.from(layout.subarray(1, 1 + count));
+  const ids: number[] = [];
+  for (let i = 1; i <= count; i++) ids.push(layout[i]!);
   const calls: Submission[] = [];
   try {
     const offsets = names.map(() => 0);

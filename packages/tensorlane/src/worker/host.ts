@@ -2,7 +2,7 @@ import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
 import {
-  READY, buffersOfSources, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
+  READY, bufferOfNumbers, buffersOfSources, numbers, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
   type LoadRequest, type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp,
   type Submission, type ThreadsFailed, type VideoMessage, type VideoResultMessage, type WireError, type WorkerStats,
 } from '../wire/protocol.js';
@@ -71,24 +71,30 @@ async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promi
   }
 }
 
-/** The one place a `Results` message is built: the run's outputs whole, the items' rows and ids as numbers. */
+/**
+ * The one place a `Results` message is built: the run's outputs whole, the items' rows and the ids of the calls done
+ * as numbers, in one buffer (or one small array) for both.
+ */
 function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): Results {
   const items = answer?.items ?? [];
-  const parts = new Float64Array(4 * items.length);
+  let answered = 0;
+  for (const { error } of outcomes) if (error === undefined) answered++;
+  const all = numbers(4 * items.length + answered);
   let at = 0;
   for (const { id, index, start, rows } of items) {
-    parts[at++] = id;
-    parts[at++] = index;
-    parts[at++] = start;
-    parts[at++] = rows;
+    all[at++] = id;
+    all[at++] = index;
+    all[at++] = start;
+    all[at++] = rows;
   }
-  const done: number[] = [];
   const failed: Array<{ id: number; error: WireError }> = [];
   for (const { id, error } of outcomes) {
-    if (error === undefined) done.push(id);
+    if (error === undefined) all[at++] = id;
     else failed.push({ id, error: toWireError(error, error.code) });
   }
-  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done: Float64Array.from(done), failed };
+  const cut = 4 * items.length;
+  const [parts, done] = all instanceof Float64Array ? [all.subarray(0, cut), all.subarray(cut)] : [all.slice(0, cut), all.slice(cut)];
+  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done, failed };
 }
 
 /** Why packed inputs do not fit the model (other names or types than its inputs), or undefined when they do. */
@@ -287,7 +293,8 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
   const transferOf = (message: Posted): Transferable[] => {
     switch (message.tensorlane) {
       case 'results':
-        return [...(message.outputs ? buffersOf([message.outputs]) : []), message.parts.buffer as ArrayBuffer, message.done.buffer as ArrayBuffer];
+        // parts and done share one buffer, if any.
+        return [...(message.outputs ? buffersOf([message.outputs]) : []), ...bufferOfNumbers(message.parts)];
       case 'stream-answers':
         return buffersOf(message.answers.flatMap((a) => (a.outputs ? [a.outputs] : [])));
       case 'heard':

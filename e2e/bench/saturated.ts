@@ -1,5 +1,6 @@
 // 1 and 2. The floor (raw session.run at batch 64 in a hand-written module worker, inputs already there) against
-// 2,000 concurrent one-row predicts through tensorlane.
+// 2,000 concurrent one-row predicts through tensorlane; on WASM also the floor while the page's thread is busy, and
+// on WebGPU (SwiftShader here: a few hundred calls) the same against the floor of onnxruntime-web's WebGPU build.
 import { formatRatio, formatSample } from './report.ts';
 import { pick, withPage, type Section } from './harness.ts';
 import { CONVNET, MLP, TINY, labelOf } from './models.ts';
@@ -7,26 +8,35 @@ import { CONVNET, MLP, TINY, labelOf } from './models.ts';
 export const saturated: Section = {
   id: 'saturated',
   async run(bench) {
-    const count = pick(bench.mode, { full: 2000, quick: 2000, smoke: 100 });
-    const rounds = pick(bench.mode, { full: 7, quick: 3, smoke: 1 });
-    const floorRuns = pick(bench.mode, { full: 50, quick: 20, smoke: 2 });
-    const models = pick(bench.mode, { full: [TINY, MLP, CONVNET], quick: [TINY, MLP], smoke: [TINY] });
+    const count = pick(bench.mode, { full: { wasm: 2000, webgpu: 200 }, quick: { wasm: 2000, webgpu: 0 }, smoke: { wasm: 100, webgpu: 0 } });
+    const rounds = pick(bench.mode, { full: { wasm: 7, webgpu: 3 }, quick: { wasm: 3, webgpu: 0 }, smoke: { wasm: 1, webgpu: 0 } });
+    const floorRuns = pick(bench.mode, { full: { wasm: 50, webgpu: 5 }, quick: { wasm: 20, webgpu: 0 }, smoke: { wasm: 2, webgpu: 0 } });
+    const cells = pick(bench.mode, {
+      full: [[TINY, 'wasm'], [MLP, 'wasm'], [CONVNET, 'wasm'], [MLP, 'webgpu']],
+      quick: [[TINY, 'wasm'], [MLP, 'wasm']],
+      smoke: [[TINY, 'wasm']],
+    } as const);
     const rows: string[][] = [];
     const figures: Record<string, number> = {};
     await withPage(bench, true, async (page) => {
-      for (const model of models) {
+      for (const [model, backend] of cells) {
         const r = await page.evaluate(
-          (args) => window.harness.perf.benchSaturated(args.model, args.count, args.rounds, 64, args.floorRuns),
-          { model, count, rounds, floorRuns },
+          (args) => window.harness.perf.benchSaturated(args.model, args.count, args.rounds, 64, args.floorRuns, args.backend),
+          { model, backend, count: count[backend], rounds: rounds[backend], floorRuns: floorRuns[backend] },
         );
         const ratio = r.tensorlane['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
-        const name = model.file.replace('.onnx', '');
+        const busy = r.floorBusyPage && r.floorBusyPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
+        // WASM figures keep their names of earlier runs (results.json); WebGPU's say so.
+        const name = `${model.file.replace('.onnx', '')}${backend === 'webgpu' ? '.webgpu' : ''}`;
         figures[`${name}.ratio`] = ratio;
         figures[`${name}.pathMicrosPerCall`] = r.tensorlane['pathMicrosPerCall']!.median;
         figures[`${name}.rowsPerSecond`] = r.tensorlane['rowsPerSecond']!.median;
+        if (busy !== undefined) figures[`${name}.floorBusyRatio`] = busy;
         rows.push([
           labelOf(model),
+          backend,
           formatSample(r.floor['rowsPerSecond']!),
+          busy === undefined ? '' : `${formatSample(r.floorBusyPage!['rowsPerSecond']!)} (${formatRatio(busy)})`,
           formatSample(r.tensorlane['rowsPerSecond']!),
           formatRatio(ratio),
           formatSample(r.tensorlane['p50']!, 1),
@@ -43,11 +53,14 @@ export const saturated: Section = {
       title: '1–2. Floor and saturated throughput',
       text:
         `The floor is \`session.run\` alone at batch 64 in a hand-written module worker, its input already there ` +
-        `(${floorRuns} runs a round). Saturated: ${count} one-row \`predict\` calls fired at once through tensorlane ` +
-        `(defaults: dynamic batching, \`maxBatchSize\` 64); latency from firing to each answer. *Path µs/call* is ` +
-        `the burst's time less the time inside \`session.run\`, over the calls: what a call costs outside the model. ` +
-        `${rounds} rounds.`,
-      header: ['model', 'floor rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'tensorlane run µs/row', 'rows/run'],
+        `(${floorRuns.wasm} runs a round on WASM, ${floorRuns.webgpu || 'none'} on WebGPU, onnxruntime-web's JSEP build as ` +
+        `tensorlane's \`'auto'\` runs it). *Floor, page busy*: the same while the page's thread computes without a break, ` +
+        `and its ratio to the floor: whether a busy page alone slows the worker's runs. Saturated: ${count.wasm} one-row ` +
+        `\`predict\` calls fired at once through tensorlane (${count.webgpu || 'none'} on WebGPU; defaults: dynamic ` +
+        `batching, \`maxBatchSize\` 64); latency from firing to each answer. *Path µs/call* is the burst's time less the ` +
+        `time inside \`session.run\`, over the calls: what a call costs outside the model. ${rounds.wasm} rounds on WASM ` +
+        `(${rounds.webgpu || 'none'} on WebGPU).`,
+      header: ['model', 'backend', 'floor rows/s', 'floor, page busy rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'tensorlane run µs/row', 'rows/run'],
       rows,
       figures,
     };

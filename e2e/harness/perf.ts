@@ -50,20 +50,47 @@ async function burst(path: Path, model: ThroughputCase, count: number): Promise<
 }
 
 /**
- * 1 and 2: the floor (raw `session.run` at `floorBatch` rows in a hand-written module worker, inputs already there)
- * against `count` concurrent one-row predicts through tensorlane.
+ * Keeps the page's thread busy until `work` settles, in 1 ms slices of arithmetic between tasks (so that messages
+ * still arrive): the machine as the worker sees it while the page issues and answers a burst of calls.
  */
-export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number) {
-  const raw = await openRawWorker(`models/${model.file}`);
-  const path = sessionPath(await openSession(model), model);
-  try {
-    return await alternate(rounds, {
-      floor: async () => {
-        const ms = await raw.floor([floorBatch, ...model.row], floorRuns);
-        return { rowsPerSecond: (1000 * floorBatch) / ms, microsPerRow: (1000 * ms) / floorBatch };
-      },
-      tensorlane: () => burst(path, model, count),
+async function busyWhile<T>(work: Promise<T>): Promise<T> {
+  let done = false;
+  void work.finally(() => (done = true));
+  const channel = new MessageChannel();
+  const nextTask = () =>
+    new Promise<void>((resolve) => {
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
     });
+  let sink = 0;
+  while (!done) {
+    const until = performance.now() + 1;
+    while (performance.now() < until) sink = Math.sqrt(sink + until);
+    await nextTask();
+  }
+  channel.port1.close();
+  if (sink < 0) throw new Error('unreachable');
+  return work;
+}
+
+/**
+ * 1 and 2: the floor (raw `session.run` at `floorBatch` rows in a hand-written module worker, inputs already there)
+ * against `count` concurrent one-row predicts through tensorlane, on `backend`. On WASM also the floor while the
+ * page's thread is busy (see busyWhile): whether the page's work alone slows the worker's runs.
+ */
+export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number, backend: Backend = 'wasm') {
+  const raw = await openRawWorker(`models/${model.file}`, 1, backend === 'webgpu' ? 'webgpu' : 'wasm');
+  const path = sessionPath(await openSession(model, backend === 'webgpu' ? { backend, allowSoftwareAdapter: true } : {}), model);
+  const floor = async () => {
+    const ms = await raw.floor([floorBatch, ...model.row], floorRuns);
+    return { rowsPerSecond: (1000 * floorBatch) / ms, microsPerRow: (1000 * ms) / floorBatch };
+  };
+  try {
+    const variants: Record<string, () => Promise<Figures>> = { floor };
+    if (backend === 'wasm') variants['floorBusyPage'] = () => busyWhile(floor());
+    variants['tensorlane'] = () => burst(path, model, count);
+    const { floor: floorFigures, tensorlane, floorBusyPage } = await alternate(rounds, variants);
+    return { floor: floorFigures!, tensorlane: tensorlane!, ...(floorBusyPage ? { floorBusyPage } : {}) };
   } finally {
     raw.close();
     await path.close();

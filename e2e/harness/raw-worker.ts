@@ -1,17 +1,20 @@
 // The peer the bench holds tensorlane against: the smallest worker a careful developer would write by hand around
 // onnxruntime-web. One session, postMessage with transfer lists both ways, no validation, no queue, no batching.
-import * as ort from 'onnxruntime-web/wasm';
+import * as wasmOrt from 'onnxruntime-web/wasm';
 import type { RawReply, RawRequest } from './raw.ts';
 
-let session: ort.InferenceSession | undefined;
+/** The WASM build, or onnxruntime-web's default (JSEP) build for WebGPU, as tensorlane runs them. */
+let ort: typeof wasmOrt = wasmOrt;
+let session: wasmOrt.InferenceSession | undefined;
 const post = (reply: RawReply, transfer: Transferable[] = []) => postMessage(reply, { transfer });
 
 async function handle(request: RawRequest): Promise<void> {
   switch (request.kind) {
     case 'load': {
+      if (request.backend === 'webgpu') ort = (await import('onnxruntime-web')) as unknown as typeof wasmOrt;
       ort.env.wasm.numThreads = request.threads;
       const bytes = new Uint8Array(await (await fetch(request.model)).arrayBuffer());
-      session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [request.backend] });
       return post({ id: request.id });
     }
     case 'floor': {

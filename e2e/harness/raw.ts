@@ -1,7 +1,7 @@
 // The page's end of the hand-written worker (raw-worker.ts): a Map of pending calls by id, as one writes it by hand.
 
 export type RawRequest =
-  | { kind: 'load'; id: number; model: string; threads: number }
+  | { kind: 'load'; id: number; model: string; threads: number; backend: 'wasm' | 'webgpu' }
   | { kind: 'floor'; id: number; size: number; dims: number[]; runs: number }
   | { kind: 'run'; id: number; data: Float32Array; dims: number[] }
   | { kind: 'echo'; id: number; data: Float32Array; transfer: boolean };
@@ -24,8 +24,8 @@ export interface RawWorker {
   close(): void;
 }
 
-/** Starts the hand-written worker, with `model` loaded on `threads` threads when given. */
-export async function openRawWorker(model?: string, threads = 1): Promise<RawWorker> {
+/** Starts the hand-written worker, with `model` loaded on `backend` (WASM on `threads` threads) when given. */
+export async function openRawWorker(model?: string, threads = 1, backend: 'wasm' | 'webgpu' = 'wasm'): Promise<RawWorker> {
   const worker = new Worker(new URL('./raw-worker.ts', import.meta.url), { type: 'module' });
   const pending = new Map<number, (reply: RawReply) => void>();
   let nextId = 1;
@@ -39,7 +39,7 @@ export async function openRawWorker(model?: string, threads = 1): Promise<RawWor
       pending.set(id, resolve);
       worker.postMessage({ ...request, id }, transfer);
     });
-  if (model !== undefined) await call({ kind: 'load', model: new URL(model, document.baseURI).href, threads });
+  if (model !== undefined) await call({ kind: 'load', model: new URL(model, document.baseURI).href, threads, backend });
   return {
     floor: async (dims, runs) => (await call({ kind: 'floor', size: dims.reduce((a, b) => a * b, 1), dims: [...dims], runs })).ms!,
     run: async (data, dims) => (await call({ kind: 'run', data, dims: [...dims] }, [data.buffer])).data!,

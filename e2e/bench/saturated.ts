@@ -26,17 +26,20 @@ export const saturated: Section = {
         );
         const ratio = r.tensorlane['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         const busy = r.floorBusyPage && r.floorBusyPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
+        const allocating = r.floorAllocatingPage && r.floorAllocatingPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         // WASM figures keep their names of earlier runs (results.json); WebGPU's say so.
         const name = `${model.file.replace('.onnx', '')}${backend === 'webgpu' ? '.webgpu' : ''}`;
         figures[`${name}.ratio`] = ratio;
         figures[`${name}.pathMicrosPerCall`] = r.tensorlane['pathMicrosPerCall']!.median;
         figures[`${name}.rowsPerSecond`] = r.tensorlane['rowsPerSecond']!.median;
         if (busy !== undefined) figures[`${name}.floorBusyRatio`] = busy;
+        if (allocating !== undefined) figures[`${name}.floorAllocatingRatio`] = allocating;
         rows.push([
           labelOf(model),
           backend,
           formatSample(r.floor['rowsPerSecond']!),
           busy === undefined ? '' : `${formatSample(r.floorBusyPage!['rowsPerSecond']!)} (${formatRatio(busy)})`,
+          allocating === undefined ? '' : `${formatSample(r.floorAllocatingPage!['rowsPerSecond']!)} (${formatRatio(allocating)})`,
           formatSample(r.tensorlane['rowsPerSecond']!),
           formatRatio(ratio),
           formatSample(r.tensorlane['p50']!, 1),
@@ -54,13 +57,14 @@ export const saturated: Section = {
       text:
         `The floor is \`session.run\` alone at batch 64 in a hand-written module worker, its input already there ` +
         `(${floorRuns.wasm} runs a round on WASM, ${floorRuns.webgpu || 'none'} on WebGPU, onnxruntime-web's JSEP build as ` +
-        `tensorlane's \`'auto'\` runs it). *Floor, page busy*: the same while the page's thread computes without a break, ` +
-        `and its ratio to the floor: whether a busy page alone slows the worker's runs. Saturated: ${count.wasm} one-row ` +
+        `tensorlane's \`'auto'\` runs it). *Floor, page computing* and *allocating*: the same while the page's thread ` +
+        `works without a break, on arithmetic alone or making what a burst makes (a small typed array and a promise a ` +
+        `call, thousands alive), with their ratio to the floor: whether the page's work alone slows the worker's runs. Saturated: ${count.wasm} one-row ` +
         `\`predict\` calls fired at once through tensorlane (${count.webgpu || 'none'} on WebGPU; defaults: dynamic ` +
         `batching, \`maxBatchSize\` 64); latency from firing to each answer. *Path µs/call* is the burst's time less the ` +
         `time inside \`session.run\`, over the calls: what a call costs outside the model. ${rounds.wasm} rounds on WASM ` +
         `(${rounds.webgpu || 'none'} on WebGPU).`,
-      header: ['model', 'backend', 'floor rows/s', 'floor, page busy rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'tensorlane run µs/row', 'rows/run'],
+      header: ['model', 'backend', 'floor rows/s', 'floor, page computing rows/s', 'floor, page allocating rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'tensorlane run µs/row', 'rows/run'],
       rows,
       figures,
     };

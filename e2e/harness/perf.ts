@@ -50,10 +50,12 @@ async function burst(path: Path, model: ThroughputCase, count: number): Promise<
 }
 
 /**
- * Keeps the page's thread busy until `work` settles, in 1 ms slices of arithmetic between tasks (so that messages
- * still arrive): the machine as the worker sees it while the page issues and answers a burst of calls.
+ * Keeps the page's thread busy until `work` settles, in 1 ms slices between tasks (so that messages still arrive):
+ * arithmetic only, or, with `allocate`, what a burst of calls makes on the page (a small typed array and a promise
+ * each, a few thousand kept alive), so that its garbage is collected meanwhile. Whether the page's work slows the
+ * worker's runs: by taking a core, or by its memory and garbage collection.
  */
-async function busyWhile<T>(work: Promise<T>): Promise<T> {
+async function busyWhile<T>(work: Promise<T>, allocate = false): Promise<T> {
   let done = false;
   void work.finally(() => (done = true));
   const channel = new MessageChannel();
@@ -63,9 +65,16 @@ async function busyWhile<T>(work: Promise<T>): Promise<T> {
       channel.port2.postMessage(0);
     });
   let sink = 0;
+  const kept: unknown[] = [];
   while (!done) {
     const until = performance.now() + 1;
-    while (performance.now() < until) sink = Math.sqrt(sink + until);
+    while (performance.now() < until) {
+      if (!allocate) sink = Math.sqrt(sink + until);
+      else {
+        kept.push({ data: new Float32Array(256), answer: Promise.resolve(kept.length) });
+        if (kept.length > 4000) kept.splice(0, 2000);
+      }
+    }
     await nextTask();
   }
   channel.port1.close();
@@ -76,7 +85,7 @@ async function busyWhile<T>(work: Promise<T>): Promise<T> {
 /**
  * 1 and 2: the floor (raw `session.run` at `floorBatch` rows in a hand-written module worker, inputs already there)
  * against `count` concurrent one-row predicts through tensorlane, on `backend`. On WASM also the floor while the
- * page's thread is busy (see busyWhile): whether the page's work alone slows the worker's runs.
+ * page's thread is busy, computing or allocating (see busyWhile): whether the page's work alone slows the worker's runs.
  */
 export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number, backend: Backend = 'wasm') {
   const raw = await openRawWorker(`models/${model.file}`, 1, backend === 'webgpu' ? 'webgpu' : 'wasm');
@@ -87,10 +96,13 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
   };
   try {
     const variants: Record<string, () => Promise<Figures>> = { floor };
-    if (backend === 'wasm') variants['floorBusyPage'] = () => busyWhile(floor());
+    if (backend === 'wasm') {
+      variants['floorBusyPage'] = () => busyWhile(floor());
+      variants['floorAllocatingPage'] = () => busyWhile(floor(), true);
+    }
     variants['tensorlane'] = () => burst(path, model, count);
-    const { floor: floorFigures, tensorlane, floorBusyPage } = await alternate(rounds, variants);
-    return { floor: floorFigures!, tensorlane: tensorlane!, ...(floorBusyPage ? { floorBusyPage } : {}) };
+    const { floor: floorFigures, tensorlane, floorBusyPage, floorAllocatingPage } = await alternate(rounds, variants);
+    return { floor: floorFigures!, tensorlane: tensorlane!, ...(floorBusyPage && floorAllocatingPage ? { floorBusyPage, floorAllocatingPage } : {}) };
   } finally {
     raw.close();
     await path.close();

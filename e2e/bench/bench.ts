@@ -5,6 +5,8 @@
 //   pnpm bench --only a,b         some sections: saturated, overhead, boundary, batching, smoothness, threads, memory,
 //                                 latency, warmup, calibration, engines, recovery, streams, chaos, pictures
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
+//   pnpm bench --write --only a,b those sections replace theirs in results.json; the others are kept, each saying the
+//                                 run it came from (a section that cannot run in full here is run alone, e.g. --quick)
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +78,26 @@ export async function measure(bench: Bench, sections: readonly Section[], log = 
   return { meta, targets: checkTargets(results), sections: results };
 }
 
+/** How a section kept from an earlier report says where it came from, once. */
+const KEPT = 'Measured in ';
+
+/**
+ * `report`'s sections in place of theirs in `earlier`, the others kept, each saying which run it came from; the
+ * targets read again from them all.
+ */
+export function keepOthers(report: Report, earlier: Report): Report {
+  const { meta } = earlier;
+  const from = `Measured in an earlier run, not in the run above: \`pnpm bench\` (${meta.mode} mode, ${meta.date}, commit ${meta.commit}) on ${meta.machine}, ${meta.cores} cores; onnxruntime-web ${meta.onnxruntimeWeb}. `;
+  const sections = SECTIONS.flatMap((section) => {
+    const fresh = report.sections.find((s) => s.id === section.id);
+    if (fresh) return [fresh];
+    const kept = earlier.sections.find((s) => s.id === section.id);
+    if (!kept) return [];
+    return [kept.text.startsWith(KEPT) ? kept : { ...kept, text: `${from}${kept.text}` }];
+  });
+  return { meta: report.meta, targets: checkTargets(sections), sections };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const mode: Mode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
@@ -84,7 +106,7 @@ async function main(): Promise<void> {
   const unknown = only?.filter((id) => !SECTIONS.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`no bench section ${unknown.join(', ')}; the sections are ${SECTIONS.map((s) => s.id).join(', ')}`);
   const write = args.includes('--write');
-  if (write && (mode !== 'full' || only)) throw new Error('--write needs a full run of every section: the README shows them all');
+  if (write && mode !== 'full') throw new Error('--write needs a full run: the README shows full figures');
   const sections = only ? SECTIONS.filter((s) => only.includes(s.id)) : SECTIONS;
 
   const report = await runBench(mode, (bench) => measure(bench, sections));
@@ -93,9 +115,11 @@ async function main(): Promise<void> {
   mkdirSync(new URL('test-results/', root), { recursive: true });
   writeFileSync(new URL(`test-results/bench-${mode}.json`, root), `${JSON.stringify(report, null, 2)}\n`);
   if (write) {
-    writeFileSync(new URL('e2e/bench/results.json', root), `${JSON.stringify(report, null, 2)}\n`);
+    const results = new URL('e2e/bench/results.json', root);
+    const written = only ? keepOthers(report, JSON.parse(readFileSync(results, 'utf8')) as Report) : report;
+    writeFileSync(results, `${JSON.stringify(written, null, 2)}\n`);
     const readme = new URL('README.md', root);
-    writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), markdown));
+    writeFileSync(readme, spliceReadme(readFileSync(readme, 'utf8'), renderReport(written)));
     console.log('wrote e2e/bench/results.json and README.md');
   }
 }

@@ -74,7 +74,8 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
     }
   }
   const buffers = whole ?? bytes.map((n) => new ArrayBuffer(n));
-  const targets = buffers.map((buffer) => new Uint8Array(buffer));
+  /** Where the items are copied to; none when the call travels in its own buffers. */
+  const targets = whole ? undefined : buffers.map((buffer) => new Uint8Array(buffer));
   const offsets = names!.map(() => 0);
   const layout = numbers(length);
   let at = 0;
@@ -85,7 +86,7 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
     for (const item of items) {
       names!.forEach((name, k) => {
         const { data, dims } = item[name]!;
-        if (!whole) targets[k]!.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offsets[k]);
+        targets?.[k]!.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offsets[k]);
         offsets[k]! += data.byteLength;
         layout[at++] = dims.length;
         for (const d of dims) layout[at++] = d;

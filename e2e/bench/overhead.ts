@@ -16,6 +16,7 @@ export const overhead: Section = {
     });
     const rows: string[][] = [];
     const figures: Record<string, number> = {};
+    const posts: { awake: number[]; asleep: number[] } = { awake: [], asleep: [] };
     await withPage(bench, true, async (page) => {
       for (const { model, batch } of cases) {
         const r = await page.evaluate(
@@ -23,24 +24,40 @@ export const overhead: Section = {
           { model, batch, calls, rounds },
         );
         const ratio = r.tensorlane['microsPerCall']!.median / r.raw['microsPerCall']!.median;
+        const outside = (paths: typeof r.raw) => paths['microsPerCall']!.median - paths['runMicrosPerCall']!.median;
         figures[`${model.file.replace('.onnx', '')}.${batch}.ratio`] = ratio;
+        posts.awake.push(r.postAwake['microsPerPost']!.median);
+        posts.asleep.push(r.postAsleep['microsPerPost']!.median);
         rows.push([
           labelOf(model, batch),
           formatSample(r.tensorlane['microsPerCall']!, 1),
           formatSample(r.raw['microsPerCall']!, 1),
           formatRatio(ratio),
           (r.tensorlane['microsPerCall']!.median - r.raw['microsPerCall']!.median).toFixed(1),
+          formatSample(r.tensorlane['runMicrosPerCall']!, 1),
+          formatSample(r.raw['runMicrosPerCall']!, 1),
+          (outside(r.tensorlane) - outside(r.raw)).toFixed(1),
         ]);
       }
     });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    figures['post.awake'] = median(posts.awake);
+    figures['post.asleep'] = median(posts.asleep);
     return {
       id: 'overhead',
       title: '3. SDK overhead, one call at a time',
       text:
         `${calls} \`predict\` calls one after another (each awaited), through tensorlane and through a minimal ` +
         `hand-written module worker around the same onnxruntime-web build (postMessage with transfer lists both ways, ` +
-        `a Map of pending calls, no validation, no queue); µs per call over the round, ${rounds} rounds.`,
-      header: ['model [batch]', 'tensorlane µs/call', 'hand-written µs/call', 'tensorlane/hand-written', 'difference µs'],
+        `a Map of pending calls, no validation, no queue); µs per call over the round, ${rounds} rounds. *Run µs*: of ` +
+        `that, the time inside the model's run (tensorlane's runner, which makes onnxruntime-web's tensors and reads the ` +
+        `outputs; \`session.run\` alone in the hand-written worker): two sessions of one model differ there, ` +
+        `whatever wraps them. *Difference outside the run*: what tensorlane adds around it. Each call ` +
+        `sends two messages, and a message costs most when its receiver sleeps: an empty \`postMessage\` from that ` +
+        `worker took it ${figures['post.awake'].toFixed(1)} µs while the page's thread was awake, and ` +
+        `${figures['post.asleep'].toFixed(1)} µs when it had fallen asleep and had to be woken (medians of 100, each ` +
+        `round). Both workers pay this; it sets the floor of a call alone.`,
+      header: ['model [batch]', 'tensorlane µs/call', 'hand-written µs/call', 'tensorlane/hand-written', 'difference µs', 'tensorlane run µs', 'hand-written run µs', 'difference outside the run µs'],
       rows,
       figures,
     };

@@ -25,6 +25,7 @@ export const saturated: Section = {
           { model, backend, count: count[backend], rounds: rounds[backend], floorRuns: floorRuns[backend] },
         );
         const ratio = r.tensorlane['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
+        const byHand = r.byHand['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         const busy = r.floorBusyPage && r.floorBusyPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         const allocating = r.floorAllocatingPage && r.floorAllocatingPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         // WASM figures keep their names of earlier runs (results.json); WebGPU's say so.
@@ -32,6 +33,9 @@ export const saturated: Section = {
         figures[`${name}.ratio`] = ratio;
         figures[`${name}.pathMicrosPerCall`] = r.tensorlane['pathMicrosPerCall']!.median;
         figures[`${name}.rowsPerSecond`] = r.tensorlane['rowsPerSecond']!.median;
+        figures[`${name}.byHandRatio`] = byHand;
+        figures[`${name}.vsByHand`] = ratio / byHand;
+        figures[`${name}.byHandRunMicrosPerRow`] = r.byHand['runMicrosPerRow']!.median;
         if (busy !== undefined) figures[`${name}.floorBusyRatio`] = busy;
         if (allocating !== undefined) figures[`${name}.floorAllocatingRatio`] = allocating;
         rows.push([
@@ -40,12 +44,15 @@ export const saturated: Section = {
           formatSample(r.floor['rowsPerSecond']!),
           busy === undefined ? '' : `${formatSample(r.floorBusyPage!['rowsPerSecond']!)} (${formatRatio(busy)})`,
           allocating === undefined ? '' : `${formatSample(r.floorAllocatingPage!['rowsPerSecond']!)} (${formatRatio(allocating)})`,
+          `${formatSample(r.byHand['rowsPerSecond']!)} (${formatRatio(byHand)})`,
           formatSample(r.tensorlane['rowsPerSecond']!),
           formatRatio(ratio),
+          formatRatio(ratio / byHand),
           formatSample(r.tensorlane['p50']!, 1),
           formatSample(r.tensorlane['p95']!, 1),
           formatSample(r.tensorlane['pathMicrosPerCall']!, 1),
           r.floor['microsPerRow']!.median.toFixed(1),
+          formatSample(r.byHand['runMicrosPerRow']!, 1),
           formatSample(r.tensorlane['runMicrosPerRow']!, 1),
           r.tensorlane['rowsPerRun']!.median.toFixed(1),
         ]);
@@ -62,9 +69,13 @@ export const saturated: Section = {
         `call, thousands alive), with their ratio to the floor: whether the page's work alone slows the worker's runs. Saturated: ${count.wasm} one-row ` +
         `\`predict\` calls fired at once through tensorlane (${count.webgpu || 'none'} on WebGPU; defaults: dynamic ` +
         `batching, \`maxBatchSize\` 64); latency from firing to each answer. *Path µs/call* is the burst's time less the ` +
-        `time inside \`session.run\`, over the calls: what a call costs outside the model. ${rounds.wasm} rounds on WASM ` +
+        `time inside \`session.run\`, over the calls: what a call costs outside the model. *By hand*: the same burst through ` +
+        `batching written by hand over the floor's own worker and session, the leanest form of the design: calls gather ` +
+        `on the page, 64 at most, travel as one buffer laid out as the batch, run as they arrive with no queue and no copy ` +
+        `in the worker, and come back as one buffer cut into views; no validation, cancel, timeout or recovery. Its ` +
+        `ratio to the floor is what that design reaches on this machine. ${rounds.wasm} rounds on WASM ` +
         `(${rounds.webgpu || 'none'} on WebGPU).`,
-      header: ['model', 'backend', 'floor rows/s', 'floor, page computing rows/s', 'floor, page allocating rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'tensorlane run µs/row', 'rows/run'],
+      header: ['model', 'backend', 'floor rows/s', 'floor, page computing rows/s', 'floor, page allocating rows/s', 'by hand rows/s', 'tensorlane rows/s', 'tensorlane/floor', 'tensorlane/by hand', 'p50 ms', 'p95 ms', 'path µs/call', 'floor run µs/row', 'by hand run µs/row', 'tensorlane run µs/row', 'rows/run'],
       rows,
       figures,
     };

@@ -3,7 +3,7 @@
 import { createSession, type Backend, type Session, type SessionOptions } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { alternate, type Figures } from '../bench/alternate.ts';
-import { openRawWorker } from './raw.ts';
+import { handBatched, openRawWorker } from './raw.ts';
 import { openPath, sessionPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
 
 
@@ -28,7 +28,7 @@ function openSession(model: ThroughputCase, options: Partial<SessionOptions> = {
  * reports its runs (tensorlane), the time per call spent outside the model's run (the whole elapsed time less the time
  * inside `session.run`, over the calls), the time inside it per row, and rows per run.
  */
-async function burst(path: Path, model: ThroughputCase, count: number): Promise<Figures> {
+async function burst(path: Pick<Path, 'run' | 'runs'>, model: ThroughputCase, count: number): Promise<Figures> {
   const inputs = inputsOf(model.row, count);
   const before = await path.runs();
   const latencies = new Float64Array(count);
@@ -84,12 +84,15 @@ async function busyWhile<T>(work: Promise<T>, allocate = false): Promise<T> {
 
 /**
  * 1 and 2: the floor (raw `session.run` at `floorBatch` rows in a hand-written module worker, inputs already there)
- * against `count` concurrent one-row predicts through tensorlane, on `backend`. On WASM also the floor while the
- * page's thread is busy, computing or allocating (see busyWhile): whether the page's work alone slows the worker's runs.
+ * against `count` concurrent one-row predicts through tensorlane, and through batching written by hand over the
+ * floor's own worker and session (see handBatched), on `backend`. On WASM also the floor while the page's thread is
+ * busy, computing or allocating (see busyWhile): whether the page's work alone slows the worker's runs.
  */
 export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number, backend: Backend = 'wasm') {
   const raw = await openRawWorker(`models/${model.file}`, 1, backend === 'webgpu' ? 'webgpu' : 'wasm');
   const path = sessionPath(await openSession(model, backend === 'webgpu' ? { backend, allowSoftwareAdapter: true } : {}), model);
+  // The same worker and session as the floor: the burst, not the session instance, is what differs.
+  const byHand = handBatched(raw, model.row, 64);
   const floor = async () => {
     const ms = await raw.floor([floorBatch, ...model.row], floorRuns);
     return { rowsPerSecond: (1000 * floorBatch) / ms, microsPerRow: (1000 * ms) / floorBatch };
@@ -100,9 +103,15 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
       variants['floorBusyPage'] = () => busyWhile(floor());
       variants['floorAllocatingPage'] = () => busyWhile(floor(), true);
     }
+    variants['byHand'] = () => burst(byHand, model, count);
     variants['tensorlane'] = () => burst(path, model, count);
-    const { floor: floorFigures, tensorlane, floorBusyPage, floorAllocatingPage } = await alternate(rounds, variants);
-    return { floor: floorFigures!, tensorlane: tensorlane!, ...(floorBusyPage && floorAllocatingPage ? { floorBusyPage, floorAllocatingPage } : {}) };
+    const { floor: floorFigures, tensorlane, byHand: byHandFigures, floorBusyPage, floorAllocatingPage } = await alternate(rounds, variants);
+    return {
+      floor: floorFigures!,
+      tensorlane: tensorlane!,
+      byHand: byHandFigures!,
+      ...(floorBusyPage && floorAllocatingPage ? { floorBusyPage, floorAllocatingPage } : {}),
+    };
   } finally {
     raw.close();
     await path.close();
@@ -111,12 +120,15 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
 
 /**
  * 3: `calls` predicts one after another at `batch` rows, through tensorlane and through the hand-written worker
- * (transfer lists both ways); µs per call over the round.
+ * (transfer lists both ways); µs per call over the round, and of it µs inside the run (tensorlane's: its runner, which
+ * makes onnxruntime-web's tensors and reads the outputs; the hand-written worker's: `session.run` alone). Also what an empty postMessage from that worker costs it,
+ * to the page awake and to the page asleep.
  */
 export async function benchSequential(model: ThroughputCase, batch: number, calls: number, rounds: number) {
   const dims = [batch, ...model.row];
   const raw = await openRawWorker(`models/${model.file}`);
   const session = await openSession(model);
+  const { runs: runTotals } = sessionPath(session, model);
   const timed = async (call: (data: Float32Array) => Promise<unknown>) => {
     const data = inputsOf(dims, calls);
     const start = performance.now();
@@ -125,8 +137,19 @@ export async function benchSequential(model: ThroughputCase, batch: number, call
   };
   try {
     return await alternate(rounds, {
-      tensorlane: () => timed((data) => session.predict({ [model.input]: { type: 'float32', data, dims } })),
-      raw: () => timed((data) => raw.run(data, dims)),
+      tensorlane: async () => {
+        const before = await runTotals();
+        const figures = await timed((data) => session.predict({ [model.input]: { type: 'float32', data, dims } }));
+        return { ...figures, runMicrosPerCall: (1000 * ((await runTotals()).ms - before.ms)) / calls };
+      },
+      raw: async () => {
+        let ms = 0;
+        const figures = await timed(async (data) => void (ms += (await raw.timedRun(data, dims)).ms));
+        return { ...figures, runMicrosPerCall: (1000 * ms) / calls };
+      },
+      // What every answer costs to post, in the hand-written worker: to a page awake, and to a page asleep.
+      postAwake: async () => ({ microsPerPost: 1000 * (await raw.posts(100, false)) }),
+      postAsleep: async () => ({ microsPerPost: 1000 * (await raw.posts(100, true)) }),
     });
   } finally {
     raw.close();
@@ -348,3 +371,4 @@ export async function profileClose(): Promise<void> {
   await profiled?.session.dispose();
   profiled = undefined;
 }
+

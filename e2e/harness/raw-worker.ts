@@ -25,10 +25,24 @@ async function handle(request: RawRequest): Promise<void> {
       for (let i = 0; i < request.runs; i++) await session!.run(feeds);
       return post({ id: request.id, ms: (performance.now() - start) / request.runs });
     }
+    case 'posts': {
+      // What postMessage costs this thread: an empty message, posted while the page's thread is awake (back to back) or
+      // after a pause long enough for it to fall asleep (spaced), so that the post must wake it.
+      let total = 0;
+      for (let i = 0; i < request.count; i++) {
+        if (request.spaced) for (const until = performance.now() + 1; performance.now() < until; );
+        const start = performance.now();
+        postMessage({ id: -1 });
+        total += performance.now() - start;
+      }
+      return post({ id: request.id, ms: total / request.count });
+    }
     case 'run': {
+      const start = performance.now();
       const results = await session!.run({ [session!.inputNames[0]!]: new ort.Tensor('float32', request.data, request.dims) });
+      const ms = performance.now() - start;
       const data = results[session!.outputNames[0]!]!.data as Float32Array;
-      return post({ id: request.id, data }, [data.buffer]);
+      return post({ id: request.id, data, ms }, [data.buffer]);
     }
     case 'echo':
       return post({ id: request.id, data: request.data }, request.transfer ? [request.data.buffer] : []);
@@ -37,5 +51,7 @@ async function handle(request: RawRequest): Promise<void> {
 
 // onnxruntime-web may start its threads from this file (named 'em-pthread'): those must not answer the page.
 if ((self as { name?: string }).name !== 'em-pthread') {
-  self.addEventListener('message', (event: MessageEvent<RawRequest>) => void handle(event.data));
+  // One request at a time: onnxruntime-web runs one run of a session at a time, and a WebGPU run awaits its read-back.
+  let last = Promise.resolve();
+  self.addEventListener('message', (event: MessageEvent<RawRequest>) => void (last = last.then(() => handle(event.data))));
 }

@@ -4,10 +4,12 @@ export type RawRequest =
   | { kind: 'load'; id: number; model: string; threads: number; backend: 'wasm' | 'webgpu' }
   | { kind: 'floor'; id: number; size: number; dims: number[]; runs: number }
   | { kind: 'run'; id: number; data: Float32Array; dims: number[] }
+  | { kind: 'posts'; id: number; count: number; spaced: boolean }
   | { kind: 'echo'; id: number; data: Float32Array; transfer: boolean };
 
 export interface RawReply {
   readonly id: number;
+  /** `floor`: ms per run; `run`: the ms inside `session.run`. */
   readonly ms?: number;
   readonly data?: Float32Array;
 }
@@ -19,6 +21,13 @@ export interface RawWorker {
   floor(dims: readonly number[], runs: number): Promise<number>;
   /** One run: `data` is transferred, and the output comes back transferred. */
   run(data: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  /**
+   * ms per postMessage call of `count` empty messages from the worker to this page, back to back or `spaced` (1 ms
+   * apart, so that this thread sleeps between them when it has nothing else to do). They are not answered.
+   */
+  posts(count: number, spaced: boolean): Promise<number>;
+  /** The same, with the ms the worker spent inside `session.run`. */
+  timedRun(data: Float32Array, dims: readonly number[]): Promise<{ readonly data: Float32Array; readonly ms: number }>;
   /** Sends `data` to the worker and back, transferred or structured-cloned. No model involved. */
   echo(data: Float32Array, transfer: boolean): Promise<Float32Array>;
   close(): void;
@@ -30,7 +39,7 @@ export async function openRawWorker(model?: string, threads = 1, backend: 'wasm'
   const pending = new Map<number, (reply: RawReply) => void>();
   let nextId = 1;
   worker.onmessage = ({ data }: MessageEvent<RawReply>) => {
-    pending.get(data.id)!(data);
+    pending.get(data.id)?.(data); // the messages of `posts` have no id of a call
     pending.delete(data.id);
   };
   const call = (request: Without<RawRequest, 'id'>, transfer: Transferable[] = []) =>
@@ -43,7 +52,52 @@ export async function openRawWorker(model?: string, threads = 1, backend: 'wasm'
   return {
     floor: async (dims, runs) => (await call({ kind: 'floor', size: dims.reduce((a, b) => a * b, 1), dims: [...dims], runs })).ms!,
     run: async (data, dims) => (await call({ kind: 'run', data, dims: [...dims] }, [data.buffer])).data!,
+    posts: async (count, spaced) => (await call({ kind: 'posts', count, spaced })).ms!,
+    timedRun: async (data, dims) => {
+      const reply = await call({ kind: 'run', data, dims: [...dims] }, [data.buffer]);
+      return { data: reply.data!, ms: reply.ms! };
+    },
     echo: async (data, transfer) => (await call({ kind: 'echo', data, transfer }, transfer ? [data.buffer] : [])).data!,
     close: () => worker.terminate(),
+  };
+}
+
+/**
+ * Batching written by hand over the hand-written worker, the design at its leanest: one-row calls gather on the page
+ * until the task ends or `batch` of them wait, travel as one buffer laid out as the batch the model runs, run as they
+ * arrive (no queue, no copy in the worker), and come back as one output buffer that the page cuts into each call's
+ * view. No validation, no cancel, no timeout, no recovery. What it reaches is what the design can reach here.
+ */
+export function handBatched(raw: RawWorker, row: readonly number[], batch = 64) {
+  const rowSize = row.reduce((a, b) => a * b, 1);
+  let outbox: Array<{ data: Float32Array; resolve: (out: Float32Array) => void }> = [];
+  let queued = false;
+  const totals = { ms: 0, rows: 0, runs: 0 };
+  const send = () => {
+    queued = false;
+    const calls = outbox;
+    outbox = [];
+    if (calls.length === 0) return;
+    const input = new Float32Array(calls.length * rowSize);
+    calls.forEach((c, i) => input.set(c.data, i * rowSize));
+    void raw.timedRun(input, [calls.length, ...row]).then(({ data, ms }) => {
+      totals.ms += ms;
+      totals.rows += calls.length;
+      totals.runs++;
+      const outRow = data.length / calls.length;
+      calls.forEach((c, i) => c.resolve(data.subarray(i * outRow, (i + 1) * outRow)));
+    });
+  };
+  return {
+    run: (data: Float32Array) =>
+      new Promise<Float32Array>((resolve) => {
+        outbox.push({ data, resolve });
+        if (outbox.length >= batch) send();
+        else if (!queued) {
+          queued = true;
+          queueMicrotask(send);
+        }
+      }),
+    runs: async () => ({ ...totals }),
   };
 }

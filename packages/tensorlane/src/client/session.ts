@@ -23,6 +23,9 @@ import { unreadable } from './unreadable.js';
 import { StreamImpl } from './stream.js';
 import type { Stream, StreamOptions } from '../types/streams.js';
 
+const first = (outputs: Outputs[]): Outputs => outputs[0]!;
+const all = (outputs: Outputs[]): Outputs[] => outputs;
+
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
 function createCounters() {
   const counts = () => ({ submitted: 0, resolved: 0, rejected: 0 });
@@ -119,19 +122,18 @@ export class SessionImpl extends EventTarget implements Session {
     return this.#reader.read;
   }
 
-  async predict(feeds: Feeds | ImageFeeds, options: PredictOptions = {}): Promise<Outputs> {
-    const [outputs] = await this.#submit('predict', () => [this.#read(feeds)], options);
-    return outputs!;
+  predict(feeds: Feeds | ImageFeeds, options: PredictOptions = {}): Promise<Outputs> {
+    return this.#submit('predict', () => [this.#read(feeds)], options, first);
   }
 
-  async predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
+  predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
     return this.#submit('predictBatch', () => {
       if (!Array.isArray(items)) {
         throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
       }
       const read = this.#read;
       return items.map((item: unknown, i) => read(item, `item ${i}: `));
-    }, options);
+    }, options, all);
   }
 
   stream(source: VideoSource, options: VideoStreamOptions = {}): VideoStream {
@@ -144,51 +146,74 @@ export class SessionImpl extends EventTarget implements Session {
     return createVideoStream(session, this.#videos++, source, options);
   }
 
-  /** Checks options and inputs, applies backpressure, then queues the items in the worker as one call. */
-  async #submit(what: string, read: () => Feeds[], options: PredictOptions): Promise<Outputs[]> {
-    const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
-    const supervisor = this.#supervisor;
-    if (supervisor.stopped) throw supervisor.stopped;
-    if (signal?.aborted) throw abortError(signal, what);
-    const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
-    if (checked.length === 0) return [];
-    const rows = checked.reduce((n, item) => n + rowsOf(item), 0);
+  /**
+   * Checks options and inputs, applies backpressure, then queues the items in the worker as one call; resolves with
+   * `answer` of their outputs. Not an async function: a saturated page keeps thousands of calls in flight, and each
+   * suspended async frame is memory the page's garbage collector copies again and again (see ARCHITECTURE.md).
+   */
+  #submit<T>(what: string, read: () => Feeds[], options: PredictOptions, answer: (outputs: Outputs[]) => T): Promise<T> {
     const counters = this.#counters;
-    counters.submitted(rows);
+    let rows: number | undefined;
+    let call: ReturnType<typeof callSignal>;
     try {
-      if (rows > this.#maxQueueSize) {
-        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
+      const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
+      const supervisor = this.#supervisor;
+      if (supervisor.stopped) throw supervisor.stopped;
+      if (signal?.aborted) throw abortError(signal, what);
+      const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
+      if (checked.length === 0) return Promise.resolve(answer([]));
+      const counted = checked.reduce((n, item) => n + rowsOf(item), 0);
+      counters.submitted((rows = counted));
+      if (counted > this.#maxQueueSize) {
+        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${counted} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
       }
       if (counters.pendingRows > this.#maxQueueSize) {
-        const waiting = counters.pendingRows - rows;
+        const waiting = counters.pendingRows - counted;
         throw new TensorlaneError(
           'QUEUE_FULL',
-          `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
+          `${what}() of ${counted} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
       // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
-      const call = callSignal(signal, timeoutMs, what);
-      try {
-        // Pictures become frames to move: at once, or once decoded (a Blob) or snapshotted (a DOM element).
-        let taken: Taken | undefined;
-        if (supervisor.reply.images !== undefined) {
-          const taking = takePictures(checked, copy);
-          taken = taking instanceof Promise ? await taking : taking;
-          if (call?.signal.aborted) throw abortError(call.signal, what);
-        }
-        const items = taken?.items ?? checked;
-        const sent = unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items)));
-        const outputs = await supervisor.request(sent, { signal: call?.signal, what });
-        if (taken) outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
-        counters.resolved(rows);
-        return outputs;
-      } finally {
-        call?.release();
-      }
+      call = callSignal(signal, timeoutMs, what);
+      const signalled = call;
+      const callOptions = { signal: signalled?.signal, what };
+      const send = (items: readonly Feeds[]) =>
+        supervisor.request(unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items))), callOptions);
+      const outputs = supervisor.reply.images === undefined ? send(checked) : this.#sendPictures(checked, copy, signalled, what, send);
+      return outputs.then(
+        (out) => {
+          signalled?.release();
+          counters.resolved(counted);
+          return answer(out);
+        },
+        (error: unknown) => {
+          signalled?.release();
+          counters.rejected(counted, error);
+          throw error;
+        },
+      );
     } catch (error) {
-      counters.rejected(rows, error);
-      throw error;
+      call?.release();
+      if (rows !== undefined) counters.rejected(rows, error);
+      return Promise.reject(error);
     }
+  }
+
+  /** The calls of a model with image inputs: pictures become frames to move, at once, or once decoded or snapshotted. */
+  async #sendPictures(
+    checked: Feeds[],
+    copy: boolean,
+    call: ReturnType<typeof callSignal>,
+    what: string,
+    send: (items: readonly Feeds[]) => Promise<Outputs[]>,
+  ): Promise<Outputs[]> {
+    const taking = takePictures(checked, copy);
+    const taken: Taken = taking instanceof Promise ? await taking : taking;
+    if (call?.signal.aborted) throw abortError(call.signal, what);
+    const outputs = await send(taken.items);
+    outputs.forEach((out, i) => attachTransforms(out, taken.transforms[i]!));
+    return outputs;
   }
 
   #streams = 0;

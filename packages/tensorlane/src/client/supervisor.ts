@@ -204,22 +204,19 @@ export async function supervise(
     },
     restarts,
 
-    async request(items, options) {
-      let alone = false;
-      try {
-        for (;;) {
-          const { connection } = state.kind === 'up' ? state.link : await inUse(options);
-          try {
-            return await connection.request(items, alone ? { ...options, alone } : options);
-          } catch (error) {
-            if (!(error instanceof Returned)) throw error;
-            ({ items, alone } = error);
-          }
-        }
-      } catch (error) {
-        closePictures(items); // the frames of a call that ends here unsent (or handed back) are closed; moved ones are gone
-        throw error;
-      }
+    // Not an async function, as Session.#submit is not: a saturated page keeps thousands of these in flight.
+    request(items, options) {
+      /** One attempt; a call the worker hands back (Returned) goes again, to the worker that then serves. */
+      const attempt = (items: readonly Feeds[], alone: boolean): Promise<Feeds[]> => {
+        const calling = alone ? { ...options, alone } : options;
+        const sent = state.kind === 'up' ? state.link.connection.request(items, calling) : inUse(options).then(({ connection }) => connection.request(items, calling));
+        return sent.catch((error: unknown) => {
+          if (error instanceof Returned) return attempt(error.items, error.alone);
+          closePictures(items); // the frames of a call that ends here unsent (or handed back) are closed; moved ones are gone
+          throw error;
+        });
+      };
+      return attempt(items, false);
     },
 
     link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),

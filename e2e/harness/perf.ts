@@ -121,8 +121,8 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
 /**
  * 3: `calls` predicts one after another at `batch` rows, through tensorlane and through the hand-written worker
  * (transfer lists both ways); µs per call over the round, and of it µs inside the run (tensorlane's: its runner, which
- * makes onnxruntime-web's tensors and reads the outputs; the hand-written worker's: `session.run` alone). Also what an empty postMessage from that worker costs it,
- * to the page awake and to the page asleep.
+ * makes onnxruntime-web's tensors and reads the outputs; the hand-written worker's: `session.run` alone). Also what
+ * an empty postMessage from that worker costs it, to the page awake and to the page asleep.
  */
 export async function benchSequential(model: ThroughputCase, batch: number, calls: number, rounds: number) {
   const dims = [batch, ...model.row];
@@ -371,4 +371,3 @@ export async function profileClose(): Promise<void> {
   await profiled?.session.dispose();
   profiled = undefined;
 }
-

@@ -21,13 +21,13 @@ export interface RawWorker {
   floor(dims: readonly number[], runs: number): Promise<number>;
   /** One run: `data` is transferred, and the output comes back transferred. */
   run(data: Float32Array, dims: readonly number[]): Promise<Float32Array>;
+  /** The same, with the ms the worker spent inside `session.run`. */
+  timedRun(data: Float32Array, dims: readonly number[]): Promise<{ readonly data: Float32Array; readonly ms: number }>;
   /**
    * ms per postMessage call of `count` empty messages from the worker to this page, back to back or `spaced` (1 ms
    * apart, so that this thread sleeps between them when it has nothing else to do). They are not answered.
    */
   posts(count: number, spaced: boolean): Promise<number>;
-  /** The same, with the ms the worker spent inside `session.run`. */
-  timedRun(data: Float32Array, dims: readonly number[]): Promise<{ readonly data: Float32Array; readonly ms: number }>;
   /** Sends `data` to the worker and back, transferred or structured-cloned. No model involved. */
   echo(data: Float32Array, transfer: boolean): Promise<Float32Array>;
   close(): void;
@@ -49,14 +49,15 @@ export async function openRawWorker(model?: string, threads = 1, backend: 'wasm'
       worker.postMessage({ ...request, id }, transfer);
     });
   if (model !== undefined) await call({ kind: 'load', model: new URL(model, document.baseURI).href, threads, backend });
+  const timedRun = async (data: Float32Array, dims: readonly number[]) => {
+    const reply = await call({ kind: 'run', data, dims: [...dims] }, [data.buffer]);
+    return { data: reply.data!, ms: reply.ms! };
+  };
   return {
     floor: async (dims, runs) => (await call({ kind: 'floor', size: dims.reduce((a, b) => a * b, 1), dims: [...dims], runs })).ms!,
-    run: async (data, dims) => (await call({ kind: 'run', data, dims: [...dims] }, [data.buffer])).data!,
+    run: async (data, dims) => (await timedRun(data, dims)).data,
+    timedRun,
     posts: async (count, spaced) => (await call({ kind: 'posts', count, spaced })).ms!,
-    timedRun: async (data, dims) => {
-      const reply = await call({ kind: 'run', data, dims: [...dims] }, [data.buffer]);
-      return { data: reply.data!, ms: reply.ms! };
-    },
     echo: async (data, transfer) => (await call({ kind: 'echo', data, transfer }, transfer ? [data.buffer] : [])).data!,
     close: () => worker.terminate(),
   };

@@ -153,8 +153,15 @@ export class SessionImpl extends EventTarget implements Session {
    */
   #submit<T>(what: string, read: () => Feeds[], options: PredictOptions, answer: (outputs: Outputs[]) => T): Promise<T> {
     const counters = this.#counters;
+    /** Set once the rows are counted as submitted: from then on the call ends counted as resolved or rejected. */
     let rows: number | undefined;
     let call: ReturnType<typeof callSignal>;
+    const end = (failed: boolean, error?: unknown) => {
+      call?.release();
+      if (rows === undefined) return;
+      if (failed) counters.rejected(rows, error);
+      else counters.resolved(rows);
+    };
     try {
       const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
       const supervisor = this.#supervisor;
@@ -162,40 +169,36 @@ export class SessionImpl extends EventTarget implements Session {
       if (signal?.aborted) throw abortError(signal, what);
       const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
       if (checked.length === 0) return Promise.resolve(answer([]));
-      const counted = checked.reduce((n, item) => n + rowsOf(item), 0);
-      counters.submitted((rows = counted));
-      if (counted > this.#maxQueueSize) {
-        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${counted} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
+      rows = checked.reduce((n, item) => n + rowsOf(item), 0);
+      counters.submitted(rows);
+      if (rows > this.#maxQueueSize) {
+        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
       }
       if (counters.pendingRows > this.#maxQueueSize) {
-        const waiting = counters.pendingRows - counted;
+        const waiting = counters.pendingRows - rows;
         throw new TensorlaneError(
           'QUEUE_FULL',
-          `${what}() of ${counted} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
+          `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
       // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
       call = callSignal(signal, timeoutMs, what);
-      const signalled = call;
-      const callOptions = { signal: signalled?.signal, what };
+      const callOptions = { signal: call?.signal, what };
       const send = (items: readonly Feeds[]) =>
         supervisor.request(unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items))), callOptions);
-      const outputs = supervisor.reply.images === undefined ? send(checked) : this.#sendPictures(checked, copy, signalled, what, send);
+      const outputs = supervisor.reply.images === undefined ? send(checked) : this.#sendPictures(checked, copy, call, what, send);
       return outputs.then(
         (out) => {
-          signalled?.release();
-          counters.resolved(counted);
+          end(false);
           return answer(out);
         },
         (error: unknown) => {
-          signalled?.release();
-          counters.rejected(counted, error);
+          end(true, error);
           throw error;
         },
       );
     } catch (error) {
-      call?.release();
-      if (rows !== undefined) counters.rejected(rows, error);
+      end(true, error);
       return Promise.reject(error);
     }
   }

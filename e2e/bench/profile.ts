@@ -3,6 +3,7 @@
 // each thread's busiest functions, self time, and the share of the burst each thread was busy.
 //   pnpm bench:profile                 (the tiny model: the path itself; MODEL=mlp.onnx for the MLP)
 //   SEQUENTIAL=1 pnpm bench:profile    (calls one after another instead of a burst)
+//   RAW=1 pnpm bench:profile           (the same calls through the bench's hand-written worker, for comparison)
 import { writeFileSync } from 'node:fs';
 import { runBench } from './harness.ts';
 import { MLP, TINY } from './models.ts';
@@ -51,11 +52,12 @@ const model = process.env['MODEL'] === 'mlp.onnx' ? MLP : TINY;
 const COUNT = Number(process.env['COUNT'] ?? 2000);
 const BURSTS = Number(process.env['BURSTS'] ?? 20);
 const SEQUENTIAL = process.env['SEQUENTIAL'] === '1';
+const RAW = process.env['RAW'] === '1';
 
 // Unminified, so that the profile names tensorlane's functions.
 await runBench('full', async (bench) => {
   const page = await bench.openPage({ isolated: true });
-  await page.evaluate((m) => window.harness.perf.profileOpen(m), model);
+  await page.evaluate((args) => window.harness.perf.profileOpen(args.model, args.raw), { model, raw: RAW });
   await page.evaluate((args) => window.harness.perf.profileBurst(args.count, args.sequential), { count: COUNT, sequential: SEQUENTIAL }); // warm-up
   await bench.browser.startTracing(page, { categories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline', 'disabled-by-default-v8.gc', '__metadata'] });
   let elapsed = 0;

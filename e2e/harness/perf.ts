@@ -3,7 +3,7 @@
 import { createSession, type Backend, type Session, type SessionOptions } from 'tensorlane';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { alternate, type Figures } from '../bench/alternate.ts';
-import { handBatched, openRawWorker } from './raw.ts';
+import { handBatched, openRawWorker, type RawWorker } from './raw.ts';
 import { openPath, sessionPath, type Path, type ThroughputCase, type ThroughputMode } from './throughput.ts';
 
 
@@ -348,10 +348,19 @@ export async function memoryClose(): Promise<void> {
   await session.dispose();
 }
 
-let profiled: { session: Session; path: Path; model: ThroughputCase } | undefined;
+let profiled: { session?: Session; raw?: RawWorker; path: Pick<Path, 'run'>; model: ThroughputCase } | undefined;
 
-/** For `pnpm bench:profile`: one session, bursts of `count` one-row predicts (ms per burst), close. */
-export async function profileOpen(model: ThroughputCase): Promise<void> {
+/**
+ * For `pnpm bench:profile`: one session, bursts of `count` one-row predicts (ms per burst), close. `raw`: the
+ * hand-written worker instead, to profile the same calls without tensorlane.
+ */
+export async function profileOpen(model: ThroughputCase, raw = false): Promise<void> {
+  if (raw) {
+    const worker = await openRawWorker(`models/${model.file}`);
+    const dims = [1, ...model.row];
+    profiled = { raw: worker, path: { run: (data) => worker.run(data, dims) }, model };
+    return;
+  }
   const session = await openSession(model);
   profiled = { session, path: sessionPath(session, model), model };
 }
@@ -364,10 +373,12 @@ export async function profileBurst(count: number, sequential = false): Promise<n
   return performance.now() - start;
 }
 export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {
+  if (profiled!.session === undefined) return { rowsPerRun: 1, runMicrosPerRow: NaN };
   const { meanRowsPerRun, runMs, rowsRun } = await profiled!.session.stats();
   return { rowsPerRun: meanRowsPerRun, runMicrosPerRow: (1000 * runMs.mean * runMs.count) / rowsRun };
 }
 export async function profileClose(): Promise<void> {
-  await profiled?.session.dispose();
+  profiled?.raw?.close();
+  await profiled?.session?.dispose();
   profiled = undefined;
 }

@@ -373,8 +373,7 @@ export async function profileBurst(count: number, sequential = false): Promise<n
   return performance.now() - start;
 }
 export async function profileStats(): Promise<{ rowsPerRun: number; runMicrosPerRow: number }> {
-  if (profiled!.session === undefined) return { rowsPerRun: 1, runMicrosPerRow: NaN };
-  const { meanRowsPerRun, runMs, rowsRun } = await profiled!.session.stats();
+  const { meanRowsPerRun, runMs, rowsRun } = await profiled!.session!.stats();
   return { rowsPerRun: meanRowsPerRun, runMicrosPerRow: (1000 * runMs.mean * runMs.count) / rowsRun };
 }
 export async function profileClose(): Promise<void> {

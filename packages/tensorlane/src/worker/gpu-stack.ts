@@ -54,9 +54,13 @@ const bufferSize = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
 
 /** An array of a value's data (read back from the GPU if it lives there), as a tensorlane tensor. */
 export async function toCpu(value: Value, release = false): Promise<Tensor> {
-  const data = onGpu(value) ? await value.getData(release) : value.data;
-  return { type: value.type as Tensor['type'], data: data as Tensor['data'], dims: [...value.dims] };
+  return onGpu(value) ? tensorOf(value, await value.getData(release)) : inMemory(value);
 }
+
+/** A value that lives in memory, as a tensor over its data (no copy). */
+export const inMemory = (value: Value): Tensor => tensorOf(value, value.data);
+
+const tensorOf = (value: Value, data: unknown): Tensor => ({ type: value.type as Tensor['type'], data: data as Tensor['data'], dims: [...value.dims] });
 
 /**
  * Stacks `parts` (dims equal but at `axis`) along `axis`: on the GPU when any part lives there and the copies

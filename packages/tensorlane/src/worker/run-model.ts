@@ -1,11 +1,11 @@
 import type * as Ort from 'onnxruntime-web';
 import { TensorlaneError, messageOf } from '../errors.js';
 import { isPictureTensor } from '../tensor/pictures.js';
-import type { Feeds } from '../types/tensor.js';
+import type { Feeds, Tensor } from '../types/tensor.js';
 import type { PictureFeed } from '../wire/protocol.js';
 import { BACKEND_TABLE, type Guard, type Guarded, type OrtModule, type Run } from './backend-table.js';
 import type { SessionBroken } from './broken.js';
-import { toCpu } from './gpu-stack.js';
+import { inMemory, onGpu, toCpu } from './gpu-stack.js';
 import type { Built } from './resolve-backend.js';
 import type { Converted, PictureConverter } from './images/convert.js';
 
@@ -41,9 +41,15 @@ async function runOnce(ort: OrtModule, session: Ort.InferenceSession, feeds: Fee
       } else ortFeeds[name] = new ort.Tensor(t.type, t.data as Ort.Tensor.DataType as Float32Array, t.dims);
     }
     const results = await runOrt(session, ortFeeds);
-    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here: only bytes leave the worker.
-    const read = Object.entries(results).map(async ([name, t]) => [name, await toCpu(t, true)] as const);
-    return Object.fromEntries(await Promise.all(read));
+    // Outputs left on the GPU (preferredOutputLocation: 'gpu-buffer') are read back here, together: only bytes leave
+    // the worker. Outputs in memory, the rule on WASM, are taken at once: a run answers without another wait.
+    const names = Object.keys(results);
+    if (names.some((name) => onGpu(results[name]!))) {
+      return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await toCpu(results[name]!, true)] as const)));
+    }
+    const outputs: Record<string, Tensor> = {};
+    for (const name of names) outputs[name] = inMemory(results[name]!);
+    return outputs;
   } finally {
     for (const picture of converted) picture.release();
   }
@@ -71,9 +77,13 @@ export function createRunner({ ort, session, engine, device }: Built, broken: (e
   const { guarded, explains } = BACKEND_TABLE[engine].guard(device, broken);
   /** The last attempt queued: the next starts once it has settled. */
   let last: Promise<unknown> = Promise.resolve();
+  /** Attempts queued and not yet settled: with none, the next starts at once, without a wait on `last`. */
+  let unsettled = 0;
+  const settled = () => void unsettled--;
   const exclusive: Guarded = (attempt) => {
-    const turn = last.then(() => guarded(attempt));
-    last = turn.catch(() => undefined);
+    const turn = unsettled === 0 ? guarded(attempt) : last.then(() => guarded(attempt));
+    unsettled++;
+    last = turn.then(settled, settled);
     return turn;
   };
   return { run: (feeds) => exclusive(() => runOnce(ort, session, feeds, pictures)), exclusive, explains };

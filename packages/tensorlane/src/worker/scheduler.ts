@@ -141,15 +141,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     queueMicrotask(pump);
   }
 
-  async function timedRun(feeds: Feeds, rows: number): Promise<Feeds> {
+  /** The run's own promise, timed on the side: a wrapper would cost every run another wait. */
+  function timedRun(feeds: Feeds, rows: number): Promise<Feeds> {
     const started = now();
     stats.runs++;
     stats.rowsRun += rows;
-    try {
-      return await run(feeds);
-    } finally {
-      stats.run.record(now() - started);
-    }
+    const outputs = run(feeds);
+    const record = () => stats.run.record(now() - started);
+    outputs.then(record, record);
+    return outputs;
   }
 
   /** Gives each item still wanted its rows of `outputs`: all of them when it ran alone. */
@@ -257,11 +257,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const call: Call = { id, items: [], alone, remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
-      items.forEach((feeds, index) => {
+      for (let index = 0; index < items.length; index++) {
+        const feeds = items[index]!;
         const item: Item = { call, index, feeds, rows: rowsOf(feeds), arrived, queued: true };
         call.items.push(item);
         queue.add(item, alone);
-      });
+      }
       schedulePump();
     },
 

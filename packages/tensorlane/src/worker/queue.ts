@@ -46,6 +46,9 @@ export interface Queue<T extends Queued> {
   clear(): void;
 }
 
+/** Emptied groups kept for the next request of their kind, at most. */
+const KEPT_GROUPS = 8;
+
 export function createQueue<T extends Queued>({ stacked, maxBatchSize, maxQueueDelayMs }: QueueOptions): Queue<T> {
   const groups = new Map<string, Group<T>>();
   /** The groups with queued items, in turn order (a Set keeps insertion order): the first due one goes next. */
@@ -63,8 +66,12 @@ export function createQueue<T extends Queued>({ stacked, maxBatchSize, maxQueueD
     item.queued = false;
     group.rows -= item.rows;
     if (--group.count > 0) return;
-    groups.delete(group.key);
     turns.delete(group);
+    group.items.length = 0;
+    group.head = 0;
+    // An emptied group stays for the next request of its kind, which calls made one after another always are; a
+    // group of requests that run alone never has one, and a few kept are enough.
+    if (group.alone || groups.size > KEPT_GROUPS) groups.delete(group.key);
   }
 
   /** Takes the next batch off `group`, and sends the group to the back of the turn order. */
@@ -104,8 +111,8 @@ export function createQueue<T extends Queued>({ stacked, maxBatchSize, maxQueueD
       if (group === undefined) {
         group = { key, alone: stackable === undefined, items: [], head: 0, rows: 0, count: 0 };
         groups.set(key, group);
-        turns.add(group);
       }
+      if (group.count === 0) turns.add(group);
       group.items.push(item);
       group.rows += item.rows;
       group.count++;

@@ -103,8 +103,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     });
     if (live.length === 0) return;
     const { packed, rest } = pack(live);
-    const message: Submit = { tensorlane: 'submit', submissions: rest, ...(packed ? { packed } : {}) };
-    const transfer = buffersOf(rest.flatMap((submission) => submission.items));
+    const message: Submit = packed ? { tensorlane: 'submit', submissions: rest, packed } : { tensorlane: 'submit', submissions: rest };
+    const transfer = rest.length > 0 ? buffersOf(rest.flatMap((submission) => submission.items)) : [];
     if (packed) transfer.push(...packed.buffers, ...bufferOfNumbers(packed.layout));
     try {
       post(message, transfer);

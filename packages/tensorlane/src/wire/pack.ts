@@ -34,11 +34,14 @@ function fits(item: Feeds, names: readonly string[], types: readonly DType[]): b
  * shared): a call alone in its message then travels without a copy, as it would unpacked.
  */
 function wholeBuffers(item: Feeds, names: readonly string[]): ArrayBuffer[] | undefined {
-  const buffers = names.map((name) => {
+  const buffers: ArrayBuffer[] = [];
+  for (const name of names) {
     const { data } = item[name]!;
-    return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !isSharedBuffer(data.buffer) ? (data.buffer as ArrayBuffer) : undefined;
-  });
-  return buffers.every((b) => b !== undefined) && new Set(buffers).size === buffers.length ? buffers : undefined;
+    const buffer = data.buffer as ArrayBuffer;
+    if (data.byteOffset !== 0 || data.byteLength !== buffer.byteLength || isSharedBuffer(buffer) || buffers.includes(buffer)) return undefined;
+    buffers.push(buffer);
+  }
+  return buffers;
 }
 
 /**
@@ -113,9 +116,14 @@ export function unpack({ names, types, buffers, layout }: PackedCalls): Array<Su
       for (let i = layout[at++]!; i > 0; i--) {
         const feeds: Record<string, Tensor> = {};
         for (let k = 0; k < names.length; k++) {
-          const dims = new Array<number>(layout[at++]!);
+          // Packed (pushed), not holey (as new Array(rank) is): onnxruntime-web reads dims in several places.
+          const dims: number[] = [];
           let size = 1;
-          for (let d = 0; d < dims.length; d++) size *= dims[d] = layout[at++]!;
+          for (let d = layout[at++]!; d > 0; d--) {
+            const dim = layout[at++]!;
+            dims.push(dim);
+            size *= dim;
+          }
           const data = viewOf(types[k]!, buffers[k]!, offsets[k]!, size);
           offsets[k]! += data.byteLength;
           feeds[names[k]!] = { type: types[k]!, data, dims };

@@ -93,23 +93,18 @@ export interface BackendEntry {
  * fails. The run that hit it may be the reason, so it is blamed; the worker then counts as crashed.
  */
 function guardAbort({ guarded, explains }: Guard, broken: (error: SessionBroken) => void): Guard {
-  return {
-    async guarded(attempt) {
-      try {
-        return await guarded(attempt);
-      } catch (error) {
-        const cause = error instanceof Error ? error.cause : undefined;
-        if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
-          const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
-          const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
-          broken(abort);
-          throw abort;
-        }
-        throw error;
-      }
-    },
-    explains,
+  const aborted = (error: unknown): never => {
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (!(error instanceof SessionBroken) && (cause instanceof WebAssembly.RuntimeError || /\bAborted\(/.test(messageOf(error)))) {
+      const fault = { cause: 'worker-crashed' as const, message: `onnxruntime-web's WebAssembly aborted: ${messageOf(cause ?? error)}` };
+      const abort = new SessionBroken(fault, true, `${messageOf(error)} (the worker cannot run again; the call may be retried)`, { cause: error });
+      broken(abort);
+      throw abort;
+    }
+    throw error;
   };
+  // The attempt's own promise, its failure read beside it: every run goes through here.
+  return { guarded: (attempt) => guarded(attempt).catch(aborted), explains };
 }
 
 /**

@@ -9,13 +9,14 @@ import { inMemory, onGpu, toCpu } from './gpu-stack.js';
 import type { Built } from './resolve-backend.js';
 import type { Converted, PictureConverter } from './images/convert.js';
 
-/** Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. */
-export async function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
-  try {
-    return await session.run(feeds);
-  } catch (error) {
+/**
+ * Runs the model once on onnxruntime-web tensors; a failure inside onnxruntime-web is `RUN_FAILED`. The run's own
+ * promise, its failure caught beside it: an async wrapper would cost every run another wait.
+ */
+export function runOrt(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>): Promise<Ort.InferenceSession.ReturnType> {
+  return session.run(feeds).catch((error: unknown) => {
     throw new TensorlaneError('RUN_FAILED', `onnxruntime-web failed to run the model: ${messageOf(error)}`, { cause: error });
-  }
+  });
 }
 
 /** The picture input `name` as a tensor; a picture that cannot be read is the call's `INVALID_INPUT`. */

@@ -116,14 +116,9 @@ export function unpack({ names, types, buffers, layout }: PackedCalls): Array<Su
       for (let i = layout[at++]!; i > 0; i--) {
         const feeds: Record<string, Tensor> = {};
         for (let k = 0; k < names.length; k++) {
-          // Packed (pushed), not holey (as new Array(rank) is): onnxruntime-web reads dims in several places.
-          const dims: number[] = [];
+          const dims = new Array<number>(layout[at++]!);
           let size = 1;
-          for (let d = layout[at++]!; d > 0; d--) {
-            const dim = layout[at++]!;
-            dims.push(dim);
-            size *= dim;
-          }
+          for (let d = 0; d < dims.length; d++) size *= dims[d] = layout[at++]!;
           const data = viewOf(types[k]!, buffers[k]!, offsets[k]!, size);
           offsets[k]! += data.byteLength;
           feeds[names[k]!] = { type: types[k]!, data, dims };

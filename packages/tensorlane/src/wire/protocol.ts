@@ -63,11 +63,7 @@ export const FEW_NUMBERS = 32;
 
 /** Room for `length` numbers: a plain array when they are few, else a `Float64Array`. */
 export function numbers(length: number): Float64Array | number[] {
-  if (length > FEW_NUMBERS) return new Float64Array(length);
-  // Packed, not holey as new Array(length) is: structured clone copies a packed array faster.
-  const values: number[] = [];
-  for (let i = 0; i < length; i++) values.push(0);
-  return values;
+  return length <= FEW_NUMBERS ? new Array<number>(length).fill(0) : new Float64Array(length);
 }
 
 /** The buffer to transfer with `values`, if they live in one. */

@@ -104,5 +104,3 @@ export async function openWays(batch: number) {
     },
   };
 }
-
-export type Ways = Awaited<ReturnType<typeof openWays>>;

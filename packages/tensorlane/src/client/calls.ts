@@ -77,6 +77,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
   /** Calls of the current task, sent together when it ends, or every SEND_EVERY calls. */
   let outbox: Submission[] = [];
   let flushQueued = false;
+  /** Settled: `.then` on it queues a microtask, as `queueMicrotask` does, without a call out of V8 (Chromium). */
+  const settled = Promise.resolve();
   let listening = false;
   let closed: TensorlaneError | undefined;
   /** Once the worker is asked to hand back its calls, later calls go elsewhere at once (as Returned). */
@@ -147,7 +149,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
         if (outbox.length >= SEND_EVERY) flush();
         else if (!flushQueued) {
           flushQueued = true;
-          queueMicrotask(flush);
+          void settled.then(flush);
         }
       });
     },

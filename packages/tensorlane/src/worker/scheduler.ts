@@ -115,6 +115,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** The batch being run, if any. */
   let running: Promise<void> | undefined;
   let pumpQueued = false;
+  /** Settled: `.then` on it queues a microtask, as `queueMicrotask` does, without a call out of V8 (Chromium). */
+  const settled = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** `halted` after a run broke the session: calls still queue, for `surrender`; `closed` takes none. */
   let mode: 'serving' | 'halted' | 'closed' = 'serving';
@@ -138,7 +140,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   function schedulePump(): void {
     if (pumpQueued) return;
     pumpQueued = true;
-    queueMicrotask(pump);
+    void settled.then(pump);
   }
 
   /** The run's own promise, timed on the side: a wrapper would cost every run another wait. */

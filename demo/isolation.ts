@@ -57,6 +57,6 @@ export async function ensureIsolation(): Promise<Isolation> {
 /** One line for the page: whether WASM may use threads here, and why. */
 export function describeIsolation(isolation: Isolation): string {
   return isolation.isolated
-    ? `Cross-origin isolated (by the ${isolation.by === 'headers' ? "server's COOP/COEP headers" : 'coi-serviceworker, as this host sends no COOP/COEP headers'}): tensorlane runs WASM on one thread per core, up to 4.`
+    ? `Cross-origin isolated (by the ${isolation.by === 'headers' ? "server's COOP/COEP headers" : 'coi-serviceworker, as this host sends no COOP/COEP headers'}): tensorlane runs WASM on one thread per core but one (the page keeps a core), up to 4.`
     : `Not cross-origin isolated: ${isolation.reason}. onnxruntime-web runs WASM on 1 thread.`;
 }

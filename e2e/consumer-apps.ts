@@ -181,7 +181,15 @@ export async function startServer(app: string, args: (port: number) => readonly 
 export interface Query {
   readonly backend: string;
   readonly wasmPaths?: string;
+  /** WASM threads to ask for (`numThreads`); numThreads 'auto' when absent. */
+  readonly threads?: string;
 }
+
+/**
+ * The query of a threaded prediction: 2 threads asked for, as 'auto' leaves the page a core and runs 1 thread on the
+ * 2-core machines the tests run on.
+ */
+export const threaded = (backend: 'wasm' | 'webgpu'): Query => ({ backend, threads: '2' });
 
 /** Opens the app with the query and returns its result; fails with what the page and server said if none comes. */
 export async function resultIn(page: Page, server: Served, query: Query, timeoutMs = 30_000): Promise<ConsumerResult & { said: () => string }> {
@@ -229,8 +237,8 @@ export function expectPrediction(result: ConsumerResult & { ok: true }, backend:
 }
 
 /**
- * Checks a prediction on a cross-origin isolated page: more than one WebAssembly thread, no warning, and what
- * {@link expectPrediction} checks.
+ * Checks a prediction on a cross-origin isolated page, asked for 2 threads ({@link threaded}): more than one
+ * WebAssembly thread, no warning, and what {@link expectPrediction} checks.
  */
 export function expectThreadedPrediction(result: ConsumerResult & { ok: true }, backend: 'wasm' | 'webgpu'): void {
   expect({ isolated: result.isolated, warnings: result.warnings }).toEqual({ isolated: true, warnings: [] });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
   BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, expectThreadedPrediction, installedApp, predictIn, removeApps, startServer,
-  type AppServer, type Fixture,
+  threaded, type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, repoRoot, timed } from './consumer-install.ts';
 import { isolatingProxy, type IsolatingProxy } from './isolating-proxy.ts';
@@ -126,7 +126,7 @@ for (const major of [16, 15] as const) {
           // 15's Turbopack, whose blob: worker could not start them, is checked on both.
           for (const backend of major === 15 && bundler === 'turbopack' && mode === 'build' ? BACKENDS : (['wasm'] as const)) {
             test(`should predict on ${backend} with more than one thread from a client component served with COOP and COEP, ${where}`, async ({ page }) => {
-              expectThreadedPrediction(await predictIn(page, isolated!, { backend }, RESULT_TIMEOUT_MS), backend);
+              expectThreadedPrediction(await predictIn(page, isolated!, threaded(backend), RESULT_TIMEOUT_MS), backend);
             });
           }
 

@@ -4,14 +4,14 @@
 // production build, and a page with no bundler that imports the built ESM files through an import map. The
 // production builds are also served under a strict Content-Security-Policy. A server render in Node imports the
 // package and gets a clear error for using it. Each app is also served cross-origin isolated (COOP and COEP, the
-// same build or dev server behind isolating-proxy.ts or with the headers), where it must run on more than one thread. The Next.js apps are in consumer-next.spec.ts; the helpers both use
-// are in consumer-apps.ts.
+// same build or dev server behind isolating-proxy.ts or with the headers), where, asked for 2 threads, it must run on
+// more than one. The Next.js apps are in consumer-next.spec.ts; the helpers both use are in consumer-apps.ts.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@tensorlane/playwright';
 import {
   BACKENDS, EXPORTS, NO_WORKER_MESSAGE, expectPrediction, expectThreadedPrediction, installedApp, predictIn, removeApps, resultIn,
-  startServer, type AppServer, type Fixture,
+  startServer, threaded, type AppServer, type Fixture,
 } from './consumer-apps.ts';
 import { mustRun, timed } from './consumer-install.ts';
 import { ISOLATION_HEADERS, isolatingProxy, type IsolatingProxy } from './isolating-proxy.ts';
@@ -62,7 +62,7 @@ test.describe('consumer: Vite dev server, dependency pre-bundling on', () => {
   });
 
   test('should predict on wasm with more than one thread from the vite dev server with COOP and COEP', async ({ page }) => {
-    expectThreadedPrediction(await predictIn(page, isolated!, { backend: 'wasm' }), 'wasm');
+    expectThreadedPrediction(await predictIn(page, isolated!, threaded('wasm')), 'wasm');
   });
 
   for (const backend of BACKENDS) {
@@ -94,7 +94,7 @@ function describeStaticBuild(title: string, fixture: Fixture, build: (app: strin
     });
 
     test(`should predict on wasm with more than one thread from a ${fixture.name} build served with COOP and COEP`, async ({ page }) => {
-      expectThreadedPrediction(await predictIn(page, servers.isolated!, { backend: 'wasm' }), 'wasm');
+      expectThreadedPrediction(await predictIn(page, servers.isolated!, threaded('wasm')), 'wasm');
     });
 
     test(`should reject with BACKEND_UNAVAILABLE naming 'wasm-unsafe-eval' when a ${fixture.name} build's CSP forbids WebAssembly`, async ({ page }) => {
@@ -143,7 +143,7 @@ test.describe('consumer: no bundler, the built ESM files through an import map',
   });
 
   test('should predict on wasm with more than one thread from a page with no bundler, served with COOP and COEP', async ({ page }) => {
-    expectThreadedPrediction(await predictIn(page, isolated!, { backend: 'wasm' }), 'wasm');
+    expectThreadedPrediction(await predictIn(page, isolated!, threaded('wasm')), 'wasm');
   });
 
   for (const backend of BACKENDS) {

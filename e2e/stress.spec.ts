@@ -1,5 +1,5 @@
-// Load, soak and fuzz in real Chromium. The soak runs on the harness at /?isolated (cross-origin isolated, so WASM runs
-// on 2 threads) and reads what the session holds from stats().memory, counted in its worker:
+// Load, soak and fuzz in real Chromium. The soak runs on the harness at /?isolated (cross-origin isolated, WASM on 2
+// threads) and reads what the session holds from stats().memory, counted in its worker:
 // performance.measureUserAgentSpecificMemory() does not answer while onnxruntime-web's threads wait between runs (see
 // the README, "Threads"). The create/dispose cycles measure the page with it, once every worker is gone; Chromium
 // measures at its next garbage collection, which the page starts with gc() (--expose-gc, in playwright.config.ts).

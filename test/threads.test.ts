@@ -6,17 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { createSession, type SessionOptions } from '../packages/tensorlane/src/index.ts';
 import { browserEnv, type BackendEnv } from '../packages/tensorlane/src/worker/backend-table.ts';
 import { ThreadStartFailed } from '../packages/tensorlane/src/worker/thread-workers.ts';
+import { decideThreads } from '../packages/tensorlane/src/worker/threads.ts';
 import { MODELS } from './models/zoo.ts';
 import { expectServes, portWorker } from './node-worker.ts';
 
 const FAILED = "onnxruntime-web's WebAssembly could not start its 2 threads, so it runs on 1: its thread worker (ort.mjs) failed to start";
 
-/** An isolated 2-core environment whose thread workers never start; counts the workers started and the watches. */
+/** An isolated 3-core environment ('auto': 2 threads) whose thread workers never start; counts the workers started and the watches. */
 function threadless() {
   const counts = { workers: 0, watched: [] as number[] };
   const env: BackendEnv = {
     ...browserEnv,
-    threading: () => ({ isolated: true, cores: 2 }),
+    threading: () => ({ isolated: true, cores: 3 }),
     threadWorkers: {
       watch: async (_build, threads) => {
         counts.watched.push(threads);
@@ -62,5 +63,14 @@ describe('a session whose WebAssembly threads cannot start', () => {
     await using session = await open(worker, { numThreads: 1 });
     expect({ threads: session.threads, warnings: session.warnings }).toEqual({ threads: 1, warnings: [] });
     expect(counts).toEqual({ workers: 1, watched: [] });
+  });
+});
+
+describe("numThreads: 'auto'", () => {
+  it('should run one thread per core but one, from 1 up to 4, on an isolated page, and 1 elsewhere', () => {
+    const auto = (cores: number, isolated = true) => decideThreads('auto', isolated, cores);
+    expect([1, 2, 3, 4, 5, 16].map((cores) => auto(cores).threads)).toEqual([1, 1, 2, 3, 4, 4]);
+    expect(auto(16, false)).toEqual({ threads: 1 });
+    expect(decideThreads(2, true, 2)).toEqual({ threads: 2 });
   });
 });

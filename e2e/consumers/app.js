@@ -1,8 +1,8 @@
 // A user's app, the same in every consumer fixture: import tensorlane, create a session, predict. No bundler config,
 // no copied files. e2e/consumer.spec.ts copies a fixture (vite/, webpack/, no-bundler/) out of the repo, puts this
 // file where the fixture's entry is, points `tensorlane` at the packed tarball and adds the model beside the page.
-// Runs the MLP once on the backend named by `?backend=` (default 'auto'), with onnxruntime-web's files from
-// `?wasmPaths=` if given, and publishes the result as
+// Runs the MLP once on the backend named by `?backend=` (default 'auto'), on `?threads=` WASM threads if given (else
+// numThreads 'auto'), with onnxruntime-web's files from `?wasmPaths=` if given, and publishes the result as
 // `window.consumerResult` and as JSON in #result (data-status="done" or "error").
 import { createSession } from 'tensorlane';
 
@@ -16,12 +16,12 @@ function makeInput() {
   return x;
 }
 
-async function run(backend, wasmPaths) {
+async function run(backend, wasmPaths, numThreads) {
   const t0 = performance.now();
   // A page may name its own worker script (the no-bundler fixture does; see its README).
   const workerUrl = document.querySelector('meta[name="tensorlane-worker"]')?.content;
   const worker = workerUrl ? () => new Worker(workerUrl, { name: 'tensorlane' }) : undefined;
-  const session = await createSession({ model: 'mlp.onnx', backend, worker, wasmPaths });
+  const session = await createSession({ model: 'mlp.onnx', backend, worker, wasmPaths, numThreads });
   const t1 = performance.now();
   try {
     const x = makeInput();
@@ -59,4 +59,5 @@ const violations = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
 
 const params = new URLSearchParams(location.search);
-run(params.get('backend') ?? 'auto', params.get('wasmPaths') ?? undefined).then(publish, (error) => publish({ ok: false, code: error?.code ?? null, message: String(error?.message ?? error) }));
+const threads = params.get('threads');
+run(params.get('backend') ?? 'auto', params.get('wasmPaths') ?? undefined, threads ? Number(threads) : undefined).then(publish, (error) => publish({ ok: false, code: error?.code ?? null, message: String(error?.message ?? error) }));

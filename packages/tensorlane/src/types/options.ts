@@ -98,12 +98,13 @@ export interface SessionOptions {
   maxRestarts?: number;
   /**
    * Threads for onnxruntime-web's WebAssembly runtime (the WASM backend, and the CPU operators of a WebGPU session).
-   * `'auto'` runs as many threads as the device has cores, up to 4, where the page is cross-origin isolated (served
-   * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` or
-   * `credentialless`; see the README, "Threads"), and 1 thread elsewhere, since threads need `SharedArrayBuffer`. A
-   * number asks for that many; more than 1 on a page that is not isolated loads with 1 thread and says why in
-   * `session.warnings`. Threads that cannot start (their worker refused or not found, or silent for 10 s) load the
-   * model again on 1 thread, with the reason in `session.warnings`. `session.threads` reports what runs.
+   * `'auto'`, where the page is cross-origin isolated (served with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp` or `credentialless`; see the README, "Threads"), runs one thread per
+   * core but one, so that the page's own thread keeps a core: 1 on 2 cores, 3 on 4, 4 (the most) on 5 or more.
+   * Elsewhere it runs 1 thread, since threads need `SharedArrayBuffer`. A number asks for that many; more than 1 on a
+   * page that is not isolated loads with 1 thread and says why in `session.warnings`. Threads that cannot start
+   * (their worker refused or not found, or silent for 10 s) load the model again on 1 thread, with the reason in
+   * `session.warnings`. `session.threads` reports what runs.
    * @defaultValue `'auto'`
    * @example
    * ```ts

@@ -42,7 +42,8 @@ export const threads: Section = {
       text:
         `tensorlane on a cross-origin isolated page with each \`numThreads\`, one session at a time (each round opens, ` +
         `warms up, measures and disposes one per option, in turn): \`predict\` calls one after another at the batch ` +
-        `shown, rows/s over the round, ${rounds} rounds. \`auto\` ran ${auto} threads here (\`session.threads\`). ` +
+        `shown, rows/s over the round, ${rounds} rounds. ` +
+        `\`auto\` ran ${auto} thread${auto === 1 ? '' : 's'} here (\`session.threads\`). ` +
         `*Two open* is one of two sessions of 2 threads open at once, taking turns, as two models of one page would be.`,
       header: ['model [batch]', ...options.map((o) => (o === 'auto' ? `auto (${auto}) rows/s` : `${o} thread${o === 1 ? '' : 's'} rows/s`)), 'auto/1', '2 threads, two open, rows/s'],
       rows,

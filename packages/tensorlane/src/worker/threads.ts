@@ -6,9 +6,9 @@
  * 2-core bench machine, under load (2,000 one-row calls fired at once, README "Performance", section 5, (e) against
  * (a)), 2 threads served 0.60-0.76x the rows of 1 thread on the conv net and 0.70-1.09x on the MLP (four runs; two
  * 1-thread sessions there came out 0.77-1.27x apart): the page issuing calls and onnxruntime-web's second thread took
- * turns on the one core left. On an idle page 2 threads ran
- * batch 64 1.1-1.5x as fast as 1 (section 7); `numThreads: 2` still asks for that. onnxruntime-web's own default is
- * half the cores. Past 4 we have no machine to measure on, and onnxruntime-web caps its own default at 4.
+ * turns on the one core left. On an idle page 2 threads ran the conv net at batch 64 1.2-1.3x as fast as 1 (section
+ * 7, three runs); `numThreads: 2` still asks for that. onnxruntime-web's own default is half the cores. Past 4 we have
+ * no machine to measure on, and onnxruntime-web caps its own default at 4.
  */
 export const MAX_AUTO_THREADS = 4;
 

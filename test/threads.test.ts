@@ -12,7 +12,10 @@ import { expectServes, portWorker } from './node-worker.ts';
 
 const FAILED = "onnxruntime-web's WebAssembly could not start its 2 threads, so it runs on 1: its thread worker (ort.mjs) failed to start";
 
-/** An isolated 3-core environment ('auto': 2 threads) whose thread workers never start; counts the workers started and the watches. */
+/**
+ * An isolated 3-core environment ('auto': 2 threads) whose thread workers never start; counts the workers started and
+ * the watches.
+ */
 function threadless() {
   const counts = { workers: 0, watched: [] as number[] };
   const env: BackendEnv = {

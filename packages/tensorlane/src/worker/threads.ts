@@ -13,7 +13,7 @@
 export const MAX_AUTO_THREADS = 4;
 
 /** The threads `numThreads: 'auto'` runs on a cross-origin isolated page with `cores` cores. */
-export const autoThreads = (cores: number): number => Math.max(1, Math.min(cores - 1, MAX_AUTO_THREADS));
+const autoThreads = (cores: number): number => Math.max(1, Math.min(cores - 1, MAX_AUTO_THREADS));
 
 /** The threads to run, and why fewer than asked, if so. */
 export interface Threads {

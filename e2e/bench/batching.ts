@@ -78,8 +78,8 @@ export const batching: Section = {
         `paths are open in one page and take turns, ${rounds.wasm} rounds on WASM (${rounds.webgpu || 'none'} on ` +
         `WebGPU); latency from firing to each answer; *run µs/row* is the time inside onnxruntime-web's \`run\`, from ` +
         `\`session.stats()\`. (a)–(d) run WASM on 1 thread; (e) is tensorlane with every default, \`numThreads: 'auto'\` ` +
-        `included (one thread per core but one on this cross-origin isolated page), against (d) with onnxruntime-web's own default ` +
-        `(half the cores: 1 here). The *cap* of batching is (b)'s run µs/row over (a)'s: what a one-row run costs ` +
+        `included (one thread per core but one on this cross-origin isolated page), against (d) with onnxruntime-web's ` +
+        `own default (half the cores: 1 here). The *cap* of batching is (b)'s run µs/row over (a)'s: what a one-row run costs ` +
         `against a row's share of a batched run, the most a/b could be if nothing but the runs cost.`,
       header: ['model', 'backend', 'path', 'rows/s', 'p50 ms', 'p95 ms', 'rows/run', 'run µs/row', 'ratio'],
       rows,

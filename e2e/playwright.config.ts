@@ -5,15 +5,17 @@ import { MODEL_DIR } from '../packages/playwright/test/models.ts';
 import { SPEECH_WAV } from '../test/vad.ts';
 
 /** The browser every project launches: WebGPU on, a fake camera (a generated video) for the demo's camera button, a
- * fake microphone playing test/audio/speech.wav over and over for the listening tests, gc() for the soak's memory
- * measurements (Chromium measures at the next garbage collection), and DAWN_ARGS (browser.ts: shaders without workgroup
- * zeroing, which SwiftShader compiles slowly). */
+ * fake microphone playing test/audio/speech.wav over and over for the listening tests, gc() and eager
+ * `performance.measureUserAgentSpecificMemory()` for the soak's memory measurements (Chromium otherwise measures at a
+ * garbage collection it schedules, 15-60 s later here, and gc() does not hasten it), and DAWN_ARGS (browser.ts:
+ * shaders without workgroup zeroing, which SwiftShader compiles slowly). */
 const WEBGPU = webgpu({
   adapter: WEBGPU_ADAPTER,
   executablePath: chromiumPath(),
   args: [
     '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
-    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc', ...DAWN_ARGS,
+    '--autoplay-policy=no-user-gesture-required', '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory',
+    ...DAWN_ARGS,
   ],
 });
 

@@ -63,10 +63,9 @@ export async function load(backend: Backend, calls: number, maxQueueSize: number
 export async function memory(): Promise<{ workers: number; total: number }> {
   const measure = (performance as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }> }).measureUserAgentSpecificMemory;
   if (!crossOriginIsolated || measure === undefined) throw new Error('performance.measureUserAgentSpecificMemory() needs a cross-origin-isolated page');
-  const measured = measure.call(performance);
-  // Chromium measures at the next garbage collection: the tests' browser exposes gc() to have it now.
+  // The tests' browser exposes gc(), to measure without the garbage, and measures at once (ForceEagerMeasureMemory).
   (globalThis as { gc?: () => void }).gc?.();
-  const result = await measured;
+  const result = await measure.call(performance);
   const workers = result.breakdown
     .filter((entry) => entry.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope'))
     .reduce((sum, entry) => sum + entry.bytes, 0);

@@ -2,8 +2,8 @@
 // installed once from the packed tarball and run in `next dev` and in `next build` + `next start`, on each version's
 // default bundler (Next 16: Turbopack; Next 15: webpack) and on Next 15's Turbopack (create-next-app 15's `next dev
 // --turbopack`, the blob: worker below). Next 16's opt-in `--webpack` is the webpack of Next 15's modes, the same
-// `new Worker(new URL(…))` handling; it is left out to keep CI under 20 minutes (its two modes cost 2.5 min of one
-// Playwright worker here). In each mode a client component predicts in Chromium on WASM and on WebGPU,
+// `new Worker(new URL(…))` handling; it is left out to shorten CI, which is over its 20 minutes (its two modes took
+// 2.4 min of one Playwright worker here). In each mode a client component predicts in Chromium on WASM and on WebGPU,
 // and a server component imports tensorlane and shows the error it gets on the server. Turbopack in Next 15 starts
 // the worker from a blob: URL, the case the SDK must handle without configuration. Each mode's server is also
 // served cross-origin isolated (COOP and COEP added by isolating-proxy.ts in front of the same server), where the

@@ -5,7 +5,7 @@
 // on its default, webpack. Left out to shorten CI, which is over its 20 minutes: Next 16's opt-in `--webpack` and Next
 // 15's `next dev` on webpack (the webpack of Next 15's build, and of the webpack consumer in consumer.spec.ts, the same
 // `new Worker(new URL(…))` handling), and Next 15's `next build --turbopack` (its blob: worker is the dev server's,
-// tested here): 2.4, 0.8 and 1.3 minutes of one Playwright worker. In each mode a client component predicts in Chromium
+// tested here): 2.4, 0.9 and 1.3 minutes of one Playwright worker. In each mode a client component predicts in Chromium
 // on WASM and on WebGPU, and a server component imports tensorlane and shows the error it gets on the server. Each
 // mode's server is also served cross-origin isolated (COOP and COEP added by isolating-proxy.ts in front of the same
 // server), where the client component must run on more than one WebAssembly thread.

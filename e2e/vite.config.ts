@@ -50,5 +50,7 @@ export default defineConfig({
   plugins: [modelsPlugin(), ortDistPlugin(), isolationPlugin()],
   build: { outDir: fileURLToPath(new URL('./.harness-dist', import.meta.url)), emptyOutDir: true, target: 'es2022' },
   worker: { format: 'es' },
+  // `BASELINE=<git rev> pnpm bench` builds that revision's tensorlane beside this one (e2e/bench/baseline.ts).
+  resolve: { alias: { 'tensorlane-baseline': process.env['TENSORLANE_BASELINE_DIST'] ?? 'tensorlane' } },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
 });

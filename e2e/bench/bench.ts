@@ -7,6 +7,8 @@
 //   pnpm bench --write            also writes e2e/bench/results.json and the README's Performance table (full runs only)
 //   pnpm bench --write --only a,b those sections replace theirs in results.json; the others are kept, each saying the
 //                                 run it came from (a section that cannot run in full here is run alone, e.g. --quick)
+//   BASELINE=<git rev> pnpm bench --only saturated
+//                                 that revision's tensorlane beside this one in section 1–2, printed as [baseline] lines
 // JSON: test-results/bench-<mode>.json. Run it on a quiet machine: the figures are only as steady as the load.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

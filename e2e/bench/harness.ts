@@ -5,6 +5,7 @@ import { build, preview } from 'vite';
 import { webgpu } from '@tensorlane/playwright';
 import { WEBGPU_ADAPTER, chromiumPath } from '../browser.ts';
 import type { SectionResult } from './report.ts';
+import { withBaseline } from './baseline.ts';
 
 const CONFIG = new URL('../vite.config.ts', import.meta.url).pathname;
 
@@ -67,7 +68,7 @@ export function benchAt(browser: Browser, url: string, mode: Mode): Bench {
  * on request, so that a profile names the functions.
  */
 export async function runBench<T>(mode: Mode, work: (bench: Bench) => Promise<T>, { minify = true } = {}): Promise<T> {
-  await build({ configFile: CONFIG, logLevel: 'warn', build: { minify } });
+  await withBaseline(() => build({ configFile: CONFIG, logLevel: 'warn', build: { minify } }));
   const server = await preview({ configFile: CONFIG, preview: { port: 0, strictPort: false } });
   const address = server.httpServer.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;

@@ -4,6 +4,7 @@
 //   pnpm bench:profile                 (the tiny model: the path itself; MODEL=mlp.onnx for the MLP)
 //   SEQUENTIAL=1 pnpm bench:profile    (calls one after another instead of a burst)
 //   RAW=1 pnpm bench:profile           (the same calls through the bench's hand-written worker, for comparison)
+//   RAW=batched pnpm bench:profile     (through the bench's batching by hand over that worker, section 1–2's "by hand")
 import { writeFileSync } from 'node:fs';
 import { runBench } from './harness.ts';
 import { MLP, TINY } from './models.ts';
@@ -52,7 +53,7 @@ const model = process.env['MODEL'] === 'mlp.onnx' ? MLP : TINY;
 const COUNT = Number(process.env['COUNT'] ?? 2000);
 const BURSTS = Number(process.env['BURSTS'] ?? 20);
 const SEQUENTIAL = process.env['SEQUENTIAL'] === '1';
-const RAW = process.env['RAW'] === '1';
+const RAW: boolean | 'batched' = process.env['RAW'] === '1' ? true : process.env['RAW'] === 'batched' ? 'batched' : false;
 
 // Unminified, so that the profile names tensorlane's functions.
 await runBench('full', async (bench) => {

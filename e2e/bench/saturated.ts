@@ -4,6 +4,7 @@
 import { formatRatio, formatSample } from './report.ts';
 import { pick, withPage, type Section } from './harness.ts';
 import { CONVNET, MLP, TINY, labelOf } from './models.ts';
+import { BASELINE } from './baseline.ts';
 
 export const saturated: Section = {
   id: 'saturated',
@@ -21,9 +22,18 @@ export const saturated: Section = {
     await withPage(bench, true, async (page) => {
       for (const [model, backend] of cells) {
         const r = await page.evaluate(
-          (args) => window.harness.perf.benchSaturated(args.model, args.count, args.rounds, 64, args.floorRuns, args.backend),
-          { model, backend, count: count[backend], rounds: rounds[backend], floorRuns: floorRuns[backend] },
+          (args) => window.harness.perf.benchSaturated(args.model, args.count, args.rounds, 64, args.floorRuns, args.backend, args.baseline),
+          { model, backend, count: count[backend], rounds: rounds[backend], floorRuns: floorRuns[backend], baseline: BASELINE !== undefined },
         );
+        if (r.baseline) {
+          // Not in the report: a comparison for the one who asked, printed as it comes.
+          const [now, then] = [r.tensorlane, r.baseline].map((f) => f['rowsPerSecond']!);
+          console.log(
+            `[baseline] ${labelOf(model)} ${backend}: tensorlane ${formatSample(now!)} rows/s, at ${BASELINE} ${formatSample(then!)} rows/s: ` +
+              `${formatRatio(now!.median / then!.median)}; paired in each round ${formatSample(r.baseline['ratio']!, 2)}; ` +
+              `path µs/call ${formatSample(r.tensorlane['pathMicrosPerCall']!, 1)} against ${formatSample(r.baseline['pathMicrosPerCall']!, 1)}`,
+          );
+        }
         const ratio = r.tensorlane['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         const byHand = r.byHand['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;
         const busy = r.floorBusyPage && r.floorBusyPage['rowsPerSecond']!.median / r.floor['rowsPerSecond']!.median;

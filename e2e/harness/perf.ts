@@ -1,6 +1,7 @@
 // In-page measurements for `pnpm bench` (e2e/bench/): every comparison runs in this page, alternating its variants
 // round by round, so that each sees the same machine state. Bundled by Vite; the Node side passes parameters only.
 import { createSession, type Backend, type Session, type SessionOptions } from 'tensorlane';
+import { createSession as createBaselineSession } from 'tensorlane-baseline';
 import { seededFloats } from '../../test/models/zoo.ts';
 import { alternate, type Figures } from '../bench/alternate.ts';
 import { handBatched, openRawWorker, type RawWorker } from './raw.ts';
@@ -19,8 +20,8 @@ function variantsOf<K extends string>(names: readonly K[], variant: (i: number) 
 }
 
 /** Bench sessions: WASM on one thread unless said otherwise, so that tensorlane and its peers run alike. */
-function openSession(model: ThroughputCase, options: Partial<SessionOptions> = {}): Promise<Session> {
-  return createSession({ model: `models/${model.file}`, backend: 'wasm', numThreads: 1, ...options });
+function openSession(model: ThroughputCase, options: Partial<SessionOptions> = {}, create = createSession): Promise<Session> {
+  return create({ model: `models/${model.file}`, backend: 'wasm', numThreads: 1, ...options });
 }
 
 /**
@@ -88,9 +89,12 @@ async function busyWhile<T>(work: Promise<T>, allocate = false): Promise<T> {
  * floor's own worker and session (see handBatched), on `backend`. On WASM also the floor while the page's thread is
  * busy, computing or allocating (see busyWhile): whether the page's work alone slows the worker's runs.
  */
-export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number, backend: Backend = 'wasm') {
+export async function benchSaturated(model: ThroughputCase, count: number, rounds: number, floorBatch: number, floorRuns: number, backend: Backend = 'wasm', baseline = false) {
   const raw = await openRawWorker(`models/${model.file}`, 1, backend === 'webgpu' ? 'webgpu' : 'wasm');
-  const path = sessionPath(await openSession(model, backend === 'webgpu' ? { backend, allowSoftwareAdapter: true } : {}), model);
+  const options: Partial<SessionOptions> = backend === 'webgpu' ? { backend, allowSoftwareAdapter: true } : {};
+  const path = sessionPath(await openSession(model, options), model);
+  // Another revision's tensorlane, for `BASELINE=<rev> pnpm bench` (e2e/bench/baseline.ts).
+  const old = baseline ? sessionPath(await openSession(model, options, createBaselineSession), model) : undefined;
   // The same worker and session as the floor: the burst, not the session instance, is what differs.
   const byHand = handBatched(raw, model.row, 64);
   const floor = async () => {
@@ -105,16 +109,30 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
     }
     variants['byHand'] = () => burst(byHand, model, count);
     variants['tensorlane'] = () => burst(path, model, count);
-    const { floor: floorFigures, tensorlane, byHand: byHandFigures, floorBusyPage, floorAllocatingPage } = await alternate(rounds, variants);
+    // Both revisions back to back within a round, in turns first: the ratio of each pair, so that a slow phase of the
+    // machine slows both sides of it.
+    let flip = false;
+    if (old) {
+      variants['baseline'] = async () => {
+        flip = !flip;
+        const first = await burst(flip ? path : old, model, count);
+        const second = await burst(flip ? old : path, model, count);
+        const [now, then] = flip ? [first, second] : [second, first];
+        return { ratio: now['rowsPerSecond']! / then['rowsPerSecond']!, rowsPerSecond: then['rowsPerSecond']!, pathMicrosPerCall: then['pathMicrosPerCall']! };
+      };
+    }
+    const { floor: floorFigures, tensorlane, byHand: byHandFigures, floorBusyPage, floorAllocatingPage, baseline: oldFigures } = await alternate(rounds, variants);
     return {
       floor: floorFigures!,
       tensorlane: tensorlane!,
       byHand: byHandFigures!,
       ...(floorBusyPage && floorAllocatingPage ? { floorBusyPage, floorAllocatingPage } : {}),
+      ...(oldFigures ? { baseline: oldFigures } : {}),
     };
   } finally {
     raw.close();
     await path.close();
+    await old?.close();
   }
 }
 
@@ -354,11 +372,11 @@ let profiled: { session?: Session; raw?: RawWorker; path: Pick<Path, 'run'>; mod
  * For `pnpm bench:profile`: one session, bursts of `count` one-row predicts (ms per burst), close. `raw`: the
  * hand-written worker instead, to profile the same calls without tensorlane.
  */
-export async function profileOpen(model: ThroughputCase, raw = false): Promise<void> {
+export async function profileOpen(model: ThroughputCase, raw: boolean | 'batched' = false): Promise<void> {
   if (raw) {
     const worker = await openRawWorker(`models/${model.file}`);
     const dims = [1, ...model.row];
-    profiled = { raw: worker, path: { run: (data) => worker.run(data, dims) }, model };
+    profiled = { raw: worker, path: raw === 'batched' ? handBatched(worker, model.row, 64) : { run: (data) => worker.run(data, dims) }, model };
     return;
   }
   const session = await openSession(model);

@@ -9,6 +9,7 @@ import { rowSlicer } from '../tensor/stack.js';
 import { buffersOf } from '../tensor/transfer.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, transitError } from './call-errors.js';
+import { createSpares } from './spares.js';
 import { arm, untrack, type Tracked } from './tracked.js';
 
 /** How a call to the worker is made: the same options from the session down to here. */
@@ -83,6 +84,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
   let closed: TensorlaneError | undefined;
   /** Once the worker is asked to hand back its calls, later calls go elsewhere at once (as Returned). */
   let redirected = false;
+  const spares = createSpares();
 
   function flush(): void {
     flushQueued = false;
@@ -104,7 +106,7 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
       return call !== undefined;
     });
     if (live.length === 0) return;
-    const { packed, rest } = pack(live);
+    const { packed, rest } = pack(live, spares.take);
     const message: Submit = packed ? { tensorlane: 'submit', submissions: rest, packed } : { tensorlane: 'submit', submissions: rest };
     const transfer = rest.length > 0 ? buffersOf(rest.flatMap((submission) => submission.items)) : [];
     if (packed) transfer.push(...packed.buffers, ...bufferOfNumbers(packed.layout));
@@ -161,7 +163,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
 
     flush,
 
-    receive({ outputs, parts, done, failed }) {
+    receive({ outputs, parts, done, failed, spent }) {
+      if (spent) spares.give(spent);
       const slice = outputs && rowSlicer(outputs);
       for (let i = 0; i < parts.length; i += 4) {
         const call = calls.get(parts[i]!);

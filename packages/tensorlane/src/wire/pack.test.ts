@@ -28,6 +28,16 @@ describe('pack and unpack', () => {
     expect(second!['x']!.data.buffer).toBe(packed!.buffers[0]);
   });
 
+  it('should pack into the buffers it is given, writing every byte of a used one', () => {
+    const spare = new ArrayBuffer(3 * 2 * 4);
+    new Float32Array(spare).fill(NaN);
+    const given = [spare];
+    const { packed } = pack([{ id: 1, items: [item(1, 1)] }, { id: 2, items: [item(2, 2)] }], (bytes) => given.pop() ?? new ArrayBuffer(bytes));
+    expect(packed!.buffers[0]).toBe(spare);
+    expect(packed!.buffers[1]).not.toBe(spare);
+    expect(Array.from(new Float32Array(spare))).toEqual([1, 1, 2, 2, 2, 2]);
+  });
+
   it('should send a call alone in its message in its own buffers, without a copy, and its layout as a few numbers', () => {
     const lone = item(1, 5);
     const { packed } = pack([{ id: 3, items: [lone] }]);

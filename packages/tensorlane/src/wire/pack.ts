@@ -47,8 +47,9 @@ function wholeBuffers(item: Feeds, names: readonly string[]): ArrayBuffer[] | un
 /**
  * Packs the calls whose items are small and share the first packable item's inputs; returns them packed, and the
  * other calls as they are (so are calls that must run `alone`, which are rare: calls replayed after a fault).
+ * @param buffer - a buffer of `bytes` bytes to pack into, every byte of which is written: a new one, or a spare.
  */
-export function pack(calls: readonly Submission[]): { packed: PackedCalls | undefined; rest: Submission[] } {
+export function pack(calls: readonly Submission[], buffer: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): { packed: PackedCalls | undefined; rest: Submission[] } {
   const rest: Submission[] = [];
   const chosen: Submission[] = [];
   let names: string[] | undefined;
@@ -76,7 +77,7 @@ export function pack(calls: readonly Submission[]): { packed: PackedCalls | unde
       });
     }
   }
-  const buffers = whole ?? bytes.map((n) => new ArrayBuffer(n));
+  const buffers = whole ?? bytes.map(buffer);
   /** Where the items are copied to; none when the call travels in its own buffers. */
   const targets = whole ? undefined : buffers.map((buffer) => new Uint8Array(buffer));
   const offsets = names!.map(() => 0);

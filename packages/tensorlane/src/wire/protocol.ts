@@ -13,7 +13,7 @@ import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 12;
+export const PROTOCOL_VERSION = 13;
 
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
@@ -298,6 +298,11 @@ export interface Results {
   /** Calls answered in full: every part of theirs has come. */
   readonly done: Numbers;
   readonly failed: ReadonlyArray<{ readonly id: number; readonly error: WireError }>;
+  /**
+   * Packed buffers (`PackedCalls.buffers`) the worker is done with, moved back for the page to pack into again
+   * (client/spares.ts).
+   */
+  readonly spent?: readonly ArrayBuffer[];
 }
 
 /**

@@ -12,7 +12,8 @@ const BUCKETS = PER_DOUBLING * 40;
  * Cheap enough to record every request.
  */
 export interface Histogram {
-  record(ms: number): void;
+  /** Records `ms`, `times` over. */
+  record(ms: number, times?: number): void;
   summary(): Distribution;
 }
 
@@ -37,10 +38,10 @@ export function createHistogram(): Histogram {
   }
 
   return {
-    record(ms: number): void {
-      counts[bucketOf(ms)]!++;
-      count++;
-      sum += ms;
+    record(ms: number, times = 1): void {
+      counts[bucketOf(ms)]! += times;
+      count += times;
+      sum += ms * times;
       max = Math.max(max, ms);
     },
     summary(): Distribution {

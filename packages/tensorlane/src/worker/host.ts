@@ -16,6 +16,7 @@ import type { WorkerMemory } from './memory.js';
 import { releaseBuilt } from './resolve-backend.js';
 import { createRunner } from './run-model.js';
 import { createScheduler, type Outcome, type RunAnswer, type Scheduler } from './scheduler.js';
+import { createBlocks, type Blocks } from './blocks.js';
 import { createStreams, type Streams } from './streams.js';
 import { ThreadStartFailed } from './thread-workers.js';
 import { createHeldFrames } from './images/held-frames.js';
@@ -75,7 +76,7 @@ async function settle<T>(fallbackCode: ErrorCode, work: () => Promise<T>): Promi
  * The one place a `Results` message is built: the run's outputs whole, the items' rows and the ids of the calls done
  * as numbers, in one buffer (or one small array) for both.
  */
-function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): Results {
+function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[], spent: readonly ArrayBuffer[] = []): Results {
   const items = answer?.items ?? [];
   let answered = 0;
   for (const { error } of outcomes) if (error === undefined) answered++;
@@ -94,7 +95,7 @@ function encode(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): Re
   }
   const cut = 4 * items.length;
   const [parts, done] = all instanceof Float64Array ? [all.subarray(0, cut), all.subarray(cut)] : [all.slice(0, cut), all.slice(cut)];
-  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done, failed };
+  return { tensorlane: 'results', ...(answer ? { outputs: answer.outputs } : {}), parts, done, failed, ...(spent.length > 0 ? { spent } : {}) };
 }
 
 /** Why packed inputs do not fit the model (other names or types than its inputs), or undefined when they do. */
@@ -126,10 +127,14 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
   const frames = createHeldFrames();
   /** The live video streams, once a model with image inputs is loaded; their frames run as calls of negative ids. */
   let videos: VideoStreams | undefined;
+  /** Packed calls queued as blocks, once a model is loaded. */
+  let blocks: Blocks | undefined;
   const onSettled = (answer: RunAnswer | undefined, outcomes: readonly Outcome[]) => {
+    let spent: ArrayBuffer[] | undefined;
+    if (blocks) ({ answer, outcomes, spent } = blocks.settled(answer, outcomes));
     for (const { id } of outcomes) frames.release(id);
     const rest = videos ? videos.settled(answer, outcomes) : { answer, outcomes };
-    if (rest.answer !== undefined || rest.outcomes.length > 0) post(encode(rest.answer, rest.outcomes));
+    if (rest.answer !== undefined || rest.outcomes.length > 0) post(encode(rest.answer, rest.outcomes, spent));
   };
   const report = (cause: Fault['cause'], message: string) => {
     if (fault !== undefined || state.kind === 'disposed') return;
@@ -166,6 +171,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     const { run, exclusive, explains } = createRunner(loaded, ({ fault }) => report(fault.cause, fault.message), converter);
     const { maxBatchSize } = request;
     const scheduler = createScheduler({ stacked: reply.batching.stacked, maxBatchSize, maxQueueDelayMs: request.maxQueueDelayMs, run, onSettled });
+    if (reply.batching.stacked && maxBatchSize > 1) blocks = createBlocks(scheduler, maxBatchSize);
     const streams = createStreams({
       ort: loaded.ort, session: loaded.session, exclusive, inputs: reply.inputs, maxBatchSize,
       post: (message) => post('answers' in message ? { tensorlane: 'stream-answers', ...message } : message),
@@ -222,7 +228,8 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
         state.streams.stop();
         videos?.stopAll();
         const calls: Submission[] = [];
-        for (const { id, items, alone } of state.scheduler.surrender()) {
+        const unanswered = state.scheduler.surrender();
+        for (const { id, items, alone } of blocks ? blocks.surrender(unanswered) : unanswered) {
           // A video stream's frame does not go back: the page opens its video streams again on the next worker.
           if (id < 0) frames.release(id);
           else {
@@ -257,13 +264,14 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
       // for that once per message (names and types); calls sent as they are, in full (dims too).
       if (packed) {
         const mismatch = state.kind === 'ready' ? packedMismatch(packed, state.reply.inputs) : undefined;
-        for (const { id, items, error } of unpack(packed)) queue(id, items, false, error ?? mismatch, false);
+        const queued = state.kind === 'ready' && mismatch === undefined && blocks !== undefined && blocks.queue(packed);
+        if (!queued) for (const { id, items, error } of unpack(packed)) queue(id, items, false, error ?? mismatch, false);
       }
       for (const { id, items, alone } of submissions) queue(id, items, alone === true, undefined, true);
     },
 
     cancel(id) {
-      if (state.kind === 'ready') state.scheduler.cancel(id);
+      if (state.kind === 'ready' && !blocks?.cancel(id)) state.scheduler.cancel(id);
       frames.release(id);
     },
 
@@ -294,7 +302,7 @@ export function serve(endpoint: Endpoint, env?: BackendEnv): void {
     switch (message.tensorlane) {
       case 'results':
         // parts and done share one buffer, if any.
-        return [...(message.outputs ? buffersOf([message.outputs]) : []), ...bufferOfNumbers(message.parts)];
+        return [...(message.outputs ? buffersOf([message.outputs]) : []), ...bufferOfNumbers(message.parts), ...(message.spent ?? [])];
       case 'stream-answers':
         return buffersOf(message.answers.flatMap((a) => (a.outputs ? [a.outputs] : [])));
       case 'heard':

@@ -75,8 +75,9 @@ export interface Scheduler {
   /**
    * Queues the items of call `id`; it is settled, through `onSettled`, once all of them have run.
    * @param alone - run each item in a run of its own.
+   * @param requests - the page's calls it stands for (a block of packed calls, worker/blocks.ts), as the stats count.
    */
-  submit(id: number, items: readonly Feeds[], alone?: boolean): void;
+  submit(id: number, items: readonly Feeds[], alone?: boolean, requests?: number): void;
   /** Forgets call `id`: its queued items never run, and outputs of its running items are not given. */
   cancel(id: number): void;
   /** Fails every call with `error`, and takes no more work. */
@@ -96,6 +97,8 @@ interface Call {
   readonly items: Item[];
   /** Its items run one per run. */
   alone: boolean;
+  /** The page's calls it stands for: 1, or more for a block. */
+  readonly requests: number;
   /** Items not yet answered. */
   remaining: number;
   /** Answered, failed or cancelled: nothing more is given for it. */
@@ -204,7 +207,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function runBatch(batch: Item[]): Promise<void> {
     try {
       const started = now();
-      for (const item of batch) stats.queueWait.record(started - item.arrived);
+      for (const item of batch) stats.queueWait.record(started - item.arrived, item.call.requests);
       let rows = 0;
       for (const item of batch) rows += item.rows;
       let outputs: Feeds;
@@ -253,10 +256,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   return {
-    submit(id: number, items: readonly Feeds[], alone = false): void {
+    submit(id: number, items: readonly Feeds[], alone = false, requests = 1): void {
       if (mode === 'closed') return onSettled(undefined, [{ id, error: new TensorlaneError('DISPOSED', 'the session was disposed') }]);
       if (items.length === 0) return onSettled(undefined, [{ id }]);
-      const call: Call = { id, items: [], alone, remaining: items.length, over: false };
+      const call: Call = { id, items: [], alone, requests, remaining: items.length, over: false };
       calls.set(id, call);
       const arrived = now();
       for (let index = 0; index < items.length; index++) {

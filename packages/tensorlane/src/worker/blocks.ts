@@ -1,0 +1,244 @@
+// Packed calls as blocks. The calls of a packed message (wire/pack.ts) lie one after another in its buffers, as the
+// batch the model runs. When each has one item and their inputs stack (as stackKey says), runs of them go to the
+// scheduler as one request each, a block: views over the message's rows, at most maxBatchSize of them. The worker
+// then makes, queues, answers and collects a few objects a message instead of several a call; the calls' ids and rows
+// stay numbers. A block's answer is cut into its calls' here; a block that fails or is handed back splits into its
+// calls, and a failed one's calls run again alone, so that only a bad call fails. Once every block of a message has
+// been answered, its buffers are spent: they go back to the page to pack into again (client/spares.ts).
+import { checkBatched } from '../tensor/stack.js';
+import { viewOf } from '../tensor/dtypes.js';
+import type { Feeds, Tensor } from '../types/tensor.js';
+import type { PackedCalls } from '../wire/protocol.js';
+import type { ItemRows, Outcome, RunAnswer, Scheduler, Unanswered } from './scheduler.js';
+
+/** The scheduler's ids for blocks: above every call id, which the page counts up from 1. */
+const FIRST_BLOCK_ID = 2 ** 52;
+
+/** A packed message's calls read from its layout: each one item of `rows[i]` rows, inputs stacking together. */
+interface Rows {
+  readonly packed: PackedCalls;
+  readonly ids: number[];
+  readonly rows: number[];
+  /** Per input: its dims beyond dim 0, its values per row, its bytes per value. */
+  readonly inputs: ReadonlyArray<{ readonly tail: number[]; readonly rowSize: number; readonly bytes: number }>;
+  /** Its blocks not yet answered. */
+  open: number;
+  /** Something other than its blocks may still read its buffers: a call queued alone, a retry, a hand-back. */
+  held: boolean;
+}
+
+interface Block {
+  readonly id: number;
+  readonly message: Rows;
+  /** Its calls: `message`'s calls `from` to `to` (exclusive), its rows from `firstRow` on. */
+  readonly from: number;
+  readonly to: number;
+  readonly firstRow: number;
+  readonly rows: number;
+  /** Calls cancelled while the block waited: they get nothing more. */
+  readonly cancelled: Set<number>;
+}
+
+export interface Blocks {
+  /**
+   * Queues the calls of `packed` as blocks, or as calls where a block would hold one; false, queuing nothing, when
+   * they do not all stack (then each call is queued as it is).
+   */
+  queue(packed: PackedCalls): boolean;
+  /** Cancels call `id` if a block holds it; false if none does. */
+  cancel(id: number): boolean;
+  /**
+   * The scheduler's answer and outcomes with each block's turned into its calls'; a failed block's calls queue again.
+   * `spent`: the buffers of messages whose blocks have all been answered, which nothing here reads any more.
+   */
+  settled(answer: RunAnswer | undefined, outcomes: readonly Outcome[]): { answer: RunAnswer | undefined; outcomes: Outcome[]; spent: ArrayBuffer[] };
+  /** The scheduler's unanswered calls with each block split into its calls. */
+  surrender(unanswered: readonly Unanswered[]): Unanswered[];
+}
+
+/**
+ * The calls of `packed` when there are several, each has one item and all stack together (each input of one rank and
+ * dims beyond dim 0, all of a call's inputs of its rows).
+ */
+function readRows(packed: PackedCalls): Rows | undefined {
+  const { names, types, buffers, layout } = packed;
+  const count = layout[0]!;
+  if (count < 2) return undefined; // a call alone: nothing to save
+  const ids: number[] = [];
+  for (let i = 1; i <= count; i++) ids.push(layout[i]!);
+  const rows: number[] = [];
+  const tails: number[][] = [];
+  let at = 1 + count;
+  for (let c = 0; c < count; c++) {
+    if (layout[at++] !== 1) return undefined;
+    for (let k = 0; k < names.length; k++) {
+      const rank = layout[at++]!;
+      if (!(rank >= 1)) return undefined;
+      const first = layout[at]!;
+      if (k === 0) rows.push(first);
+      else if (first !== rows[c]) return undefined;
+      const tail = tails[k] ?? (tails[k] = Array.from({ length: rank - 1 }, (_, d) => layout[at + 1 + d]!));
+      if (tail.length !== rank - 1) return undefined;
+      for (let d = 1; d < rank; d++) if (layout[at + d] !== tail[d - 1]) return undefined;
+      at += rank;
+    }
+  }
+  let total = 0;
+  for (const r of rows) total += r;
+  const inputs = names.map((_, k) => {
+    const rowSize = tails[k]!.reduce((a, b) => a * b, 1);
+    return { tail: tails[k]!, rowSize, bytes: viewOf(types[k]!, buffers[k]!, 0, 0).BYTES_PER_ELEMENT };
+  });
+  // A layout that does not fill its buffers is left to unpack(), which fails its calls with a clear error.
+  if (at !== layout.length || inputs.some(({ rowSize, bytes }, k) => total * rowSize * bytes !== buffers[k]!.byteLength)) return undefined;
+  return { packed, ids, rows, inputs, open: 0, held: false };
+}
+
+/** Whether an output of `answer` lies in one of `buffers` (a model that answers with its input, as it is). */
+function sharesBuffers(answer: RunAnswer | undefined, buffers: readonly ArrayBuffer[]): boolean {
+  for (const name in answer?.outputs) if (buffers.includes(answer.outputs[name]!.data.buffer as ArrayBuffer)) return true;
+  return false;
+}
+
+/** Rows `firstRow` to `firstRow + rows` of the message's inputs, as views. */
+function feedsOf({ packed: { names, types, buffers }, inputs }: Rows, firstRow: number, rows: number): Feeds {
+  const feeds: Record<string, Tensor> = {};
+  names.forEach((name, k) => {
+    const { tail, rowSize, bytes } = inputs[k]!;
+    feeds[name] = { type: types[k]!, data: viewOf(types[k]!, buffers[k]!, firstRow * rowSize * bytes, rows * rowSize), dims: [rows, ...tail] };
+  });
+  return feeds;
+}
+
+/**
+ * @param scheduler - where blocks, and calls a block would hold alone, queue.
+ * @param maxBatchSize - a block's rows at most.
+ */
+export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, maxBatchSize: number): Blocks {
+  const blocks = new Map<number, Block>();
+  let nextId = FIRST_BLOCK_ID;
+
+  /** Each call of `block` not cancelled, with its first row in the block. */
+  function forEachCall(block: Block, each: (id: number, start: number, rows: number) => void): void {
+    const { ids, rows } = block.message;
+    let start = 0;
+    for (let i = block.from; i < block.to; i++) {
+      if (!block.cancelled.has(ids[i]!)) each(ids[i]!, start, rows[i]!);
+      start += rows[i]!;
+    }
+  }
+
+  /** The block's calls, each on its own, its items views of the block's rows. */
+  function split(block: Block, alone: boolean): Unanswered[] {
+    blocks.delete(block.id);
+    block.message.held = true;
+    const calls: Unanswered[] = [];
+    forEachCall(block, (id, start, rows) => calls.push({ id, items: [feedsOf(block.message, block.firstRow + start, rows)], alone }));
+    return calls;
+  }
+
+  /** The block failed: its calls run again, each alone, so that only a call that fails alone fails. */
+  function retry(block: Block): void {
+    for (const { id, items } of split(block, true)) scheduler.submit(id, items, true);
+  }
+
+  function add(message: Rows, from: number, to: number, firstRow: number, rows: number): void {
+    if (to - from === 1) {
+      message.held = true;
+      return scheduler.submit(message.ids[from]!, [feedsOf(message, firstRow, rows)]);
+    }
+    message.open++;
+    const block: Block = { id: nextId++, message, from, to, firstRow, rows, cancelled: new Set() };
+    blocks.set(block.id, block);
+    scheduler.submit(block.id, [feedsOf(message, firstRow, rows)], false, to - from);
+  }
+
+  return {
+    queue(packed) {
+      const message = readRows(packed);
+      if (message === undefined) return false;
+      const { rows } = message;
+      let from = 0;
+      let firstRow = 0;
+      let taken = 0;
+      for (let i = 0; i < rows.length; i++) {
+        if (i > from && taken + rows[i]! > maxBatchSize) {
+          add(message, from, i, firstRow, taken);
+          from = i;
+          firstRow += taken;
+          taken = 0;
+        }
+        taken += rows[i]!;
+      }
+      if (rows.length > from) add(message, from, rows.length, firstRow, taken);
+      return true;
+    },
+
+    cancel(id) {
+      for (const block of blocks.values()) {
+        const { ids } = block.message;
+        let i = block.from;
+        while (i < block.to && ids[i] !== id) i++;
+        if (i === block.to) continue;
+        block.cancelled.add(id);
+        if (block.cancelled.size === block.to - block.from) {
+          blocks.delete(block.id);
+          block.message.held = true; // it may be running
+          scheduler.cancel(block.id);
+        }
+        return true;
+      }
+      return false;
+    },
+
+    settled(answer, outcomes) {
+      const spent: ArrayBuffer[] = [];
+      if (blocks.size === 0) return { answer, outcomes: outcomes as Outcome[], spent };
+      /** Blocks that ran alone and whose outputs do not follow their rows: they run again, call by call. */
+      const unbatched = new Set<Block>();
+      const items: ItemRows[] = [];
+      for (const item of answer?.items ?? []) {
+        const block = blocks.get(item.id);
+        if (block === undefined) {
+          items.push(item);
+          continue;
+        }
+        // A block that ran alone is not checked by the scheduler, which sees one request.
+        if (item.rows < 0) {
+          try {
+            checkBatched(answer!.outputs, block.rows);
+          } catch {
+            unbatched.add(block);
+            continue;
+          }
+        }
+        forEachCall(block, (id, start, n) => items.push({ id, index: 0, start: item.start + start, rows: n }));
+      }
+      const out: Outcome[] = [];
+      for (const outcome of outcomes) {
+        const block = blocks.get(outcome.id);
+        if (block === undefined) {
+          out.push(outcome);
+          continue;
+        }
+        if (unbatched.has(block) || (outcome.error !== undefined && outcome.error.code !== 'DISPOSED')) {
+          retry(block);
+          continue;
+        }
+        blocks.delete(block.id);
+        const { error } = outcome;
+        forEachCall(block, (id) => out.push(error ? { id, error } : { id }));
+        const { message } = block;
+        if (--message.open === 0 && !message.held && !error && !sharesBuffers(answer, message.packed.buffers)) spent.push(...message.packed.buffers);
+      }
+      return { answer: answer && items.length > 0 ? { outputs: answer.outputs, items } : undefined, outcomes: out, spent };
+    },
+
+    surrender(unanswered) {
+      return unanswered.flatMap((call) => {
+        const block = blocks.get(call.id);
+        return block ? split(block, call.alone) : [call];
+      });
+    },
+  };
+}

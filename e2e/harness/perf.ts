@@ -109,16 +109,18 @@ export async function benchSaturated(model: ThroughputCase, count: number, round
     }
     variants['byHand'] = () => burst(byHand, model, count);
     variants['tensorlane'] = () => burst(path, model, count);
-    // Both revisions back to back within a round, in turns first: the ratio of each pair, so that a slow phase of the
-    // machine slows both sides of it.
+    // Both revisions within a round, as A B B A (B A A B in the next round): the ratio of their times, so that a slow
+    // phase of the machine, or the side that ran just before, weighs on both alike.
     let flip = false;
     if (old) {
       variants['baseline'] = async () => {
         flip = !flip;
-        const first = await burst(flip ? path : old, model, count);
-        const second = await burst(flip ? old : path, model, count);
-        const [now, then] = flip ? [first, second] : [second, first];
-        return { ratio: now['rowsPerSecond']! / then['rowsPerSecond']!, rowsPerSecond: then['rowsPerSecond']!, pathMicrosPerCall: then['pathMicrosPerCall']! };
+        const [a, b] = flip ? [path, old] : [old, path];
+        const runs = [await burst(a, model, count), await burst(b, model, count), await burst(b, model, count), await burst(a, model, count)];
+        const rate = (x: Figures, y: Figures) => (x['rowsPerSecond']! + y['rowsPerSecond']!) / 2;
+        const [now, then] = flip ? [rate(runs[0]!, runs[3]!), rate(runs[1]!, runs[2]!)] : [rate(runs[1]!, runs[2]!), rate(runs[0]!, runs[3]!)];
+        const oldRuns = flip ? [runs[1]!, runs[2]!] : [runs[0]!, runs[3]!];
+        return { ratio: now / then, rowsPerSecond: then, pathMicrosPerCall: (oldRuns[0]!['pathMicrosPerCall']! + oldRuns[1]!['pathMicrosPerCall']!) / 2 };
       };
     }
     const { floor: floorFigures, tensorlane, byHand: byHandFigures, floorBusyPage, floorAllocatingPage, baseline: oldFigures } = await alternate(rounds, variants);

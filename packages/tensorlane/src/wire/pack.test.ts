@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PACK_LIMIT, pack, unpack } from './pack.js';
+import { PACK_LIMIT, pack, stackedCalls, unpack } from './pack.js';
 import { FEW_NUMBERS } from './protocol.js';
 import type { Feeds } from '../types/tensor.js';
 
@@ -36,6 +36,13 @@ describe('pack and unpack', () => {
     expect(packed!.buffers[0]).toBe(spare);
     expect(packed!.buffers[1]).not.toBe(spare);
     expect(Array.from(new Float32Array(spare))).toEqual([1, 1, 2, 2, 2, 2]);
+  });
+
+  it('should read calls that stack as numbers, and leave the rest to unpack', () => {
+    const { packed } = pack([{ id: 4, items: [item(1, 1)] }, { id: 5, items: [item(2, 2)] }]);
+    expect(stackedCalls(packed!)).toEqual({ ids: [4, 5], rows: [1, 2], inputs: [{ tail: [2], rowSize: 2, bytes: 4 }, { tail: [], rowSize: 1, bytes: 8 }] });
+    expect(stackedCalls(pack([{ id: 4, items: [item(1, 1)] }]).packed!)).toBeUndefined(); // alone
+    expect(stackedCalls(pack([{ id: 4, items: [item(1, 1), item(1, 1)] }, { id: 5, items: [item(1, 1)] }]).packed!)).toBeUndefined(); // two items
   });
 
   it('should send a call alone in its message in its own buffers, without a copy, and its layout as a few numbers', () => {

@@ -100,6 +100,54 @@ export function pack(calls: readonly Submission[], buffer: (bytes: number) => Ar
   return { packed: { names: names!, types: types!, buffers, layout }, rest };
 }
 
+/** A packed message's calls read from its layout alone, when they stack: see {@link stackedCalls}. */
+export interface StackedCalls {
+  readonly ids: number[];
+  /** Each call's rows: its one item's dim 0, in every input. */
+  readonly rows: number[];
+  /** Per input: its dims beyond dim 0, its values per row, its bytes per value. */
+  readonly inputs: ReadonlyArray<{ readonly tail: number[]; readonly rowSize: number; readonly bytes: number }>;
+}
+
+/**
+ * The calls of `packed` as numbers, when there are several, each has one item and all stack together (each input of
+ * one rank and dims beyond dim 0, all of a call's inputs of its rows): worker/blocks.ts queues them without a view or
+ * an object per call. Otherwise undefined, and unpack() reads them.
+ */
+export function stackedCalls(packed: PackedCalls): StackedCalls | undefined {
+  const { names, types, buffers, layout } = packed;
+  const count = layout[0]!;
+  if (count < 2) return undefined; // a call alone: nothing to save
+  const ids: number[] = [];
+  for (let i = 1; i <= count; i++) ids.push(layout[i]!);
+  const rows: number[] = [];
+  const tails: number[][] = [];
+  let at = 1 + count;
+  for (let c = 0; c < count; c++) {
+    if (layout[at++] !== 1) return undefined;
+    for (let k = 0; k < names.length; k++) {
+      const rank = layout[at++]!;
+      if (!(rank >= 1)) return undefined;
+      const first = layout[at]!;
+      if (k === 0) rows.push(first);
+      else if (first !== rows[c]) return undefined;
+      const tail = tails[k] ?? (tails[k] = Array.from({ length: rank - 1 }, (_, d) => layout[at + 1 + d]!));
+      if (tail.length !== rank - 1) return undefined;
+      for (let d = 1; d < rank; d++) if (layout[at + d] !== tail[d - 1]) return undefined;
+      at += rank;
+    }
+  }
+  let total = 0;
+  for (const r of rows) total += r;
+  const inputs = names.map((_, k) => {
+    const rowSize = tails[k]!.reduce((a, b) => a * b, 1);
+    return { tail: tails[k]!, rowSize, bytes: viewOf(types[k]!, buffers[k]!, 0, 0).BYTES_PER_ELEMENT };
+  });
+  // A layout that does not fill its buffers is left to unpack(), which fails its calls with a clear error.
+  if (at !== layout.length || inputs.some(({ rowSize, bytes }, k) => total * rowSize * bytes !== buffers[k]!.byteLength)) return undefined;
+  return { ids, rows, inputs };
+}
+
 /**
  * The calls of a packed message, their tensors views over its buffers. A layout that does not fit its buffers
  * (which only a bug could send) fails every call it names with `INVALID_INPUT`, rather than leave them unanswered.

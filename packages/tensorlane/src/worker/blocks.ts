@@ -8,19 +8,16 @@
 import { checkBatched } from '../tensor/stack.js';
 import { viewOf } from '../tensor/dtypes.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
+import { stackedCalls, type StackedCalls } from '../wire/pack.js';
 import type { PackedCalls } from '../wire/protocol.js';
 import type { ItemRows, Outcome, RunAnswer, Scheduler, Unanswered } from './scheduler.js';
 
 /** The scheduler's ids for blocks: above every call id, which the page counts up from 1. */
 const FIRST_BLOCK_ID = 2 ** 52;
 
-/** A packed message's calls read from its layout: each one item of `rows[i]` rows, inputs stacking together. */
-interface Rows {
+/** A packed message whose calls stack, as its blocks share it. */
+interface Rows extends StackedCalls {
   readonly packed: PackedCalls;
-  readonly ids: number[];
-  readonly rows: number[];
-  /** Per input: its dims beyond dim 0, its values per row, its bytes per value. */
-  readonly inputs: ReadonlyArray<{ readonly tail: number[]; readonly rowSize: number; readonly bytes: number }>;
   /** Its blocks not yet answered. */
   open: number;
   /** Something other than its blocks may still read its buffers: a call queued alone, a retry, a hand-back. */
@@ -56,43 +53,6 @@ export interface Blocks {
   surrender(unanswered: readonly Unanswered[]): Unanswered[];
 }
 
-/**
- * The calls of `packed` when there are several, each has one item and all stack together (each input of one rank and
- * dims beyond dim 0, all of a call's inputs of its rows).
- */
-function readRows(packed: PackedCalls): Rows | undefined {
-  const { names, types, buffers, layout } = packed;
-  const count = layout[0]!;
-  if (count < 2) return undefined; // a call alone: nothing to save
-  const ids: number[] = [];
-  for (let i = 1; i <= count; i++) ids.push(layout[i]!);
-  const rows: number[] = [];
-  const tails: number[][] = [];
-  let at = 1 + count;
-  for (let c = 0; c < count; c++) {
-    if (layout[at++] !== 1) return undefined;
-    for (let k = 0; k < names.length; k++) {
-      const rank = layout[at++]!;
-      if (!(rank >= 1)) return undefined;
-      const first = layout[at]!;
-      if (k === 0) rows.push(first);
-      else if (first !== rows[c]) return undefined;
-      const tail = tails[k] ?? (tails[k] = Array.from({ length: rank - 1 }, (_, d) => layout[at + 1 + d]!));
-      if (tail.length !== rank - 1) return undefined;
-      for (let d = 1; d < rank; d++) if (layout[at + d] !== tail[d - 1]) return undefined;
-      at += rank;
-    }
-  }
-  let total = 0;
-  for (const r of rows) total += r;
-  const inputs = names.map((_, k) => {
-    const rowSize = tails[k]!.reduce((a, b) => a * b, 1);
-    return { tail: tails[k]!, rowSize, bytes: viewOf(types[k]!, buffers[k]!, 0, 0).BYTES_PER_ELEMENT };
-  });
-  // A layout that does not fill its buffers is left to unpack(), which fails its calls with a clear error.
-  if (at !== layout.length || inputs.some(({ rowSize, bytes }, k) => total * rowSize * bytes !== buffers[k]!.byteLength)) return undefined;
-  return { packed, ids, rows, inputs, open: 0, held: false };
-}
 
 /** Whether an output of `answer` lies in one of `buffers` (a model that answers with its input, as it is). */
 function sharesBuffers(answer: RunAnswer | undefined, buffers: readonly ArrayBuffer[]): boolean {
@@ -155,8 +115,9 @@ export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, ma
 
   return {
     queue(packed) {
-      const message = readRows(packed);
-      if (message === undefined) return false;
+      const stacked = stackedCalls(packed);
+      if (stacked === undefined) return false;
+      const message: Rows = { ...stacked, packed, open: 0, held: false };
       const { rows } = message;
       let from = 0;
       let firstRow = 0;

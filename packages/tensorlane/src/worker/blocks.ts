@@ -5,7 +5,6 @@
 // stay numbers. A block's answer is cut into its calls' here; a block that fails or is handed back splits into its
 // calls, and a failed one's calls run again alone, so that only a bad call fails. Once every block of a message has
 // been answered, its buffers are spent: they go back to the page to pack into again (client/spares.ts).
-import { checkBatched } from '../tensor/stack.js';
 import { viewOf } from '../tensor/dtypes.js';
 import type { Feeds, Tensor } from '../types/tensor.js';
 import { stackedCalls, type StackedCalls } from '../wire/pack.js';
@@ -18,7 +17,7 @@ const FIRST_BLOCK_ID = 2 ** 52;
 /** A packed message whose calls stack, as its blocks share it. */
 interface Rows extends StackedCalls {
   readonly packed: PackedCalls;
-  /** Its blocks not yet answered. */
+  /** Its blocks not yet answered; one whose calls were all cancelled never is (it may be running). */
   open: number;
   /** Something other than its blocks may still read its buffers: a call queued alone, a retry, a hand-back. */
   held: boolean;
@@ -31,7 +30,6 @@ interface Block {
   readonly from: number;
   readonly to: number;
   readonly firstRow: number;
-  readonly rows: number;
   /** Calls cancelled while the block waited: they get nothing more. */
   readonly cancelled: Set<number>;
 }
@@ -52,7 +50,6 @@ export interface Blocks {
   /** The scheduler's unanswered calls with each block split into its calls. */
   surrender(unanswered: readonly Unanswered[]): Unanswered[];
 }
-
 
 /** Whether an output of `answer` lies in one of `buffers` (a model that answers with its input, as it is). */
 function sharesBuffers(answer: RunAnswer | undefined, buffers: readonly ArrayBuffer[]): boolean {
@@ -108,7 +105,7 @@ export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, ma
       return scheduler.submit(message.ids[from]!, [feedsOf(message, firstRow, rows)]);
     }
     message.open++;
-    const block: Block = { id: nextId++, message, from, to, firstRow, rows, cancelled: new Set() };
+    const block: Block = { id: nextId++, message, from, to, firstRow, cancelled: new Set() };
     blocks.set(block.id, block);
     scheduler.submit(block.id, [feedsOf(message, firstRow, rows)], false, to - from);
   }
@@ -144,7 +141,6 @@ export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, ma
         block.cancelled.add(id);
         if (block.cancelled.size === block.to - block.from) {
           blocks.delete(block.id);
-          block.message.held = true; // it may be running
           scheduler.cancel(block.id);
         }
         return true;
@@ -155,23 +151,12 @@ export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, ma
     settled(answer, outcomes) {
       const spent: ArrayBuffer[] = [];
       if (blocks.size === 0) return { answer, outcomes: outcomes as Outcome[], spent };
-      /** Blocks that ran alone and whose outputs do not follow their rows: they run again, call by call. */
-      const unbatched = new Set<Block>();
       const items: ItemRows[] = [];
       for (const item of answer?.items ?? []) {
         const block = blocks.get(item.id);
         if (block === undefined) {
           items.push(item);
           continue;
-        }
-        // A block that ran alone is not checked by the scheduler, which sees one request.
-        if (item.rows < 0) {
-          try {
-            checkBatched(answer!.outputs, block.rows);
-          } catch {
-            unbatched.add(block);
-            continue;
-          }
         }
         forEachCall(block, (id, start, n) => items.push({ id, index: 0, start: item.start + start, rows: n }));
       }
@@ -182,7 +167,8 @@ export function createBlocks(scheduler: Pick<Scheduler, 'submit' | 'cancel'>, ma
           out.push(outcome);
           continue;
         }
-        if (unbatched.has(block) || (outcome.error !== undefined && outcome.error.code !== 'DISPOSED')) {
+        // A failed run, or outputs that do not follow the block's rows (checkBatched in the scheduler).
+        if (outcome.error !== undefined && outcome.error.code !== 'DISPOSED') {
           retry(block);
           continue;
         }

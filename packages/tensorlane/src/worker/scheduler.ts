@@ -213,7 +213,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       let outputs: Feeds;
       try {
         outputs = await timedRun(batch.length === 1 ? batch[0]!.feeds : stack(batch.map((item) => item.feeds)), rows);
-        if (batch.length > 1) checkBatched(outputs, rows);
+        // Rows of several requests are cut apart on the page: a block (one request for several calls) is too.
+        if (batch.length > 1 || batch[0]!.call.requests > 1) checkBatched(outputs, rows);
       } catch (error) {
         if (error instanceof SessionBroken) return halt(batch, error);
         if (batch.length === 1) return fail(batch[0]!.call, toTensorlaneError(error, 'RUN_FAILED'));

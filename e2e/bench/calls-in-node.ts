@@ -2,6 +2,8 @@
 // joined by a MessageChannel (as the unit tests run them), a hand-written pair (postMessage with the buffer
 // transferred each way, a Map of pending calls), and `session.run` alone, all on onnxruntime-web's WASM backend.
 import { Session as Inspector } from 'node:inspector/promises';
+import { GCProfiler, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as ort from 'onnxruntime-web';
 import { createSession, type Session } from '../../packages/tensorlane/src/index.ts';
 import { browserEnv, type BackendEnv } from '../../packages/tensorlane/src/worker/backend-table.ts';
@@ -67,6 +69,48 @@ async function profile(work: () => Promise<void>, calls: number): Promise<string
 }
 
 /**
+ * Bytes of JavaScript heap allocated while `work` makes `calls` calls, a call: what the garbage collector will have to
+ * scan or free, counted from the heap's size before and after each collection (typed arrays' contents, which live
+ * outside the heap, are not counted). Unlike a time, the same code gives nearly the same figure on any machine.
+ */
+async function allocated(work: () => Promise<void>, calls: number): Promise<number> {
+  const collections = new GCProfiler();
+  collections.start();
+  const start = getHeapStatistics().used_heap_size;
+  await work();
+  const end = getHeapStatistics().used_heap_size;
+  const { statistics } = collections.stop() as { statistics: Array<Record<'beforeGC' | 'afterGC', { heapStatistics: { usedHeapSize: number } }>> };
+  let bytes = 0;
+  let from = start;
+  for (const { beforeGC, afterGC } of statistics) {
+    bytes += beforeGC.heapStatistics.usedHeapSize - from;
+    from = afterGC.heapStatistics.usedHeapSize;
+  }
+  return (bytes + end - from) / calls;
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/**
+ * Bytes of JavaScript heap that `count` one-row calls fired at once hold while in flight, a call: once sent, before
+ * the worker (in this thread, a task later) has read them, after a full collection. The page's promises, records and
+ * whatever they keep alive, which a saturated page's garbage collector copies at every minor collection.
+ */
+async function inFlight(session: Session, input: Float32Array, dims: readonly number[], count: number): Promise<number> {
+  const inputs = Array.from({ length: count }, () => input.slice());
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const pending = inputs.map((data) => session.predict({ x: { type: 'float32', data, dims } }));
+  inputs.length = 0;
+  for (let i = 0; i < 10; i++) await Promise.resolve(); // sent at the end of this task's microtasks
+  gc();
+  const during = process.memoryUsage().heapUsed;
+  await Promise.all(pending);
+  return (during - before) / count;
+}
+
+/**
  * The ways to make a call, on the MLP at batch `batch`: each makes `calls` calls, one after another, but `burst`, which
  * fires them at once.
  */
@@ -97,6 +141,8 @@ export async function openWays(batch: number) {
   return {
     ways,
     profile: (way: keyof typeof ways, calls: number) => profile(() => ways[way](calls), calls),
+    allocated: (way: keyof typeof ways, calls: number) => allocated(() => ways[way](calls), calls),
+    inFlight: (count: number) => inFlight(tensorlane, input, dims, count),
     async close() {
       byHand.close();
       await session.release();

@@ -64,6 +64,17 @@ const baseline = rev ? await loadBaseline(rev) : undefined;
 const profiled = process.env['PROFILE'] === '1' ? 'tensorlane' : process.env['PROFILE'] === 'byHand' ? 'byHand' : undefined;
 const then = (t: readonly number[], b: readonly number[] | undefined) => (b ? `${cell(b)} | ${(median(t) / median(b)).toFixed(3)} | ` : '');
 const rows: string[] = [];
+/** KiB of heap allocated a call, the median of 3 counts, per lane: calls one after another, and a burst. */
+const heap: string[] = [];
+const kib = async (count: () => Promise<number>) => {
+  const counts = [await count(), await count(), await count()];
+  return (median(counts) / 1024).toFixed(2);
+};
+type Ways = Awaited<ReturnType<typeof current.openWays>>;
+const heapRow = async (label: string, now: Ways, old: Ways | undefined, way: 'tensorlane' | 'burst', calls: number, hand?: Ways) => {
+  const [t, b, h] = [await kib(() => now.allocated(way, calls)), old && (await kib(() => old.allocated(way, calls))), hand && (await kib(() => hand.allocated('byHand', calls)))];
+  heap.push(`| ${label} | ${t} | ${rev ? `${b} | ` : ''}${h ?? '—'} |`);
+};
 for (const batch of BATCHES) {
   const calls = CALLS[batch]!;
   const ways = await current.openWays(batch);
@@ -76,6 +87,7 @@ for (const batch of BATCHES) {
   rows.push(
     `| mlp.onnx [${batch},256] | ${cell(t!)} | ${then(t!, b)}${cell(h!)} | ${cell(r!)} | ${(median(t!) - median(h!)).toFixed(1)} | ${(median(t!) / median(h!)).toFixed(2)}× |`,
   );
+  await heapRow(`mlp.onnx [${batch},256], one after another`, ways, old, 'tensorlane', calls, ways);
   if (profiled) console.log(`\n${profiled}, mlp.onnx [${batch},256], ${calls} calls: self time a call\n${(await ways.profile(profiled, calls)).join('\n')}`);
   await ways.close();
   await old?.close();
@@ -100,6 +112,18 @@ console.log(
     `| model | tensorlane | ${rev ? `tensorlane at ${rev} | now/then | ` : ''}floor: session.run at 64 rows | path: tensorlane − floor | floor/tensorlane |\n` +
     `| --- | --- | ${rev ? '--- | --- | ' : ''}--- | --- | --- |\n` +
     `| mlp.onnx | ${cell(t!)} | ${then(t!, b)}${cell(f!)} | ${(median(t!) - median(f!)).toFixed(1)} | ${(median(f!) / median(t!)).toFixed(2)}× |`,
+);
+await heapRow('mlp.onnx [1,256], 2,048 at once', burst.one, burst.old, 'burst', 2048);
+const held = async (ways: Ways | undefined) => ways && `${median([await ways.inFlight(2048), await ways.inFlight(2048), await ways.inFlight(2048)]).toFixed(0)} B`;
+const [heldNow, heldThen] = [await held(burst.one), await held(burst.old)];
+console.log(
+  `\nJavaScript heap allocated, KiB a call (both sides of a call, and onnxruntime-web's runs; typed arrays' contents not counted), medians of 3:\n\n` +
+    `| calls | tensorlane | ${rev ? `tensorlane at ${rev} | ` : ''}hand-written |\n| --- | --- | ${rev ? '--- | ' : ''}--- |\n` +
+    heap.join('\n'),
+);
+console.log(
+  `\nJavaScript heap a call in flight holds (2,048 one-row calls sent, not yet read by the worker, after a full collection; median of 3): ${heldNow}` +
+    (rev ? `; at ${rev}: ${heldThen}` : ''),
 );
 if (profiled === 'tensorlane') console.log(`\ntensorlane, 2,048 one-row calls at once: self time a call\n${(await burst.one.profile('burst', 2048)).join('\n')}`);
 await Promise.all([burst.one.close(), burst.old?.close(), burst.floor.close()]);

@@ -145,8 +145,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
         // One record per call; a listener only for a call with a signal: this runs for every predict.
         const call: Call = { what, outputs: new Array<Feeds>(items.length), resolve, reject };
         calls.set(id, call);
-        arm(call, signal, what, (error) => giveUp(id, error));
-        outbox.push({ id, items, ...(alone ? { alone } : {}) });
+        if (signal) arm(call, signal, what, (error) => giveUp(id, error));
+        outbox.push(alone ? { id, items, alone } : { id, items });
         if (!listening) return; // sent once the worker is ready
         if (outbox.length >= SEND_EVERY) flush();
         else if (!flushQueued) {

@@ -17,7 +17,7 @@ import { createVideoStream } from './images/stream.js';
 import type { VideoStreamOptions, VideoSource, VideoStream } from '../types/images.js';
 import { checkPredictOptions } from './check-options.js';
 import { keysOf } from './check-values.js';
-import { abortError, callSignal } from './call-errors.js';
+import { abortError, callSignal, type CallSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
 import { unreadable } from './unreadable.js';
 import { StreamImpl } from './stream.js';
@@ -25,8 +25,49 @@ import type { Stream, StreamOptions } from '../types/streams.js';
 
 const first = (outputs: Outputs[]): Outputs => outputs[0]!;
 const all = (outputs: Outputs[]): Outputs[] => outputs;
+const copyAll = (items: readonly Feeds[]): Feeds[] => items.map(copied);
+
+function rowsOfAll(items: readonly Feeds[]): number {
+  let rows = 0;
+  for (const item of items) rows += rowsOf(item);
+  return rows;
+}
+
+/**
+ * The call's answer once its outputs come, its outcome counted and its signal released. Apart from `#submit`, so
+ * that what a call keeps while in flight is these arguments, not everything `#submit` saw (the caller's feeds among
+ * them).
+ */
+function settled<T>(outputs: Promise<Outputs[]>, rows: number, call: CallSignal | undefined, counters: Counters, answer: (outputs: Outputs[]) => T): Promise<T> {
+  return outputs.then(
+    (out) => {
+      call?.release();
+      counters.resolved(rows);
+      return answer(out);
+    },
+    (error: unknown) => {
+      call?.release();
+      counters.rejected(rows, error);
+      throw error;
+    },
+  );
+}
+
+/** The options of a call given none: one object for every such call. */
+const NONE: PredictOptions = Object.freeze({});
+
+/** An operation that sends calls: the labels its errors use, and its options for a call without a signal, made once. */
+interface Operation {
+  readonly options: string;
+  readonly inputs: string;
+  readonly plain: { readonly what: string };
+}
+const operation = (what: string): Operation => ({ options: `${what}() options`, inputs: `${what}() inputs`, plain: { what } });
+const PREDICT = operation('predict');
+const PREDICT_BATCH = operation('predictBatch');
 
 /** Page-side counters: every call's outcome is known here, including those rejected before reaching the worker. */
+type Counters = ReturnType<typeof createCounters>;
 function createCounters() {
   const counts = () => ({ submitted: 0, resolved: 0, rejected: 0 });
   const requests = counts();
@@ -122,18 +163,12 @@ export class SessionImpl extends EventTarget implements Session {
     return this.#reader.read;
   }
 
-  predict(feeds: Feeds | ImageFeeds, options: PredictOptions = {}): Promise<Outputs> {
-    return this.#submit('predict', () => [this.#read(feeds)], options, first);
+  predict(feeds: Feeds | ImageFeeds, options: PredictOptions = NONE): Promise<Outputs> {
+    return this.#submit(PREDICT, feeds, options, first);
   }
 
-  predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = {}): Promise<Outputs[]> {
-    return this.#submit('predictBatch', () => {
-      if (!Array.isArray(items)) {
-        throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(items)}; expected an array of feeds`);
-      }
-      const read = this.#read;
-      return items.map((item: unknown, i) => read(item, `item ${i}: `));
-    }, options, all);
+  predictBatch(items: readonly (Feeds | ImageFeeds)[], options: PredictBatchOptions = NONE): Promise<Outputs[]> {
+    return this.#submit(PREDICT_BATCH, items, options, all);
   }
 
   stream(source: VideoSource, options: VideoStreamOptions = {}): VideoStream {
@@ -146,59 +181,60 @@ export class SessionImpl extends EventTarget implements Session {
     return createVideoStream(session, this.#videos++, source, options);
   }
 
+  /** The items of a call, each checked: predict's feeds as its one item, predictBatch's array item by item. */
+  #items(op: Operation, given: unknown): Feeds[] {
+    const read = this.#read;
+    if (op === PREDICT) return [read(given)];
+    if (!Array.isArray(given)) {
+      throw new TensorlaneError('INVALID_INPUT', `predictBatch() items is ${describe(given)}; expected an array of feeds`);
+    }
+    return given.map((item: unknown, i) => read(item, `item ${i}: `));
+  }
+
   /**
    * Checks options and inputs, applies backpressure, then queues the items in the worker as one call; resolves with
    * `answer` of their outputs. Not an async function: a saturated page keeps thousands of calls in flight, and each
-   * suspended async frame is memory the page's garbage collector copies again and again (see ARCHITECTURE.md).
+   * suspended async frame is memory the page's garbage collector copies again and again (see ARCHITECTURE.md). For
+   * the same reason a call makes no string, closure or object it can do without, and keeps nothing but its promise
+   * and its outcome's handlers while in flight.
    */
-  #submit<T>(what: string, read: () => Feeds[], options: PredictOptions, answer: (outputs: Outputs[]) => T): Promise<T> {
+  #submit<T>(op: Operation, given: unknown, options: PredictOptions, answer: (outputs: Outputs[]) => T): Promise<T> {
     const counters = this.#counters;
+    const { what } = op.plain;
     /** Set once the rows are counted as submitted: from then on the call ends counted as resolved or rejected. */
     let rows: number | undefined;
-    let call: ReturnType<typeof callSignal>;
-    const end = (failed: boolean, error?: unknown) => {
-      call?.release();
-      if (rows === undefined) return;
-      if (failed) counters.rejected(rows, error);
-      else counters.resolved(rows);
-    };
+    let call: CallSignal | undefined;
     try {
-      const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', `${what}() options`, () => checkPredictOptions(options, what));
+      const { signal, timeoutMs, copy } = unreadable('INVALID_OPTIONS', op.options, () => checkPredictOptions(options, what));
       const supervisor = this.#supervisor;
       if (supervisor.stopped) throw supervisor.stopped;
       if (signal?.aborted) throw abortError(signal, what);
-      const checked = unreadable('INVALID_INPUT', `${what}() inputs`, read);
+      const checked = unreadable('INVALID_INPUT', op.inputs, () => this.#items(op, given));
       if (checked.length === 0) return Promise.resolve(answer([]));
-      rows = checked.reduce((n, item) => n + rowsOf(item), 0);
-      counters.submitted(rows);
-      if (rows > this.#maxQueueSize) {
-        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
+      const counted = rowsOfAll(checked);
+      rows = counted;
+      counters.submitted(counted);
+      if (counted > this.#maxQueueSize) {
+        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${counted} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
       }
       if (counters.pendingRows > this.#maxQueueSize) {
-        const waiting = counters.pendingRows - rows;
+        const waiting = counters.pendingRows - counted;
         throw new TensorlaneError(
           'QUEUE_FULL',
-          `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
+          `${what}() of ${counted} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
       // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
       call = callSignal(signal, timeoutMs, what);
-      const callOptions = { signal: call?.signal, what };
-      const send = (items: readonly Feeds[]) =>
-        supervisor.request(unreadable('INVALID_INPUT', `${what}() inputs`, () => (copy ? items.map(copied) : moved(items))), callOptions);
-      const outputs = supervisor.reply.images === undefined ? send(checked) : this.#sendPictures(checked, copy, call, what, send);
-      return outputs.then(
-        (out) => {
-          end(false);
-          return answer(out);
-        },
-        (error: unknown) => {
-          end(true, error);
-          throw error;
-        },
-      );
+      const callOptions = call === undefined ? op.plain : { signal: call.signal, what };
+      const outputs =
+        supervisor.reply.images === undefined
+          ? supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, checked), callOptions)
+          : this.#sendPictures(checked, copy, call, what, (items) => supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, items), callOptions));
+      return settled(outputs, counted, call, counters, answer);
     } catch (error) {
-      end(true, error);
+      call?.release();
+      if (rows !== undefined) counters.rejected(rows, error);
       return Promise.reject(error);
     }
   }

@@ -6,7 +6,7 @@ import type { RestartCause, RestartDetail } from '../types/session.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError } from './call-errors.js';
 import { Returned, type CallOptions } from './calls.js';
-import { closePictures } from '../tensor/pictures.js';
+import { closePictures, hasPictures } from '../tensor/pictures.js';
 import type { Connection, FaultListener } from './connection.js';
 import type { Remote } from 'comlink';
 import type { HostApi } from '../wire/protocol.js';
@@ -195,6 +195,28 @@ export async function supervise(
     }
   }
 
+  /**
+   * Sends a call to the worker in use, once it serves; a call the worker hands back (Returned) goes again, to the
+   * worker that then serves. Not an async function, as Session.#submit is not: a saturated page keeps thousands of
+   * these in flight. While in flight it keeps only its pictures, to close if it ends here unsent or handed back (moved
+   * ones are gone): not its tensors, whose moved buffers, once packed and posted, would otherwise live as long as it.
+   */
+  function attempt(items: readonly Feeds[], options: CallOptions, alone: boolean): Promise<Feeds[]> {
+    const calling = alone ? { ...options, alone } : options;
+    const sent = state.kind === 'up' ? state.link.connection.request(items, calling) : whenServing(items, calling);
+    const pictures = hasPictures(items) ? items : undefined;
+    return sent.catch((error: unknown) => {
+      if (error instanceof Returned) return attempt(error.items, options, error.alone);
+      if (pictures) closePictures(pictures);
+      throw error;
+    });
+  }
+
+  /** Sends a call once a worker serves: apart from `attempt`, whose answer handler would otherwise hold the items. */
+  function whenServing(items: readonly Feeds[], options: CallOptions): Promise<Feeds[]> {
+    return inUse(options).then(({ connection }) => connection.request(items, options));
+  }
+
   return {
     get reply() {
       return reply;
@@ -204,20 +226,7 @@ export async function supervise(
     },
     restarts,
 
-    // Not an async function, as Session.#submit is not: a saturated page keeps thousands of these in flight.
-    request(items, options) {
-      /** One attempt; a call the worker hands back (Returned) goes again, to the worker that then serves. */
-      const attempt = (items: readonly Feeds[], alone: boolean): Promise<Feeds[]> => {
-        const calling = alone ? { ...options, alone } : options;
-        const sent = state.kind === 'up' ? state.link.connection.request(items, calling) : inUse(options).then(({ connection }) => connection.request(items, calling));
-        return sent.catch((error: unknown) => {
-          if (error instanceof Returned) return attempt(error.items, error.alone);
-          closePictures(items); // the frames of a call that ends here unsent (or handed back) are closed; moved ones are gone
-          throw error;
-        });
-      };
-      return attempt(items, false);
-    },
+    request: (items, options) => attempt(items, options, false),
 
     link: (options) => (state.kind === 'up' ? Promise.resolve(state.link) : inUse(options)),
 

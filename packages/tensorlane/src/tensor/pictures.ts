@@ -27,6 +27,12 @@ export function transferableOf(frame: Frame): Transferable {
   return 'close' in frame ? frame : (frame.data.buffer as ArrayBuffer);
 }
 
+/** Whether any input of `items` is a picture tensor. */
+export function hasPictures(items: Iterable<Feeds>): boolean {
+  for (const feeds of items) for (const name in feeds) if (isPictureTensor(feeds[name]!)) return true;
+  return false;
+}
+
 /** Closes every frame of `items` still open on this side (one moved away is closed already; closing again does nothing). */
 export function closePictures(items: Iterable<Feeds>): void {
   for (const feeds of items) {

@@ -46,15 +46,18 @@ export function copied(feeds: Feeds): Feeds {
 export function moved(items: readonly Feeds[]): Feeds[] {
   // Where each view sits is read before any buffer is detached (a detached view reads as empty); a buffer several
   // views share moves once.
+  let count = 0;
   const places = items.map((feeds) => {
     const out: Record<string, { t: Tensor; tag: string; buffer: ArrayBufferLike; byteOffset: number; length: number }> = {};
     for (const name in feeds) {
       const t = feeds[name]!;
       out[name] = { t, tag: typedArrayName(t.data)!, ...placeOf(t.data) };
+      count++;
     }
     return out;
   });
-  const done = new Map<ArrayBufferLike, ArrayBuffer>();
+  // The common call, one item of one tensor, needs no record of what moved.
+  const done = count > 1 ? new Map<ArrayBufferLike, ArrayBuffer>() : undefined;
   return places.map((tensors, i) => {
     const out: Record<string, Tensor> = {};
     for (const name in tensors) {
@@ -63,7 +66,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
         out[name] = t;
         continue;
       }
-      let target = done.get(buffer);
+      let target = done?.get(buffer);
       if (target === undefined) {
         try {
           target = transferBuffer(buffer as ArrayBuffer);
@@ -74,7 +77,7 @@ export function moved(items: readonly Feeds[]): Feeds[] {
             { cause: error },
           );
         }
-        done.set(buffer, target);
+        done?.set(buffer, target);
       }
       out[name] = { type: t.type, data: viewOfClass(tag, target, byteOffset, length), dims: t.dims };
     }

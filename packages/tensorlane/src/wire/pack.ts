@@ -29,6 +29,11 @@ function fits(item: Feeds, names: readonly string[], types: readonly DType[]): b
   return k === names.length && bytes <= PACK_LIMIT;
 }
 
+function allFit(items: readonly Feeds[], names: readonly string[], types: readonly DType[]): boolean {
+  for (const item of items) if (!fits(item, names, types)) return false;
+  return true;
+}
+
 /**
  * The buffers of a call's one item as they are, when each input's data fills a buffer of its own (an ArrayBuffer, not
  * shared): a call alone in its message then travels without a copy, as it would unpacked.
@@ -60,7 +65,7 @@ export function pack(calls: readonly Submission[], buffer: (bytes: number) => Ar
       names = Object.keys(first);
       types = names.map((name) => first[name]!.type);
     }
-    if (!call.alone && names !== undefined && call.items.length > 0 && call.items.every((item) => fits(item, names!, types!))) chosen.push(call);
+    if (!call.alone && names !== undefined && call.items.length > 0 && allFit(call.items, names, types!)) chosen.push(call);
     else rest.push(call);
   }
   if (chosen.length === 0) return { packed: undefined, rest };
@@ -70,11 +75,11 @@ export function pack(calls: readonly Submission[], buffer: (bytes: number) => Ar
   for (const { items } of chosen) {
     length++;
     for (const item of items) {
-      names!.forEach((name, k) => {
-        const tensor = item[name]!;
+      for (let k = 0; k < names!.length; k++) {
+        const tensor = item[names![k]!]!;
         bytes[k]! += tensor.data.byteLength;
         length += 1 + tensor.dims.length;
-      });
+      }
     }
   }
   const buffers = whole ?? bytes.map(buffer);
@@ -88,13 +93,13 @@ export function pack(calls: readonly Submission[], buffer: (bytes: number) => Ar
   for (const { items } of chosen) {
     layout[at++] = items.length;
     for (const item of items) {
-      names!.forEach((name, k) => {
-        const { data, dims } = item[name]!;
+      for (let k = 0; k < names!.length; k++) {
+        const { data, dims } = item[names![k]!]!;
         targets?.[k]!.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offsets[k]);
         offsets[k]! += data.byteLength;
         layout[at++] = dims.length;
         for (const d of dims) layout[at++] = d;
-      });
+      }
     }
   }
   return { packed: { names: names!, types: types!, buffers, layout }, rest };

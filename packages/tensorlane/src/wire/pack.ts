@@ -29,6 +29,7 @@ function fits(item: Feeds, names: readonly string[], types: readonly DType[]): b
   return k === names.length && bytes <= PACK_LIMIT;
 }
 
+/** Whether every item of a call fits (see {@link fits}). */
 function allFit(items: readonly Feeds[], names: readonly string[], types: readonly DType[]): boolean {
   for (const item of items) if (!fits(item, names, types)) return false;
   return true;

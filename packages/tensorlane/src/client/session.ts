@@ -211,17 +211,16 @@ export class SessionImpl extends EventTarget implements Session {
       if (signal?.aborted) throw abortError(signal, what);
       const checked = unreadable('INVALID_INPUT', op.inputs, () => this.#items(op, given));
       if (checked.length === 0) return Promise.resolve(answer([]));
-      const counted = rowsOfAll(checked);
-      rows = counted;
-      counters.submitted(counted);
-      if (counted > this.#maxQueueSize) {
-        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${counted} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
+      rows = rowsOfAll(checked);
+      counters.submitted(rows);
+      if (rows > this.#maxQueueSize) {
+        throw new TensorlaneError('INVALID_INPUT', `${what}() has ${rows} rows, more than maxQueueSize (${this.#maxQueueSize}) allows at once`);
       }
       if (counters.pendingRows > this.#maxQueueSize) {
-        const waiting = counters.pendingRows - counted;
+        const waiting = counters.pendingRows - rows;
         throw new TensorlaneError(
           'QUEUE_FULL',
-          `${what}() of ${counted} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
+          `${what}() of ${rows} rows would take the queue past maxQueueSize (${this.#maxQueueSize} rows; ${waiting} are waiting); retry when some calls have settled`,
         );
       }
       // One signal for the call, its timeout counting from here, across the picture taking and the restarts the call waits for.
@@ -231,7 +230,7 @@ export class SessionImpl extends EventTarget implements Session {
         supervisor.reply.images === undefined
           ? supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, checked), callOptions)
           : this.#sendPictures(checked, copy, call, what, (items) => supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, items), callOptions));
-      return settled(outputs, counted, call, counters, answer);
+      return settled(outputs, rows, call, counters, answer);
     } catch (error) {
       call?.release();
       if (rows !== undefined) counters.rejected(rows, error);

@@ -19,6 +19,7 @@ import { checkPredictOptions } from './check-options.js';
 import { keysOf } from './check-values.js';
 import { abortError, callSignal, type CallSignal } from './call-errors.js';
 import { supervise, type Connect, type RestartPolicy, type Supervisor } from './supervisor.js';
+import type { CallOptions } from './calls.js';
 import { unreadable } from './unreadable.js';
 import { StreamImpl } from './stream.js';
 import type { Stream, StreamOptions } from '../types/streams.js';
@@ -31,6 +32,11 @@ function rowsOfAll(items: readonly Feeds[]): number {
   let rows = 0;
   for (const item of items) rows += rowsOf(item);
   return rows;
+}
+
+/** Hands a call's items over, moved (or copied, with `copy`), and sends them: the one road of every call. */
+function send(supervisor: Supervisor, op: Operation, items: readonly Feeds[], copy: boolean, options: CallOptions): Promise<Outputs[]> {
+  return supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, items), options);
 }
 
 /**
@@ -228,8 +234,8 @@ export class SessionImpl extends EventTarget implements Session {
       const callOptions = call === undefined ? op.plain : { signal: call.signal, what };
       const outputs =
         supervisor.reply.images === undefined
-          ? supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, checked), callOptions)
-          : this.#sendPictures(checked, copy, call, what, (items) => supervisor.request(unreadable('INVALID_INPUT', op.inputs, copy ? copyAll : moved, items), callOptions));
+          ? send(supervisor, op, checked, copy, callOptions)
+          : this.#sendPictures(checked, copy, call, what, (items) => send(supervisor, op, items, copy, callOptions));
       return settled(outputs, rows, call, counters, answer);
     } catch (error) {
       call?.release();
@@ -242,7 +248,7 @@ export class SessionImpl extends EventTarget implements Session {
   async #sendPictures(
     checked: Feeds[],
     copy: boolean,
-    call: ReturnType<typeof callSignal>,
+    call: CallSignal | undefined,
     what: string,
     send: (items: readonly Feeds[]) => Promise<Outputs[]>,
   ): Promise<Outputs[]> {

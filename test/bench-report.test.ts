@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '../e2e/bench/bench.ts';
+import { orderOf } from '../e2e/bench/alternate.ts';
 import { README_BEGIN, README_END, renderReport, type Report } from '../e2e/bench/report.ts';
 
 const root = new URL('../', import.meta.url);
@@ -22,5 +23,21 @@ describe('the README Performance section', () => {
     expect(report.meta.machine).not.toMatch(/unknown/);
     expect(report.sections.map((s) => s.id)).toEqual(SECTIONS.map((s) => s.id));
     expect(report.targets.every((t) => t.measured !== 'not measured')).toBe(true);
+  });
+});
+
+describe('the order in which a bench comparison runs its variants', () => {
+  it('should put each variant first equally often, and after any one other variant in at most half of the rounds', () => {
+    for (const names of [['floor', 'busy', 'allocating', 'byHand', 'tensorlane'], ['a', 'b', 'c']]) {
+      const rounds = 2 * names.length;
+      const orders = Array.from({ length: rounds }, (_, r) => orderOf(names, r));
+      for (const order of orders) expect([...order].sort()).toEqual([...names].sort());
+      for (const name of names) expect(orders.filter((order) => order[0] === name)).toHaveLength(2);
+      // Who ran right before each variant, the last of one round counting before the first of the next.
+      const sequence = orders.flat();
+      const after = new Map<string, number>();
+      sequence.forEach((name, i) => i > 0 && after.set(`${name} after ${sequence[i - 1]}`, (after.get(`${name} after ${sequence[i - 1]}`) ?? 0) + 1));
+      expect(Math.max(...after.values())).toBeLessThanOrEqual(rounds / 2);
+    }
   });
 });

@@ -100,8 +100,9 @@ export function renderReport({ meta, targets, sections }: Report): string {
     `${meta.cores} cores, ${meta.memoryGiB} GiB; ${webgpuOf(meta)}; load average ${meta.load[0].toFixed(2)} before, ` +
     `${meta.load[1].toFixed(2)} after; ${meta.browser}, onnxruntime-web ${meta.onnxruntimeWeb}, tensorlane ` +
     `${meta.tensorlane}. Every comparison runs in one page, its variants taking turns round by round after a ` +
-    `warm-up round, in an order that turns and reverses from round to round; cells are medians with (min–max) over the rounds, ratios are of the medians. Bench pages are ` +
-    `cross-origin isolated (5 µs timers) and run WASM on 1 thread, unless a section says otherwise.`;
+    `warm-up round, in an order that turns and reverses from round to round; cells are medians with (min–max) over ` +
+    `the rounds, ratios are of the medians. Bench pages are cross-origin isolated (5 µs timers) and run WASM on 1 ` +
+    `thread, unless a section says otherwise.`;
   const table = formatTable(
     ['target', 'goal', 'measured', 'met', 'leanest design, same run', 'how'],
     targets.map((t) => [t.target, t.goal, t.measured, t.met ? 'yes' : '**no**', t.cap ?? '', t.note]),

@@ -34,6 +34,9 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   timeout: 120_000,
   expect: { timeout: 60_000 },
   reporter: [['list']],
+  // CI must stay under 20 minutes, and the suite is CPU-bound on 2 cores: every run ends with the files that took the
+  // most worker time (over a minute each), so that where the time goes is in every CI log.
+  reportSlowTests: { max: 10, threshold: 60_000 },
   use: {
     baseURL: `http://127.0.0.1:${HARNESS_PORT}`,
   },

@@ -34,8 +34,9 @@ export default defineConfig<TensorlaneFixtures, TensorlaneWorkerFixtures>({
   timeout: 120_000,
   expect: { timeout: 60_000 },
   reporter: [['list']],
-  // CI must stay under 20 minutes, and the suite is CPU-bound on 2 cores: every run ends with the files that took the
-  // most worker time (over a minute each), so that where the time goes is in every CI log.
+  // CI must stay under 20 minutes, and the suite is CPU-bound on 2 cores: every run ends with the test files that ran
+  // for over a minute in one worker, so that where the time goes is in every CI log. Playwright leaves out the files
+  // whose tests it spread over both workers (conformance, stress, the demo's, the Next apps').
   reportSlowTests: { max: 10, threshold: 60_000 },
   use: {
     baseURL: `http://127.0.0.1:${HARNESS_PORT}`,

@@ -282,8 +282,8 @@ test.describe.serial('demo: one page on a static host, from a sub-path', () => {
     // The fake microphone plays test/audio/speech.wav over and over: three phrases in 6.6 s.
     await page.getByTestId('vad-start').click();
     await expect(page.locator('body')).toHaveAttribute('data-vad', 'listening');
-    // The list grows while the file loops, and a busy machine delivers its frames in bursts (CI once saw 2 segments,
-    // then 4): wait for at least the file's three phrases, never for exactly three.
+    // The list grows while the file loops, a phrase may come out as two segments, and a busy machine delivers its
+    // frames in bursts (CI once saw 2 segments, then 4): wait for three segments or more, never for exactly three.
     const segments = page.getByTestId('vad-segment');
     await expect.poll(() => segments.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     for (const segment of (await segments.allInnerTexts()).slice(0, 3)) expect(segment).toMatch(/^\d+\.\d\d–\d+\.\d\d s$/);

@@ -1,6 +1,6 @@
 // Multi-threaded WASM without configuration: threads where the page is cross-origin isolated (the harness at
 // /?isolated is served with COOP and COEP; 'auto' leaves the page a core), one thread and a warning where it is not.
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { mlpReference, seededFloats } from '../test/models/zoo.ts';
 import { expect, test } from './fixtures.ts';
 
@@ -50,12 +50,17 @@ test.describe('on a cross-origin isolated page', () => {
   // Thread workers that cannot start (a bundler moved their script, a policy forbids it, or their script is not
   // onnxruntime-web's and never answers) must not hang the session: it serves on one thread and says why, and so does
   // the worker a restart brings up (once here; test/threads.test.ts too). A hang would show as this test's timeout,
-  // well above the bounded wait for a thread.
+  // well above the bounded wait for a thread. Nor is the failed worker's download of the .wasm cut off: in Chromium
+  // 156 the next worker's download of it then waited 20 s for the cache entry the cut one left locked.
   for (const [how, failure, restart] of [
     ['missing', /its thread worker \(\S+\) failed to start/, true],
     ['silent', /its thread worker \(\S+\) did not answer within \d+ s/, false],
   ] as const) {
     test(`should serve on one thread with a warning${restart ? ', after a restart too,' : ''} when its thread workers cannot start (${how} thread script)`, async ({ harness }) => {
+      const downloads = new Map<Request, string>();
+      harness.on('request', (request) => void (new URL(request.url()).pathname.endsWith('.wasm') && downloads.set(request, 'under way')));
+      harness.on('requestfinished', (request) => void (downloads.has(request) && downloads.set(request, 'finished')));
+      harness.on('requestfailed', (request) => void (downloads.has(request) && downloads.set(request, `failed: ${request.failure()?.errorText}`)));
       const result = await harness.evaluate(
         async ({ how, restart, rows, seed }) => {
           const { tensorlane, seededFloats, threadlessWorker } = window.harness;
@@ -83,6 +88,8 @@ test.describe('on a cross-origin isolated page', () => {
         expect({ backend, threads, warnings }).toEqual({ backend: 'wasm', threads: 1, warnings: [warning] });
         expect(y).toBeCloseToTensor(expected, { atol: 1e-5, rtol: 0 });
       }
+      // One download a worker: the one whose threads failed, the one on one thread, and the restart's.
+      await expect.poll(() => [...downloads.values()]).toEqual(Array<string>(restart ? 3 : 2).fill('finished'));
     });
   }
 

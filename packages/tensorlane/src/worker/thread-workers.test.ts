@@ -102,6 +102,35 @@ describe('watchThreadWorkers', () => {
     );
   });
 
+  it("should reject with ThreadStartFailed once the runtime's .wasm has come in, not while it downloads", async () => {
+    let arrive!: () => void;
+    const streaming = new Promise<void>((resolve) => (arrive = resolve));
+    const scope = { ...scopeAt('http://127.0.0.1:3000/assets/entry.js'), WebAssembly: { instantiateStreaming: () => streaming } };
+    const threads = watchThreadWorkers(scope);
+    let rejected = false;
+    const watched = threads.watch('wasm', 3, () => {
+      void scope.WebAssembly.instantiateStreaming();
+      startRuntime(scope, 3)[0]!.fail();
+      return new Promise<never>(() => undefined);
+    });
+    watched.catch(() => (rejected = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(rejected).toBe(false);
+    arrive();
+    await expect(watched).rejects.toThrow(ThreadStartFailed);
+  });
+
+  it('should wait for a .wasm download no longer than a thread may take to answer', async () => {
+    const scope = { ...scopeAt('http://127.0.0.1:3000/assets/entry.js'), WebAssembly: { instantiateStreaming: () => new Promise<never>(() => undefined) } };
+    const threads = watchThreadWorkers(scope, 50);
+    const watched = threads.watch('wasm', 3, () => {
+      void scope.WebAssembly.instantiateStreaming();
+      startRuntime(scope, 3)[0]!.fail();
+      return new Promise<never>(() => undefined);
+    });
+    await expect(watched).rejects.toThrow(/failed to start: its script did not load/);
+  });
+
   it('should reject with ThreadStartFailed naming worker-src when a Content-Security-Policy refuses the thread worker', async () => {
     const scope = scopeAt('http://127.0.0.1:3000/assets/entry.js');
     const threads = watchThreadWorkers(scope);

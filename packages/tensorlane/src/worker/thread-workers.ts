@@ -5,7 +5,8 @@
 // `Worker` to start them: from the page's origin when the worker runs from a blob: URL (blob-urls.ts), named for
 // the build they run, and watched. A start that fails, or is not answered in time, fails the session's creation with
 // ThreadStartFailed at once; the page then loads the model again on one thread, in a new worker (onnxruntime-web
-// starts its runtime once per worker, and a runtime whose start failed cannot start again).
+// starts its runtime once per worker, and a runtime whose start failed cannot start again), once the `.wasm` is in:
+// cut off, its download could lock its cache entry, and the next worker waited 20 s for it (Chromium 156).
 import { messageOf } from '../errors.js';
 import { fromPageOrigin, type WorkerPlace } from './blob-urls.js';
 
@@ -46,6 +47,8 @@ export class ThreadStartFailed extends Error {
 export interface ThreadScope {
   Worker: typeof Worker;
   readonly location?: WorkerPlace;
+  /** Where onnxruntime-web downloads its `.wasm`: watched. */
+  readonly WebAssembly?: { instantiateStreaming?: (...args: never[]) => Promise<unknown> };
 }
 
 /** The thread workers of one tensorlane worker. */
@@ -54,7 +57,8 @@ export interface ThreadWorkers {
    * Runs `start`, which starts onnxruntime-web's runtime of `build` on `threads` threads, watching the thread workers
    * it starts meanwhile.
    * @throws ThreadStartFailed as soon as one of them cannot be created, fails to load, or does not answer within
-   * {@link THREAD_START_TIMEOUT_MS}; `start` is then abandoned (its runtime never starts).
+   * {@link THREAD_START_TIMEOUT_MS}, and the runtime's `.wasm` has come in (waiting that long at most); `start` is
+   * then abandoned (its runtime never starts).
    */
   watch<T>(build: string, threads: number, start: () => Promise<T>): Promise<T>;
 }
@@ -80,6 +84,29 @@ export function watchThreadWorkers(scope: ThreadScope, timeoutMs: number = THREA
   /** Fails the watch in progress, if any, with what failed. */
   let fail: ((what: string, said: string) => void) | undefined;
   const { location } = scope;
+  /** The runtime's `.wasm` downloads under way. */
+  const downloads = new Set<Promise<unknown>>();
+  const wasm = scope.WebAssembly;
+  const instantiateStreaming = wasm?.instantiateStreaming;
+  if (wasm && instantiateStreaming) {
+    wasm.instantiateStreaming = function (this: unknown, ...args: never[]) {
+      const compiled = Reflect.apply(instantiateStreaming, this, args) as Promise<unknown>;
+      const download = compiled.then(over, over);
+      downloads.add(download);
+      return compiled;
+      function over(): void {
+        downloads.delete(download);
+      }
+    };
+  }
+
+  /** Once every download under way is over, or after `timeoutMs`. */
+  function downloadsOver(): Promise<void> {
+    if (downloads.size === 0) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    return Promise.race([Promise.all(downloads).then(() => undefined), late]).finally(() => clearTimeout(timer));
+  }
 
   /** Reports the thread worker's start: its first message, or its failure to load or to answer in time. */
   function watchStart(worker: Worker, script: string): void {
@@ -150,7 +177,10 @@ export function watchThreadWorkers(scope: ThreadScope, timeoutMs: number = THREA
         return await Promise.race([failed, started]);
       } catch (error) {
         // Left waiting for its threads for ever, or failed because of them: either way this worker is done with it.
-        if (error instanceof ThreadStartFailed) started.catch(() => undefined);
+        if (error instanceof ThreadStartFailed) {
+          started.catch(() => undefined);
+          await downloadsOver();
+        }
         throw error;
       } finally {
         fail = undefined;

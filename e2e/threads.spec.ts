@@ -51,7 +51,7 @@ test.describe('on a cross-origin isolated page', () => {
   // onnxruntime-web's and never answers) must not hang the session: it serves on one thread and says why, and so does
   // the worker a restart brings up (once here; test/threads.test.ts too). A hang would show as this test's timeout,
   // well above the bounded wait for a thread. Nor is the failed worker's download of the .wasm cut off: in Chromium
-  // 156 the next worker's download of it then waited 20 s for the cache entry the cut one left locked.
+  // 156 the next worker's download of it could then wait 20 s for the cache entry the cut one left locked.
   for (const [how, failure, restart] of [
     ['missing', /its thread worker \(\S+\) failed to start/, true],
     ['silent', /its thread worker \(\S+\) did not answer within \d+ s/, false],

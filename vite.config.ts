@@ -16,6 +16,9 @@ export default defineConfig({
   plugins: [demoFilesPlugin()],
   build: { target: 'es2022', emptyOutDir: true },
   worker: { format: 'es' },
+  // tensorlane's worker imports these builds, which Vite's scan of the page does not reach: found on the first load
+  // instead, they were bundled again, the page reloaded and a worker's import in flight failed.
+  optimizeDeps: { include: ['onnxruntime-web', 'onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'onnxruntime-web/jspi'] },
   server: { host: '127.0.0.1', port: 5173, headers: ISOLATION_HEADERS },
   preview: { host: '127.0.0.1', port: 4174, strictPort: true, headers: ISOLATION_HEADERS },
 });

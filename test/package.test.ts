@@ -26,11 +26,11 @@ interface Published {
 const PACKAGES: readonly Published[] = [
   {
     // onnxruntime-web and comlink are dependencies, not counted. Streams and listening (issue 21) added 50 KiB packed,
-    // half of it source maps; blocks of packed calls (issue 22) 2 KiB.
+    // half of it source maps; blocks of packed calls (issue 22) 2 KiB, staying awake for a message due (issue 22) 1.4 KiB.
     name: 'tensorlane',
     dir: join(repoRoot, 'packages', 'tensorlane'),
     needed: ['dist/index.js', 'dist/index.d.ts', 'dist/worker/entry.js', 'dist/worker/entry.d.ts'],
-    budget: { packedKiB: 170, unpackedKiB: 615 },
+    budget: { packedKiB: 172, unpackedKiB: 615 },
   },
   {
     // es-module-shims is a dependency; tensorlane and @playwright/test are peers.

@@ -153,6 +153,10 @@ describe('a session on the WASM backend in Node', () => {
       code: 'INVALID_OPTIONS',
       message: 'option "maxBatchSize" is 2.5; expected an integer >= 1',
     });
+    await expect(createSession({ model: MODELS['mlp.onnx'](), busyWaitMs: -1, worker: portWorker() })).rejects.toMatchObject({
+      code: 'INVALID_OPTIONS',
+      message: 'option "busyWaitMs" is -1; expected a number >= 0',
+    });
     await expect(createSession({ model: MODELS['mlp.onnx'](), backend: 'gpu' as never, worker: portWorker() })).rejects.toMatchObject({
       code: 'INVALID_OPTIONS',
       message: 'option "backend" is "gpu"; expected "auto" | "fastest" | "webgpu" | "wasm"',

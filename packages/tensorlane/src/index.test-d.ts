@@ -78,6 +78,7 @@ describe('public API', () => {
     expectTypeOf<SessionOptions['maxBatchSize']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['maxQueueDelayMs']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SessionOptions['maxQueueSize']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SessionOptions['busyWaitMs']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<Parameters<Session['predict']>[1]>().toEqualTypeOf<
       { signal?: AbortSignal; timeoutMs?: number; copy?: boolean } | undefined
     >();

@@ -61,7 +61,7 @@ describe('public surface', () => {
       | 'model' | 'backend' | 'webgpuEngine' | 'allowSoftwareAdapter' | 'batching' | 'maxBatchSize' | 'maxQueueDelayMs' | 'maxQueueSize'
       | 'signal' | 'wasmPaths' | 'worker' | 'onProgress' | 'integrity' | 'cache' | 'externalData' | 'warmup'
       | 'freeDimensionOverrides' | 'graphOptimizationLevel' | 'enableGraphCapture' | 'preferredOutputLocation'
-      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads' | 'images'
+      | 'logSeverityLevel' | 'restart' | 'maxRestarts' | 'calibration' | 'numThreads' | 'images' | 'busyWaitMs'
     >();
     expectTypeOf<SessionOptions['webgpuEngine']>().toEqualTypeOf<WebGpuEngineOption | undefined>();
     expectTypeOf<WebGpuEngineOption>().toEqualTypeOf<'auto' | 'jsep' | 'native' | 'jspi'>();

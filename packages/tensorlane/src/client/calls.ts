@@ -63,6 +63,8 @@ export interface Calls {
   flush(): void;
   /** Settles calls from a Results message. */
   receive(results: Results): void;
+  /** Calls not yet settled. */
+  size(): number;
   /** Rejects every call with `error`; later calls too. */
   close(error: TensorlaneError): void;
   /** From now on, a new call rejects at once with {@link Returned}, to go to another worker. */
@@ -162,6 +164,8 @@ export function createCalls(post: (message: Submit | Cancel, transfer?: Transfer
     },
 
     flush,
+
+    size: () => calls.size,
 
     receive({ outputs, parts, done, failed, spent }) {
       if (spent) spares.give(spent);

@@ -19,7 +19,7 @@ import {
 
 const SESSION_OPTIONS = keysOf({
   model: true, backend: true, webgpuEngine: true, allowSoftwareAdapter: true, batching: true, maxBatchSize: true, maxQueueDelayMs: true,
-  maxQueueSize: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
+  maxQueueSize: true, busyWaitMs: true, signal: true, wasmPaths: true, worker: true, onProgress: true, integrity: true, cache: true,
   externalData: true, warmup: true, freeDimensionOverrides: true, graphOptimizationLevel: true, enableGraphCapture: true,
   preferredOutputLocation: true, logSeverityLevel: true, restart: true, maxRestarts: true, calibration: true, numThreads: true,
   images: true,
@@ -240,6 +240,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',
     maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
     maxQueueDelayMs: checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0),
+    busyWaitMs: checkNumber(options.busyWaitMs, 'option "busyWaitMs"', 2),
     cache: checkBoolean(options.cache, 'option "cache"', true),
     numThreads: checkThreads(options.numThreads),
     ...(wasmPaths ? { wasmPaths } : {}),

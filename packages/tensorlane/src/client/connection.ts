@@ -2,10 +2,11 @@
 // the comlink calls that answer; the predict calls in flight are client/calls.ts's.
 import { wrap, type Endpoint, type Remote } from 'comlink';
 import { TensorlaneError } from '../errors.js';
+import { createAwake } from '../wire/awake.js';
 import { fromWireError } from '../wire/wire-error.js';
 import {
-  isFault, isHeard, isReady, isResults, isStreamAnswers, isVideoResult, type Fault, type HostApi, type Result, type VideoMessage,
-  type VideoResultMessage,
+  isFault, isHeard, isReady, isResults, isStreamAnswers, isVideoResult, type Cancel, type Fault, type HostApi, type Result,
+  type StreamOps, type Submit, type VideoMessage, type VideoResultMessage,
 } from '../wire/protocol.js';
 import type { Feeds } from '../types/tensor.js';
 import { abortError, crashMessage, crashed, transitError, versionMismatch } from './call-errors.js';
@@ -56,21 +57,35 @@ const START_TIMEOUT_MS = 30_000;
 /**
  * Opens the page's end of the worker behind `endpoint`.
  * @param onFault - told when the worker crashes or says it can no longer serve; after the connection closed, never.
+ * @param busyWaitMs - how long the page stays awake for an answer (see SessionOptions.busyWaitMs).
  */
-export function connect(endpoint: WorkerLike, onFault: FaultListener = () => undefined): Connection {
+export function connect(endpoint: WorkerLike, onFault: FaultListener = () => undefined, busyWaitMs = 0): Connection {
   const api = wrap<HostApi>(endpoint);
   /** The comlink calls in flight: how to reject each. */
   const pending = new Set<(error: TensorlaneError) => void>();
   let closed: TensorlaneError | undefined;
-  const calls = createCalls((message, transfer) => endpoint.postMessage(message, transfer));
-  const streams = createStreamCalls((message, transfer) => endpoint.postMessage(message, transfer));
+  // Awake while calls are out (wire/awake.ts): from each message that asks for answers to the last answer.
+  const awake = createAwake();
+  awake.ms = busyWaitMs;
+  const asking = (message: Submit | Cancel | StreamOps, transfer?: Transferable[]) => {
+    endpoint.postMessage(message, transfer);
+    if (message.tensorlane !== 'cancel') awake.wait();
+  };
+  const calls = createCalls(asking);
+  const streams = createStreamCalls(asking);
   const videoListeners = new Set<(result: VideoResultMessage | TensorlaneError) => void>();
 
   const onResults = (event: Event) => {
     const { data } = event as MessageEvent;
     if (isFault(data)) fault(data.cause, data.message);
-    else if (isResults(data)) calls.receive(data);
-    else if (isStreamAnswers(data) || isHeard(data)) streams.receive(data);
+    else if (isResults(data)) {
+      awake.came();
+      calls.receive(data);
+      if (calls.size() > 0) awake.wait();
+    } else if (isStreamAnswers(data)) {
+      awake.came();
+      streams.receive(data);
+    } else if (isHeard(data)) streams.receive(data);
     else if (isVideoResult(data)) for (const listener of [...videoListeners]) listener(data);
   };
   endpoint.addEventListener('message', onResults);
@@ -119,6 +134,7 @@ export function connect(endpoint: WorkerLike, onFault: FaultListener = () => und
   function close(error: TensorlaneError, { release = false } = {}): Promise<void> {
     if (terminated) return terminated;
     closed = error;
+    awake.came();
     clearTimeout(startTimer);
     endpoint.removeEventListener('message', onMessage);
     endpoint.removeEventListener('message', onResults);

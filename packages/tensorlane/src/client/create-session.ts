@@ -63,7 +63,7 @@ export async function createSession(options: SessionOptions): Promise<Session> {
   /** Why the session runs on one thread, once its threads could not start: every later worker starts with one. */
   let threadsFailed: string | undefined;
   const load = async (signal: AbortSignal | undefined, onFault: FaultListener) => {
-    const connection = connect(makeWorker() as WorkerLike, onFault);
+    const connection = connect(makeWorker() as WorkerLike, onFault, request.busyWaitMs);
     try {
       const first = loads++ === 0;
       const sent = first || sources.transfer.length === 0 ? sources.request : { ...structuredClone(sources.request), returnBytes: false };

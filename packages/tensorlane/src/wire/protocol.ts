@@ -13,7 +13,7 @@ import type { Frame, PictureTensor } from '../tensor/pictures.js';
 import { VERSION } from './version.js';
 
 /** The version of this contract. A page and a worker of different versions refuse each other at once. */
-export const PROTOCOL_VERSION = 13;
+export const PROTOCOL_VERSION = 14;
 
 
 /** The onnxruntime-web session options tensorlane passes through, as `createSession` takes them. */
@@ -150,6 +150,8 @@ export interface LoadRequest {
   readonly maxBatchSize: number;
   /** How long the oldest queued request may wait for a fuller batch. */
   readonly maxQueueDelayMs: number;
+  /** How long each end stays awake for the other's next message (wire/awake.ts). */
+  readonly busyWaitMs: number;
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
   /** SRI digest (`sha256-<base64>`) the model bytes must have. */
   readonly integrity?: string;

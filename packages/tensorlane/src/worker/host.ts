@@ -1,6 +1,7 @@
 import { expose, transfer, type Endpoint } from 'comlink';
 import { TensorlaneError, messageOf, toTensorlaneError, type ErrorCode } from '../errors.js';
 import { toWireError } from '../wire/wire-error.js';
+import { createAwake } from '../wire/awake.js';
 import {
   READY, bufferOfNumbers, buffersOfSources, numbers, isCancel, isStreamOps, isSubmit, isVideoMessage, type Fault, type HeardMessage, type HostApi, type LoadReply,
   type LoadRequest, type ModelSources, type PackedCalls, type ProgressSink, type Result, type Results, type StreamAnswers, type StreamOp,
@@ -116,11 +117,17 @@ type Posted = Results | Fault | StreamAnswers | HeardMessage | VideoResultMessag
 
 /**
  * The worker side: owns the one onnxruntime-web session, and queues every request in a {@link Scheduler}.
- * @param post - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
+ * @param send - sends a `Results` message to the page, transferring the outputs' buffers, or a `Fault`.
  * @param env - how to import onnxruntime-web and reach WebGPU; the browser's by default.
  */
-export function createHost(post: (message: Posted) => void, env: BackendEnv = browserEnv): Host {
+export function createHost(send: (message: Posted) => void, env: BackendEnv = browserEnv): Host {
   let state: State = { kind: 'idle' };
+  // Awake for the page's next message after each answer (wire/awake.ts), once a session is loaded.
+  const awake = createAwake();
+  const post = (message: Posted) => {
+    send(message);
+    awake.wait();
+  };
   /** The fault told to the page, if any: it is told once, and never after a dispose. */
   let fault: Fault | undefined;
   /** The frames of the calls not yet over: closed as each call ends. */
@@ -178,6 +185,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     });
     const read = createFeedsReader(reply.inputs, readers);
     state = { kind: 'ready', reply, read, scheduler, streams, pictures: converter, explains, memory, release: () => releaseBuilt(loaded) };
+    awake.ms = request.busyWaitMs;
     if (reply.images) {
       videos = createVideoStreams(reply.images, {
         queue: (id, items) => queue(id, items, false, undefined, false),
@@ -244,6 +252,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
         const before = state;
         if (before.kind === 'disposed') return;
         state = { kind: 'disposed' };
+        awake.ms = 0;
         videos?.stopAll();
         if (before.kind !== 'ready') return;
         before.scheduler.dispose(disposedError());
@@ -259,6 +268,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     },
 
     submit(submissions, packed) {
+      awake.came();
       // The page read every call, but against the model of the worker in use then: a call waiting through a restart,
       // or handed back, runs here even if this worker loaded a variant with other inputs. Packed calls are checked
       // for that once per message (names and types); calls sent as they are, in full (dims too).
@@ -276,6 +286,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     },
 
     video(message) {
+      awake.came();
       if (videos) return videos.handle(message);
       // No model with image inputs here (yet, or any more): nothing to stream into.
       if (message.tensorlane === 'video-frame') return message.frame.close();
@@ -285,6 +296,7 @@ export function createHost(post: (message: Posted) => void, env: BackendEnv = br
     },
 
     streamOps(ops) {
+      awake.came();
       if (state.kind === 'ready') return state.streams.apply(ops);
       const error = toWireError(state.kind === 'disposed' ? disposedError() : new TensorlaneError('DISPOSED', 'no model is loaded in this worker'), 'DISPOSED');
       const answers = ops.flatMap((op) => (op.op === 'open' || op.op === 'cancel' ? [] : [{ id: op.id, steps: 0, error }]));

@@ -63,6 +63,40 @@ test('should reject a bad request with its code and serve the next one', async (
   expect(result[3]).toBe('ok');
 });
 
+test('should keep the page awake while calls are out, and post nothing once they are answered or with busyWaitMs 0', async ({ harness }) => {
+  const counts = await harness.evaluate(async () => {
+    const { tensorlane, seededFloats } = window.harness;
+    // The page stays awake by posting itself empty messages (wire/awake.ts): count them.
+    let empty = 0;
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, ...rest: never[]) {
+      if (message === undefined) empty++;
+      return (post as (...args: unknown[]) => void).call(this, message, ...rest);
+    };
+    const idle = () => new Promise((resolve) => setTimeout(resolve, 200));
+    const posted: Record<string, { during: number; after: number }> = {};
+    try {
+      for (const busyWaitMs of [2, 0]) {
+        const session = await tensorlane.createSession({ model: 'models/mlp.onnx', backend: 'wasm', busyWaitMs });
+        await idle();
+        empty = 0;
+        for (let i = 0; i < 20; i++) await session.predict({ x: { type: 'float32', data: seededFloats(256, i + 1), dims: [1, 256] } });
+        const during = empty;
+        empty = 0;
+        await idle();
+        posted[busyWaitMs] = { during, after: empty };
+        await session.dispose();
+      }
+    } finally {
+      MessagePort.prototype.postMessage = post;
+    }
+    return posted;
+  });
+  expect(counts['2']!.during).toBeGreaterThan(0);
+  expect(counts['2']!.after).toBe(0);
+  expect(counts['0']).toEqual({ during: 0, after: 0 });
+});
+
 test('should resolve a relative model URL against the page, not the worker script', async ({ harness }) => {
   const result = await harness.evaluate(async () => {
     const session = await window.harness.tensorlane.createSession({ model: 'models/fixed.onnx', backend: 'wasm' });

@@ -14,19 +14,24 @@ function clocked(ms: number) {
   return { awake, clock };
 }
 
-/** Lets every task queued so far, and those they queue, run (the awake's tasks stop within 2 ms of clock). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Resolves once the awake's tasks have stopped: its clock not read for 20 ms (5 s at most). */
+async function settled(clock: { readings: number }): Promise<void> {
+  for (let i = 0, last = -1; i < 250 && clock.readings !== last; i++) {
+    last = clock.readings;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('staying awake for a message', () => {
   it('should stay awake until the message is due at most, then sleep', async () => {
     const { awake, clock } = clocked(2);
     awake.wait();
-    await settle();
+    await settled(clock);
     // 2 ms of clock at 0.1 ms a task: about 20 tasks, and none once it ran out.
     expect(clock.readings).toBeGreaterThanOrEqual(15);
     expect(clock.readings).toBeLessThanOrEqual(25);
     const spent = clock.readings;
-    await settle();
+    await settled(clock);
     expect(clock.readings).toBe(spent);
   });
 
@@ -34,28 +39,28 @@ describe('staying awake for a message', () => {
     const { awake, clock } = clocked(2);
     awake.wait();
     awake.came();
-    await settle();
+    await settled(clock);
     expect(clock.readings).toBeLessThanOrEqual(4);
   });
 
   it('should never stay awake at 0 ms', async () => {
     const { awake, clock } = clocked(0);
     awake.wait();
-    await settle();
+    await settled(clock);
     expect(clock.readings).toBe(1); // the wait's own reading
   });
 
   it('should wait asleep after a wait that ran out, and awake again once a message came in time', async () => {
     const { awake, clock } = clocked(2);
     awake.wait();
-    await settle(); // ran out: nothing came
+    await settled(clock); // ran out: nothing came
     const before = clock.readings;
     awake.wait();
-    await settle();
+    await settled(clock);
     expect(clock.readings - before).toBe(1); // asleep: the wait's own reading
     awake.came(); // 0.1 ms after the wait: in time
     awake.wait();
-    await settle();
+    await settled(clock);
     expect(clock.readings - before).toBeGreaterThanOrEqual(15);
   });
 });

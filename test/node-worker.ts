@@ -22,7 +22,7 @@ export function portWorker(env: BackendEnv = browserEnv): () => Worker {
 /** A load request for the worker host, as the client would send it: the MLP on wasm, unless `overrides` say otherwise. */
 export function loadRequest(overrides: Partial<LoadRequest> = {}): LoadRequest {
   return {
-    model: MODELS['mlp.onnx'](), backend: 'wasm', webgpuEngine: 'auto', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, busyWaitMs: 2,
+    model: MODELS['mlp.onnx'](), backend: 'wasm', webgpuEngine: 'auto', allowSoftwareAdapter: false, batching: 'auto', maxBatchSize: 64, maxQueueDelayMs: 0, busyWaitMs: 0,
     cache: false, returnBytes: false, numThreads: 1, ...overrides,
   };
 }

@@ -118,8 +118,7 @@ export async function openWays(batch: number) {
   ort.env.wasm.numThreads = 1;
   const dims = [batch, 256];
   const input = seededFloats(batch * 256, 1);
-  // busyWaitMs 0: with both ends in one thread, staying awake for a message only holds up the end that sends it.
-  const tensorlane: Session = await createSession({ model: MODELS['mlp.onnx'](), worker: portWorker, backend: 'wasm', numThreads: 1, busyWaitMs: 0 });
+  const tensorlane: Session = await createSession({ model: MODELS['mlp.onnx'](), worker: portWorker, backend: 'wasm', numThreads: 1 });
   const session = await ort.InferenceSession.create(MODELS['mlp.onnx']());
   const byHand = handWritten(session, dims);
   const ways = {

@@ -240,7 +240,7 @@ export function checkSessionOptions(options: SessionOptions): { request: LoadReq
     batching: checkOneOf(options.batching, ['auto', 'stack', 'off'] as const, 'option "batching"') ?? 'auto',
     maxBatchSize: checkNumber(options.maxBatchSize, 'option "maxBatchSize"', 64, { min: 1, integer: true }),
     maxQueueDelayMs: checkNumber(options.maxQueueDelayMs, 'option "maxQueueDelayMs"', 0),
-    busyWaitMs: checkNumber(options.busyWaitMs, 'option "busyWaitMs"', 2),
+    busyWaitMs: checkNumber(options.busyWaitMs, 'option "busyWaitMs"', 0),
     cache: checkBoolean(options.cache, 'option "cache"', true),
     numThreads: checkThreads(options.numThreads),
     ...(wasmPaths ? { wasmPaths } : {}),

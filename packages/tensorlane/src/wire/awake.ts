@@ -1,6 +1,8 @@
 // Staying awake for a message that is due. Posting to a thread asleep costs the poster its wake (25-90 µs on the
 // machines measured, ~5 µs to one awake), twice a call. So, as onnxruntime's thread pool spins before it sleeps, each
-// end stays awake a while for the message it expects, by posting itself empty messages: other tasks still run.
+// end can stay awake a while for the message it expects, by posting itself empty messages: other tasks still run.
+// Opt-in (SessionOptions.busyWaitMs): where the cores are all taken, a thread awake only takes time from the one that
+// would answer it, and the scheduler no longer favours it as a thread that slept.
 
 /** One thread's wait for the other's next message. */
 export interface Awake {

@@ -53,6 +53,35 @@ describe('the worker host', () => {
     expect(posted.at(-1)!.failed[0]!.error.message).toBe('the page sent inputs "z" float32 but the model takes "x" float32');
   });
 
+  it('should stay awake a while after an answer with busyWaitMs, by posting itself empty messages, and never without', async () => {
+    let empty = 0;
+    const post = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, ...rest: never[]) {
+      if (message === undefined) empty++;
+      return (post as (...args: unknown[]) => void).call(this, message, ...rest);
+    };
+    const posted: Record<string, { awake: number; later: number }> = {};
+    try {
+      for (const busyWaitMs of [2, 0]) {
+        const { host, done } = setup();
+        await host.api.load(loadRequest({ busyWaitMs }));
+        empty = 0;
+        host.submit([{ id: 1, items: [{ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }] }]);
+        await expect.poll(done).toEqual(['1:ok']);
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the wait's 2 ms are long over
+        const awake = empty;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        posted[busyWaitMs] = { awake, later: empty - awake };
+        await host.api.dispose();
+      }
+    } finally {
+      MessagePort.prototype.postMessage = post;
+    }
+    expect(posted['2']!.awake).toBeGreaterThan(0);
+    expect(posted['2']!.later).toBe(0);
+    expect(posted['0']).toEqual({ awake: 0, later: 0 });
+  });
+
   // A second model is refused with MODEL_LOAD_FAILED: one of the causes in error-codes.test.ts.
   it('should answer calls before any model is loaded with DISPOSED', () => {
     const { host, done } = setup();

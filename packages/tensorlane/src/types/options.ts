@@ -84,7 +84,7 @@ export interface SessionOptions {
    * How long the page (while calls are out) and the worker (after each answer) stay awake for the message they
    * expect, in ms, instead of sleeping: a thread asleep costs whoever posts to it a wake, 25-90 µs a message on the
    * machines measured, twice a call. Staying awake costs CPU time, this long at most each time, and only while
-   * messages come within it. For a machine with cores to spare (2 ms cut a lone call by a quarter on 2 idle cores);
+   * messages come within it. For a machine with cores to spare (2 ms cut a lone call by 23-29% on 2 idle cores);
    * on one whose cores are all busy it makes calls slower (1.6-3.7× on 2 cores with two busy processes).
    * @defaultValue `0` (never)
    */

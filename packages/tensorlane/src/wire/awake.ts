@@ -22,11 +22,12 @@ export function createAwake(now: () => number = () => performance.now()): Awake 
   let since = -1;
   /** The last wait ended within `ms`. */
   let inTime = true;
-  const { port1, port2 } = new MessageChannel();
+  /** Made at the first wait awake: a session that never waits awake (the default) makes none. */
+  let channel: MessageChannel | undefined;
   // Listened to only while awake: an idle port with a listener would keep Node's event loop alive.
   const tick = () => {
-    if (since >= 0 && now() - since < awake.ms) port2.postMessage(undefined);
-    else port1.onmessage = null;
+    if (since >= 0 && now() - since < awake.ms) channel!.port2.postMessage(undefined);
+    else channel!.port1.onmessage = null;
   };
   const awake: Awake = {
     ms: 0,
@@ -34,10 +35,10 @@ export function createAwake(now: () => number = () => performance.now()): Awake 
       const at = now();
       if (since >= 0 && at - since >= awake.ms) inTime = false;
       since = at;
-      if (inTime && awake.ms > 0 && port1.onmessage === null) {
-        port1.onmessage = tick;
-        port2.postMessage(undefined);
-      }
+      if (!inTime || awake.ms <= 0 || channel?.port1.onmessage) return;
+      channel ??= new MessageChannel();
+      channel.port1.onmessage = tick;
+      channel.port2.postMessage(undefined);
     },
     came() {
       if (since >= 0) inTime = now() - since < awake.ms;
